@@ -1,0 +1,30 @@
+"""Settings read from the environment; pure and testable."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    rules_dir: Path
+    instance_dir: Path
+    default_ruleset: str
+
+
+def load_settings(environ: os._Environ[str] | dict[str, str] | None = None) -> Settings:
+    """Build settings from ``STYRDOK_*`` variables, with an embedded SQLite default."""
+    env = os.environ if environ is None else environ
+    instance_dir = Path(env.get("STYRDOK_INSTANCE_DIR", PROJECT_ROOT / "instance"))
+    database_url = env.get("STYRDOK_DATABASE_URL") or f"sqlite:///{instance_dir / 'styrdok.sqlite3'}"
+    return Settings(
+        database_url=database_url,
+        rules_dir=Path(env.get("STYRDOK_RULES_DIR", PROJECT_ROOT / "rules")),
+        instance_dir=instance_dir,
+        default_ruleset=env.get("STYRDOK_RULESET", "standard"),
+    )

@@ -1,0 +1,59 @@
+"""Identifiers as people write them: diarienummer and § references."""
+
+from __future__ import annotations
+
+import re
+
+from registry.errors import InvalidInput
+
+_DNR = re.compile(
+    r"""^\s*(?:dnr\.?:?\s*)?                        # an optional "Dnr" label
+        (?P<prefix>[A-Za-zÅÄÖåäöÉé]+(?:[ ]+[A-Za-zÅÄÖåäöÉé]+)*)?   # KS, BUN, KS AU
+        [\s-]*
+        (?P<year>(?:19|20)\d{2})
+        \s*[./:-]\s*
+        (?P<number>\d{1,7})
+        \s*$""",
+    re.VERBOSE | re.IGNORECASE,
+)
+
+
+def normalise_dnr(dnr: str) -> str:
+    """Return one canonical form for a diarienummer.
+
+    "KS 2025.032", "KS 2025/32" and "ks 2025.32" all become "KS 2025/32".
+
+    :raises InvalidInput: when the text does not look like a diarienummer.
+    """
+    match = _DNR.match(dnr or "")
+    if not match:
+        raise InvalidInput(
+            f"Diarienumret ”{dnr}” kunde inte tolkas; skriv det som till exempel ”KS 2025.032” "
+            "eller ”KS 2025/32”.",
+            field="dnr",
+        )
+    prefix = " ".join((match["prefix"] or "").upper().split())
+    number = int(match["number"])
+    core = f"{match['year']}/{number}"
+    return f"{prefix} {core}" if prefix else core
+
+
+_PARAGRAPH = re.compile(r"^\s*(?:§|paragraf)?\s*(?P<n>\d{1,4}(?:\s?[a-z])?)\s*(?:§)?\s*$", re.I)
+
+
+def normalise_paragraph(text: str) -> str:
+    """"§61", "§ 61", "61 §" and "paragraf 61" all become "61"."""
+    match = _PARAGRAPH.match(str(text or ""))
+    if not match:
+        raise InvalidInput(
+            f"Paragrafen ”{text}” kunde inte tolkas; skriv ett nummer som ”61” eller ”§ 61”.",
+            field="paragraph",
+        )
+    return match["n"].replace(" ", "").lower()
+
+
+def slugify(text: str, fallback: str = "avsnitt") -> str:
+    """An ASCII anchor from a Swedish heading: "Digital förnyelse" -> "digital-fornyelse"."""
+    table = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "ü": "u"})
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower().translate(table)).strip("-")
+    return slug[:100] or fallback

@@ -1,0 +1,48 @@
+"""Every model, imported explicitly so Base.metadata is complete for Alembic and tests."""
+
+from registry.models.audit import AuditEvent
+from registry.models.bodies import Body
+from registry.models.cases import Case, CaseDocument, CasePaper, Decision
+from registry.models.documents import Document, DocumentTopic, DocumentVersion, Section
+from registry.models.findings import Finding
+from registry.models.relations import Relation
+from registry.models.settings import RegisterSetting
+
+__all__ = [
+    "AuditEvent",
+    "Body",
+    "Case",
+    "CaseDocument",
+    "CasePaper",
+    "Decision",
+    "Document",
+    "DocumentTopic",
+    "DocumentVersion",
+    "Finding",
+    "RegisterSetting",
+    "Relation",
+    "Section",
+]
+
+
+def _refuse_deleting_history(session, _flush_context, _instances) -> None:
+    """No code path may delete a document, a version or an audit event (the DB refuses too)."""
+    from registry.errors import Conflict
+
+    for instance in session.deleted:
+        if isinstance(instance, (Document, DocumentVersion, AuditEvent)):
+            raise Conflict(
+                "Styrdokument, versioner och händelser raderas aldrig; "
+                "upphäv, ersätt eller avpublicera dokumentet i stället."
+            )
+
+
+def _install_guards() -> None:
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    if not event.contains(Session, "before_flush", _refuse_deleting_history):
+        event.listen(Session, "before_flush", _refuse_deleting_history)
+
+
+_install_guards()

@@ -1,0 +1,275 @@
+"""One marshmallow schema per shape, shared by services, CLI import, forms and the API.
+
+Every message is Swedish and says how to fix the value. Unknown fields are refused.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import (
+    RAISE,
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    pre_load,
+    validate,
+    validates,
+)
+
+from registry.errors import InvalidInput
+from registry.identifiers import normalise_dnr, normalise_paragraph
+from registry.models.vocabulary import (
+    BODY_LEVELS,
+    CASE_DOCUMENT_ROLES,
+    CASE_KINDS,
+    CASE_PAPER_KINDS,
+    DECISION_OUTCOMES,
+    DOCUMENT_STATUSES,
+    RELATION_KINDS,
+    SCOPE_MUNICIPALITY,
+)
+from registry.types import CANONICAL_TYPES
+
+_MESSAGES = {
+    "required": "Fältet måste fyllas i.",
+    "null": "Fältet får inte vara tomt.",
+    "invalid": "Ogiltigt värde.",
+}
+
+
+def _messages(**extra: str) -> dict[str, str]:
+    return {**_MESSAGES, **extra}
+
+
+def Text(**kwargs: Any) -> fields.String:
+    """A string field that also refuses blank text when required."""
+    kwargs.setdefault("error_messages", _messages(invalid="Ange text."))
+    return fields.String(**kwargs)
+
+
+def Date(**kwargs: Any) -> fields.Date:
+    kwargs.setdefault(
+        "error_messages", _messages(invalid="Ange ett datum som ÅÅÅÅ-MM-DD, till exempel 2025-04-07.")
+    )
+    return fields.Date(**kwargs)
+
+
+def OneOf(choices, what: str) -> validate.OneOf:
+    listed = ", ".join(choices)
+    return validate.OneOf(choices, error=f"Okänd {what} ”{{input}}”. Giltiga värden: {listed}.")
+
+
+def NotBlank(label: str) -> validate.Length:
+    return validate.Length(min=1, error=f"{label} får inte vara tom.")
+
+
+class BaseSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    error_messages = {
+        "unknown": "Okänt fält; det finns inget sådant fält.",
+        "type": "Ogiltig indata: ett objekt med fält väntades.",
+    }
+
+    @pre_load
+    def strip_strings(self, data, **_kwargs):
+        # People paste titles with trailing spaces; "  " must count as empty.
+        if isinstance(data, dict):
+            return {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items()}
+        return data
+
+
+def load_or_raise(schema: Schema, data: Any, *, what: str) -> Any:
+    """Load ``data`` and turn a ValidationError into one Swedish InvalidInput."""
+    try:
+        return schema.load(data)
+    except ValidationError as error:
+        flat = flatten_errors(error.messages)
+        first_path, first_messages = next(iter(flat.items()))
+        raise InvalidInput(
+            f"{what}: fältet ”{first_path}”: {first_messages[0]}", errors=flat, field=first_path
+        ) from None
+
+
+def flatten_errors(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    """{"decision": {"dnr": ["..."]}} -> {"decision.dnr": ["..."]}."""
+    flat: dict[str, list[str]] = {}
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            path = f"{prefix}.{key}" if prefix else str(key)
+            if key == "_schema":
+                path = prefix or "_schema"
+            flat.update(flatten_errors(value, path))
+    elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        flat[prefix or "_schema"] = list(messages)
+    elif isinstance(messages, list):
+        for index, value in enumerate(messages):
+            flat.update(flatten_errors(value, f"{prefix}.{index}"))
+    else:
+        flat[prefix or "_schema"] = [str(messages)]
+    return flat
+
+
+class BodySchema(BaseSchema):
+    key = Text(required=True, validate=[NotBlank("Förkortningen"), validate.Length(max=40)])
+    name = Text(required=True, validate=[NotBlank("Namnet"), validate.Length(max=200)])
+    level = Text(required=True, validate=OneOf(BODY_LEVELS, "organnivå"))
+
+
+class DecisionSchema(BaseSchema):
+    """A beslut: which organ, which meeting, which §, which ärende, with what outcome."""
+
+    body = Text(required=True, validate=NotBlank("Organet"))
+    meeting_date = Date(required=True)
+    paragraph = Text(required=True)
+    dnr = Text(load_default=None, allow_none=True)
+    outcome = Text(load_default="övrigt", validate=OneOf(DECISION_OUTCOMES, "beslutsutfall"))
+    wording = Text(load_default=None, allow_none=True)
+    reservations = fields.List(Text(), load_default=list)
+
+    @validates("paragraph")
+    def _check_paragraph(self, value: str, **_kwargs) -> None:
+        try:
+            normalise_paragraph(value)
+        except InvalidInput as error:
+            raise ValidationError(error.message) from None
+
+    @validates("dnr")
+    def _check_dnr(self, value: str | None, **_kwargs) -> None:
+        if value:
+            try:
+                normalise_dnr(value)
+            except InvalidInput as error:
+                raise ValidationError(error.message) from None
+
+    @post_load
+    def _normalise(self, data, **_kwargs):
+        data["paragraph"] = normalise_paragraph(data["paragraph"])
+        return data
+
+
+class SectionSchema(BaseSchema):
+    anchor = Text(load_default=None, allow_none=True, validate=validate.Length(max=120))
+    heading = Text(required=True, validate=[NotBlank("Rubriken"), validate.Length(max=300)])
+    text = Text(load_default="")
+
+
+class DocumentSchema(BaseSchema):
+    """A styrdokument as registered or imported."""
+
+    id = Text(load_default=None, allow_none=True, validate=validate.Length(min=8, max=36))
+    title = Text(required=True, validate=[NotBlank("Titeln"), validate.Length(max=300)])
+    type = Text(required=True, validate=OneOf(CANONICAL_TYPES, "dokumenttyp"))
+    status = Text(load_default="utkast", validate=OneOf(DOCUMENT_STATUSES, "status"))
+    scope = Text(load_default=SCOPE_MUNICIPALITY, validate=validate.Length(min=1, max=200))
+    owner = Text(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    summary = Text(load_default=None, allow_none=True)
+    full_text = Text(load_default=None, allow_none=True)
+    adopted_by = Text(load_default=None, allow_none=True)
+    decision = fields.Nested(DecisionSchema, load_default=None, allow_none=True)
+    valid_from = Date(load_default=None, allow_none=True)
+    valid_until = Date(load_default=None, allow_none=True)
+    next_review_on = Date(load_default=None, allow_none=True)
+    topics = fields.List(Text(validate=validate.Length(min=1, max=120)), load_default=list)
+    sections = fields.List(fields.Nested(SectionSchema), load_default=list)
+    content_note = Text(load_default=None, allow_none=True)
+
+    @pre_load
+    def _lower_type(self, data, **_kwargs):
+        if isinstance(data, dict) and isinstance(data.get("type"), str):
+            data = {**data, "type": data["type"].strip().lower()}
+        return data
+
+    @post_load
+    def _check_dates(self, data, **_kwargs):
+        start, end = data.get("valid_from"), data.get("valid_until")
+        if start and end and end < start:
+            raise ValidationError(
+                "Giltig till kan inte vara före giltig från.", field_name="valid_until"
+            )
+        return data
+
+
+class DocumentRevisionSchema(DocumentSchema):
+    """A revision: any document field, plus the version the editor saw and why they changed it."""
+
+    class Meta:
+        unknown = RAISE
+
+    expected_version = fields.Integer(
+        required=True, strict=True, error_messages=_messages(invalid="Ange ett heltal.")
+    )
+    reason = Text(required=True, validate=NotBlank("Skälet till ändringen"))
+
+
+class RelationSchema(BaseSchema):
+    source = Text(required=True, validate=NotBlank("Källdokumentet"))
+    target = Text(required=True, validate=NotBlank("Måldokumentet"))
+    kind = Text(required=True, validate=OneOf(list(RELATION_KINDS), "relationstyp"))
+    source_section = Text(load_default="", allow_none=True)
+    target_section = Text(load_default="", allow_none=True)
+    note = Text(load_default=None, allow_none=True)
+
+    @post_load
+    def _empty_anchors(self, data, **_kwargs):
+        data["source_section"] = data.get("source_section") or ""
+        data["target_section"] = data.get("target_section") or ""
+        return data
+
+
+class CaseDocumentSchema(BaseSchema):
+    id = Text(required=True)
+    role = Text(load_default="berör", validate=OneOf(CASE_DOCUMENT_ROLES, "roll"))
+
+
+class PaperDateSchema(BaseSchema):
+    date = Date(required=True)
+    source = Text(required=True, validate=NotBlank("Källan"))
+
+
+class CasePaperSchema(BaseSchema):
+    kind = Text(required=True, validate=OneOf(CASE_PAPER_KINDS, "typ av handling"))
+    title = Text(required=True, validate=[NotBlank("Rubriken"), validate.Length(max=400)])
+    dates = fields.List(fields.Nested(PaperDateSchema), load_default=list)
+    text = Text(load_default="")
+
+
+class CaseSchema(BaseSchema):
+    """An ärende with its decisions in order and the documents it concerns."""
+
+    dnr = Text(required=True, validate=NotBlank("Diarienumret"))
+    kind = Text(required=True, validate=OneOf(CASE_KINDS, "ärendetyp"))
+    title = Text(required=True, validate=[NotBlank("Rubriken"), validate.Length(max=400)])
+    submitted_by = Text(load_default=None, allow_none=True)
+    submitted_on = Date(load_default=None, allow_none=True)
+    text = Text(load_default=None, allow_none=True)
+    decisions = fields.List(fields.Nested(DecisionSchema), load_default=list)
+    documents = fields.List(fields.Nested(CaseDocumentSchema), load_default=list)
+    papers = fields.List(fields.Nested(CasePaperSchema), load_default=list)
+
+    @validates("dnr")
+    def _check_dnr(self, value: str, **_kwargs) -> None:
+        try:
+            normalise_dnr(value)
+        except InvalidInput as error:
+            raise ValidationError(error.message) from None
+
+
+class RegisterExportSchema(BaseSchema):
+    """The whole register as ``styrdok export --format json`` writes it and import reads it."""
+
+    format = Text(load_default="styrdok-export", validate=validate.Equal(
+        "styrdok-export", error="Filen är inte en Styrdok-export (format ska vara ”styrdok-export”)."
+    ))
+    format_version = fields.Integer(load_default=1, validate=validate.Equal(
+        1, error="Exportformatets version {input} stöds inte; version 1 väntades."
+    ))
+    ruleset = Text(load_default=None, allow_none=True)
+    exported_at = Text(load_default=None, allow_none=True)
+    bodies = fields.List(fields.Nested(BodySchema), load_default=list)
+    documents = fields.List(fields.Nested(DocumentSchema), load_default=list)
+    relations = fields.List(fields.Nested(RelationSchema), load_default=list)
+    cases = fields.List(fields.Nested(CaseSchema), load_default=list)

@@ -1,0 +1,32 @@
+"""The demo register: Vallentuna and the case Styrdok was born from (KS 2025.032)."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+from sqlalchemy.orm import Session
+
+from registry.services.documents import AfterChangeHook
+from registry.services.settings import RULESET_KEY, set_setting
+from registry.services.transfer import ImportSummary, import_register
+
+DEMO_RULESET = "vallentuna"
+
+
+def demo_data() -> dict:
+    text = resources.files("registry.demo").joinpath("vallentuna.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def demo_motion_text() -> str:
+    return resources.files("registry.demo").joinpath("motion_ai_vallentuna.txt").read_text(encoding="utf-8")
+
+
+def load_demo(
+    session: Session, *, actor: str, after_change: AfterChangeHook | None = None
+) -> ImportSummary:
+    """Load the demo register; loading it again changes nothing."""
+    summary = import_register(session, demo_data(), actor=actor, after_change=after_change)
+    set_setting(session, RULESET_KEY, DEMO_RULESET, actor=actor)
+    return summary

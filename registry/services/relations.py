@@ -1,0 +1,103 @@
+"""Links between documents and sections, from the relation vocabulary."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from registry.errors import Conflict, InvalidInput, NotFound
+from registry.models import Document, Relation, Section
+from registry.models.vocabulary import RELATION_KINDS
+from registry.schemas import RelationSchema, load_or_raise
+from registry.serialize import relation_to_dict
+from registry.services.audit import record_event
+
+
+def _document(session: Session, document_id: str, field: str) -> Document:
+    document = session.get(Document, document_id)
+    if document is None:
+        raise NotFound(f"Dokumentet ”{document_id}” finns inte i registret.", field=field)
+    return document
+
+
+def _check_anchor(session: Session, document: Document, anchor: str, field: str) -> None:
+    if not anchor:
+        return
+    exists = session.scalar(
+        select(Section.id).where(Section.document_id == document.id, Section.anchor == anchor)
+    )
+    if exists is None:
+        raise NotFound(
+            f"”{document.title}” har inget avsnitt ”{anchor}”.", field=field
+        )
+
+
+def find_relation(session: Session, values: Mapping[str, Any]) -> Relation | None:
+    return session.scalar(
+        select(Relation).where(
+            Relation.source_id == values["source"],
+            Relation.target_id == values["target"],
+            Relation.kind == values["kind"],
+            Relation.source_anchor == (values.get("source_section") or ""),
+            Relation.target_anchor == (values.get("target_section") or ""),
+        )
+    )
+
+
+def _replacement_reaches(session: Session, start: str, goal: str) -> bool:
+    """Whether following ”ersätter” from ``start`` reaches ``goal`` (which would make a cycle)."""
+    seen, frontier = {start}, [start]
+    while frontier:
+        current = frontier.pop()
+        if current == goal:
+            return True
+        for nxt in session.scalars(
+            select(Relation.target_id).where(
+                Relation.source_id == current, Relation.kind == "ersätter"
+            )
+        ):
+            if nxt not in seen:
+                seen.add(nxt)
+                frontier.append(nxt)
+    return False
+
+
+def link_documents(session: Session, data: Mapping[str, Any], *, actor: str) -> Relation:
+    """Link two documents (or sections of them) with a relation kind; one direction is stored.
+
+    :raises InvalidInput: for a self-link.
+    :raises NotFound: for a document or section that does not exist.
+    :raises Conflict: for a duplicate, or an ”ersätter” that would close a cycle.
+    """
+    values = load_or_raise(RelationSchema(), dict(data), what="Relation")
+    source = _document(session, values["source"], "source")
+    target = _document(session, values["target"], "target")
+    if source.id == target.id:
+        raise InvalidInput("Ett dokument kan inte länkas till sig självt.", field="target")
+    _check_anchor(session, source, values["source_section"], "source_section")
+    _check_anchor(session, target, values["target_section"], "target_section")
+    kind = RELATION_KINDS[values["kind"]]
+    if find_relation(session, values) is not None:
+        raise Conflict(
+            f"Relationen ”{source.title}” {kind.label} ”{target.title}” finns redan.", field="kind"
+        )
+    if kind.key == "ersätter" and _replacement_reaches(session, target.id, source.id):
+        raise Conflict(
+            f"”{target.title}” ersätter redan (direkt eller indirekt) ”{source.title}”; "
+            "en cirkel av ersättningar är inte möjlig.",
+            field="kind",
+        )
+    relation = Relation(
+        source=source, target=target, kind=kind.key,
+        source_anchor=values["source_section"], target_anchor=values["target_section"],
+        note=values.get("note"), created_by=actor,
+    )
+    session.add(relation)
+    session.flush()
+    record_event(
+        session, actor=actor, action="relation.linked", entity_type="relation",
+        entity_id=relation.id, after=relation_to_dict(relation),
+    )
+    return relation

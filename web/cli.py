@@ -1,0 +1,227 @@
+"""The ``styrdok`` command line. Each command is a thin edge: parse, call services, commit once.
+
+Exit status: 0 when the command ran, 2 for bad usage or input (one Swedish line on stderr),
+1 for an internal failure.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Iterator
+
+import click
+from sqlalchemy.orm import Session
+
+from registry import migrate
+from registry.config import Settings, load_settings
+from registry.db import make_engine, make_session_factory
+from registry.errors import InvalidInput, RegistryError
+
+
+class UserError(click.ClickException):
+    """Printed as one line, exit status 2."""
+
+    exit_code = 2
+
+    def show(self, file=None) -> None:
+        click.echo(f"styrdok: fel: {self.message}", err=True)
+
+
+class Runtime:
+    """Settings and database for one CLI invocation, built lazily."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self._engine = None
+
+    @property
+    def engine(self):
+        if self._engine is None:
+            url = self.settings.database_url
+            if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+                Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+            self._engine = make_engine(url)
+        return self._engine
+
+    @contextlib.contextmanager
+    def transaction(self, *, dry_run: bool = False) -> Iterator[Session]:
+        """One transaction for the whole command: commit at the end, or change nothing."""
+        self.require_schema()
+        session = make_session_factory(self.engine)()
+        try:
+            yield session
+            if dry_run:
+                session.rollback()
+            else:
+                session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def require_schema(self) -> None:
+        heads = migrate.head_revisions()
+        if migrate.current_revision(self.engine) not in heads:
+            raise UserError("Databasen saknar registrets schema eller har ett äldre; kör ”styrdok init” först.")
+
+
+def actor() -> str:
+    return os.environ.get("STYRDOK_ACTOR") or f"cli:{getpass.getuser()}"
+
+
+def runtime() -> Runtime:
+    ctx = click.get_current_context()
+    root = ctx.find_root()
+    if not isinstance(root.obj, Runtime):
+        root.obj = Runtime(load_settings())
+    return root.obj
+
+
+@contextlib.contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn domain errors into one Swedish line and exit status 2."""
+    try:
+        yield
+    except RegistryError as error:
+        raise UserError(error.message) from None
+
+
+@click.group(help="Styrdok: register över styrdokument med kommunens egna typdefinitioner.")
+def cli() -> None:
+    pass
+
+
+@cli.command("init")
+@click.option("--demo", is_flag=True, help="Läs in demoregistret (Vallentuna, KS 2025.032).")
+def init_command(demo: bool) -> None:
+    """Skapa eller uppdatera databasens schema (alembic upgrade head)."""
+    rt = runtime()
+    migrate.upgrade(rt.engine)
+    click.echo(f"Databasen har senaste schemat ({migrate.current_revision(rt.engine)}).")
+    if demo:
+        from registry.services.demo import load_demo
+        from registry.services.findings import assessment_hook
+
+        with user_errors(), rt.transaction() as session:
+            summary = load_demo(session, actor=actor(), after_change=assessment_hook(rt.settings))
+        click.echo(f"Demoregistret: {summary.line()}")
+
+
+@cli.command("export")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Fil att skriva till (annars standard ut).")
+def export_command(fmt: str, output: str | None) -> None:
+    """Exportera hela registret som JSON, eller dokumentlistan som CSV."""
+    from registry.services.settings import RULESET_KEY, get_setting
+    from registry.services.transfer import export_register, write_csv
+
+    rt = runtime()
+    with user_errors(), rt.transaction(dry_run=True) as session:
+        with _open_output(output) as out:
+            if fmt == "json":
+                data = export_register(session, ruleset=get_setting(session, RULESET_KEY))
+                json.dump(data, out, ensure_ascii=False, indent=2)
+                out.write("\n")
+                count = len(data["documents"])
+            else:
+                count = write_csv(session, out)
+    if output:
+        click.echo(f"Exporterade {count} dokument till {output}.", err=True)
+
+
+@contextlib.contextmanager
+def _open_output(path: str | None):
+    if path is None:
+        yield click.get_text_stream("stdout")
+        return
+    try:
+        handle = open(path, "w", encoding="utf-8", newline="")
+    except OSError as error:
+        raise UserError(f"Kan inte skriva till {path}: {error.strerror}.") from None
+    with handle:
+        yield handle
+
+
+def read_input_text(path: str) -> str:
+    """Read a text file or standard input ("-") as UTF-8, with a clear message when it fails."""
+    if path == "-":
+        data = sys.stdin.buffer.read()
+        name = "standard in"
+    else:
+        try:
+            data = Path(path).read_bytes()
+        except FileNotFoundError:
+            raise UserError(f"Filen {path} finns inte.") from None
+        except IsADirectoryError:
+            raise UserError(f"{path} är en mapp, inte en fil.") from None
+        except OSError as error:
+            raise UserError(f"Kan inte läsa {path}: {error.strerror}.") from None
+        name = path
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UserError(f"{name} är inte text i UTF-8.") from None
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), help="Filens format (annars efter filändelsen).")
+@click.option("--dry-run", is_flag=True, help="Visa vad som skulle hända utan att ändra något.")
+def import_command(file: str, fmt: str | None, dry_run: bool) -> None:
+    """Importera en Styrdok-export (JSON) eller en dokumentlista (CSV). Allt eller inget."""
+    from registry.services.findings import assessment_hook
+    from registry.services.transfer import import_csv, import_register, parse_json, total_records
+
+    fmt = fmt or ("csv" if file.lower().endswith(".csv") else "json")
+    text = read_input_text(file)
+    rt = runtime()
+    hook = assessment_hook(rt.settings)
+    with user_errors():
+        if fmt == "json":
+            data = parse_json(text)
+            total = total_records(data)
+        else:
+            data = text
+            total = max(text.count("\n") - 1, 0)
+        with rt.transaction(dry_run=dry_run) as session, _progress(total) as step:
+            if fmt == "json":
+                summary = import_register(session, data, actor=actor(), progress=step, after_change=hook)
+            else:
+                summary = import_csv(session, data, actor=actor(), progress=step, after_change=hook)
+    prefix = "Provkörning, inget sparades. " if dry_run else ""
+    click.echo(prefix + summary.line())
+
+
+@contextlib.contextmanager
+def _progress(total: int):
+    """A progress bar on stderr when it is a terminal; silent otherwise."""
+    if not sys.stderr.isatty() or total < 1:
+        yield lambda _n: None
+        return
+    with click.progressbar(length=total, label="Importerar", file=sys.stderr) as bar:
+        yield bar.update
+
+
+def register_commands(app) -> None:
+    """Make every command available as ``flask --app web <command>`` too."""
+    for command in cli.commands.values():
+        app.cli.add_command(command)
+
+
+def main() -> None:
+    """Console-script entry point with the exit-status contract."""
+    try:
+        cli.main(prog_name="styrdok", standalone_mode=True)
+    except SystemExit:
+        raise
+    except Exception as error:  # an internal failure: one line, exit 1
+        if os.environ.get("STYRDOK_DEBUG"):
+            raise
+        click.echo(f"styrdok: internt fel ({type(error).__name__}): {error}", err=True)
+        sys.exit(1)
