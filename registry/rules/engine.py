@@ -1,0 +1,788 @@
+"""The check engine: apply a municipality's definitions to a text. Pure: no database, no I/O.
+
+``check`` reads a request (motion, medborgarförslag, uppdrag): which types it asks for, which
+type its content fits, and what the rule file says about that. ``classify`` reads a document's
+text, optionally against the type it is registered as. Both return an :class:`Assessment`
+whose every score and finding can be traced to sentences of the input.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Iterable, Sequence
+
+from registry.rules.model import Clause, DocumentType, Ruleset
+from registry.text.swedish import Unit, analyse, stem, tokenize
+from registry.types import same_type
+
+# --- thresholds (explained where they are used) -----------------------------------------------
+#: The best type needs at least this score and this many distinct sentences of evidence;
+#: below that the text is too thin to say anything about its content.
+MIN_BEST_SCORE = 0.25
+MIN_EVIDENCE_UNITS = 2
+#: A clause counts as fully shown after this many distinct sentences match it.
+CLAUSE_SATURATION = 2
+#: Bonus for the type a document names itself in its title (only ``classify``; blanked
+#: texts get none, so content alone decides there).
+TITLE_LABEL_BONUS = 0.12
+SELF_REFERENCE_BONUS = 0.04
+SELF_REFERENCE_MAX = 0.08
+
+
+# --- results ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Finding:
+    code: str
+    severity: str  # error | warning | info
+    message: str
+    clause: dict[str, str] | None = None
+    evidence: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+            "clause": self.clause,
+            "evidence": list(self.evidence),
+        }
+
+
+@dataclass
+class RelatedDocument:
+    id: str
+    title: str
+    type: str
+    score: float
+    shared_terms: list[str]
+    section: str | None
+    section_anchor: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "type": self.type,
+            "score": round(self.score, 3),
+            "shared_terms": self.shared_terms,
+            "section": self.section,
+        }
+
+
+@dataclass
+class ClauseFit:
+    type_key: str
+    clause: Clause
+    units: list[int]
+    cues: list[str]
+
+
+@dataclass
+class Assessment:
+    ruleset_key: str
+    ruleset_version: str
+    requested_types: list[str]
+    best_fit: str | None
+    scores: dict[str, float]
+    verdict: str  # fits | mismatch | unclear
+    findings: list[Finding]
+    related_documents: list[RelatedDocument]
+    #: Extra detail for the text and Markdown reports (not part of the JSON contract).
+    units: list[Unit] = field(default_factory=list, repr=False)
+    clause_fits: dict[str, list[ClauseFit]] = field(default_factory=dict, repr=False)
+    stated_type: str | None = None
+    kind: str = "check"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ruleset": {"key": self.ruleset_key, "version": self.ruleset_version},
+            "requested_types": list(self.requested_types),
+            "best_fit": self.best_fit,
+            "scores": {k: round(v, 2) for k, v in self.scores.items()},
+            "verdict": self.verdict,
+            "findings": [f.to_dict() for f in self.findings],
+            "related_documents": [r.to_dict() for r in self.related_documents],
+        }
+
+    def evidence_for(self, type_key: str, limit: int = 4) -> list[str]:
+        seen: list[int] = []
+        for fit in self.clause_fits.get(type_key, []):
+            for index in fit.units:
+                if index not in seen:
+                    seen.append(index)
+        return [self.units[i].text for i in sorted(seen)[:limit]]
+
+
+# --- the lexicon of type names ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mention:
+    type_key: str
+    unit: int
+    token: int
+    word: str
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    forms: dict[str, str]  # surface form -> type key
+    not_names: frozenset[str]
+    max_form: int
+
+    def type_of(self, token: str) -> str | None:
+        """The type a word names: the word itself, or its head if it is a compound.
+
+        Swedish compounds are head-final: "digitaliseringsstrategi" and "AI-strategi" are
+        strategier, "handlingsplanen" a handlingsplan. A compound whose head is "dokument"
+        takes its type from the first part: "strategidokument" asks for a strategi.
+        """
+        if token in self.not_names:
+            return None
+        if token in self.forms:
+            return self.forms[token]
+        for head in ("dokumentet", "dokumenten", "dokument"):
+            if token.endswith(head) and len(token) > len(head):
+                first = token[: -len(head)].rstrip("-")
+                if first in self.forms:
+                    return self.forms[first]
+        # Longest head first: "handlingsplan" before "plan".
+        for start in range(1, len(token) - 2):
+            head = token[start:]
+            if head in self.forms:
+                prefix = token[:start]
+                if prefix.endswith("-") or len(prefix) >= 3:
+                    return self.forms[head]
+                return None
+        return None
+
+
+@lru_cache(maxsize=64)
+def _lexicon(ruleset: Ruleset) -> Lexicon:
+    forms: dict[str, str] = {}
+    not_names: set[str] = set()
+    # The municipality's own definitions win over inherited ones when both claim a word.
+    ordered = sorted(ruleset.types.values(), key=lambda t: t.from_common_core, reverse=True)
+    for document_type in ordered:
+        not_names.update(document_type.not_names)
+        for name in document_type.names:
+            forms[name] = document_type.key
+    return Lexicon(forms, frozenset(not_names), max(map(len, forms)) if forms else 0)
+
+
+def find_mentions(units: Sequence[Unit], lexicon: Lexicon) -> list[Mention]:
+    mentions = []
+    for unit in units:
+        for position, token in enumerate(unit.tokens):
+            type_key = lexicon.type_of(token)
+            if type_key:
+                mentions.append(Mention(type_key, unit.index, position, token))
+    return mentions
+
+
+# --- what a mention is doing in its sentence ------------------------------------------------------
+
+_REQUEST_BEFORE = [
+    "ta fram", "tar fram", "tas fram", "framtagande av", "framtagandet av", "ta initiativ till",
+    "upprätta", "upprättar", "upprättande av", "införa", "inför", "införande av", "anta", "antar",
+    "utarbeta", "utarbetar", "arbeta fram", "skapa", "skapar", "ny", "nytt", "nya", "förnya",
+    "förnyar", "revidera", "reviderar", "revidering av", "uppdatera", "uppdaterar",
+    "uppdatering av", "motion om", "förslag till", "förslag om", "förslag på", "om en", "om ett",
+    "utreda", "utforma", "skriva", "tydliggöra", "komplettera", "kompletteras med",
+    "föreslog", "föreslår", "behövs", "behöver",
+]
+_REQUEST_AFTER = ["tas fram", "ska tas fram", "bör tas fram", "införs", "antas", "upprättas",
+                  "behöver", "bör", "ska innehålla", "skulle tas fram"]
+_PASSING_BEFORE = [
+    "enligt", "i enlighet med", "utifrån", "i linje med", "inom ramen för", "kopplat till",
+    "med stöd av", "befintlig", "befintliga", "nuvarande", "gällande", "antagna", "antagen",
+    "tidigare", "tagit fram", "har tagit fram", "har antagit", "antog", "i kommunens",
+    "i stadens", "i regionens", "i", "av", "med", "från", "under", "kommande",
+]
+_CONTAIN = ["innehålla", "innehåller", "innehålls", "omfatta", "omfattar", "ingå", "ingår",
+            "inkludera", "inkluderar", "anges", "anger", "tydliggör", "tydliggöra", "bestå av"]
+_NEGATION = ["inte", "ej", "aldrig", "istället för", "i stället för"]
+
+_REQUEST_CONTEXT = ("motion", "medborgarförslag", "förslag", "uppdrag", "svar på")
+
+
+def _phrase_at(tokens: Sequence[str], end: int, phrases: Iterable[str]) -> str | None:
+    """A phrase whose last word ends right before ``end`` (window of a few words)."""
+    for phrase in phrases:
+        words = phrase.split()
+        for stop in range(max(0, end - 6), end + 1):
+            start = stop - len(words)
+            if start >= 0 and list(tokens[start:stop]) == words:
+                return phrase
+    return None
+
+
+def _phrase_after(tokens: Sequence[str], start: int, phrases: Iterable[str], window: int = 4) -> str | None:
+    for phrase in phrases:
+        words = phrase.split()
+        for begin in range(start, min(len(tokens), start + window)):
+            if list(tokens[begin:begin + len(words)]) == words:
+                return phrase
+    return None
+
+
+@dataclass
+class MentionRole:
+    mention: Mention
+    role: str  # request | passing | nested | negated | neutral
+    container: str | None = None
+    why: str = ""
+
+
+def classify_mentions(units: Sequence[Unit], mentions: Sequence[Mention]) -> list[MentionRole]:
+    by_unit: dict[int, list[Mention]] = {}
+    for mention in mentions:
+        by_unit.setdefault(mention.unit, []).append(mention)
+    roles: list[MentionRole] = []
+    for mention in mentions:
+        unit = units[mention.unit]
+        tokens = unit.tokens
+        before = tokens[max(0, mention.token - 6):mention.token]
+        # "inte en policy utan en riktlinje": the first is negated.
+        if "utan" in tokens[mention.token + 1:mention.token + 6] and any(
+            n in before[-3:] for n in ("inte", "ej")
+        ):
+            roles.append(MentionRole(mention, "negated", why="inte … utan"))
+            continue
+        # A type named after a containment verb, with another type before it in the same
+        # sentence (or in the list's lead-in): "en strategi … innehålla riktlinjer för".
+        container = None
+        for other in by_unit.get(mention.unit, []):
+            if other.token < mention.token and other.type_key != mention.type_key:
+                between = tokens[other.token + 1:mention.token]
+                if any(c in between for c in _CONTAIN) or _phrase_at(tokens, mention.token, ["bestå av"]):
+                    container = other.type_key
+        if container:
+            roles.append(MentionRole(mention, "nested", container=container, why="innehålla"))
+            continue
+        strong_passing = _phrase_at(tokens, mention.token, ["enligt", "i enlighet med", "utifrån",
+                                                            "i linje med", "inom ramen för",
+                                                            "tagit fram", "har tagit fram",
+                                                            "har antagit", "antog", "antogs"])
+        if unit.in_att_sats and not strong_passing:
+            roles.append(MentionRole(mention, "request", why="att-sats"))
+            continue
+        if unit.kind == "title" and not strong_passing:
+            roles.append(MentionRole(mention, "request", why="rubrik"))
+            continue
+        request = _phrase_at(tokens, mention.token, _REQUEST_BEFORE) or _phrase_after(
+            tokens, mention.token + 1, _REQUEST_AFTER
+        )
+        passing = strong_passing or (
+            tokens[mention.token - 1] in ("i", "enligt", "av", "med", "från", "under", "kommande")
+            if mention.token > 0 else False
+        ) or _phrase_at(tokens, mention.token, ["i kommunens", "i stadens", "befintlig", "befintliga",
+                                                 "nuvarande", "gällande", "antagna", "tidigare"])
+        if request and not (passing and request in ("om en", "om ett", "ny", "nytt", "nya")):
+            roles.append(MentionRole(mention, "request", why=request))
+        elif passing:
+            roles.append(MentionRole(mention, "passing", why=str(passing)))
+        else:
+            roles.append(MentionRole(mention, "neutral"))
+    return roles
+
+
+def requested_types(units: Sequence[Unit], roles: Sequence[MentionRole]) -> list[str]:
+    """The types the text asks to be produced, in the order they first appear."""
+    ordered: list[str] = []
+    for role in roles:
+        if role.role == "request" and role.mention.type_key not in ordered:
+            ordered.append(role.mention.type_key)
+    if not ordered:
+        # No explicit request: a request text is about the type it names most.
+        counts: dict[str, int] = {}
+        for role in roles:
+            if role.role == "neutral":
+                counts[role.mention.type_key] = counts.get(role.mention.type_key, 0) + 1
+        if counts:
+            ordered = [max(counts, key=lambda k: counts[k])]
+    negated = {r.mention.type_key for r in roles if r.role == "negated"}
+    return [t for t in ordered if t not in negated or any(
+        r.role == "request" and r.mention.type_key == t and r.why == "att-sats" for r in roles)]
+
+
+# --- cues and definition fit ------------------------------------------------------------------------
+
+_YEAR_SPAN = re.compile(r"\b(?:19|20)\d\d\s*[-–]\s*(?:19|20)?\d\d\b")
+_TARGET_YEAR = re.compile(r"\b(?:år|till|senast|inför|vision)\s+20[3-9]\d\b", re.IGNORECASE)
+_QUESTION_WORDS = {"hur", "inom", "vilka", "vilken", "vilket", "när", "var", "vem", "vad", "på"}
+_SECOND_PERSON = {"du", "dig", "din", "ditt", "dina"}
+_DUTY = {"ska", "skall", "måste"}
+
+
+def _feature(name: str, unit: Unit, type_mentions: set[int]) -> bool:
+    tokens = unit.tokens
+    if name == "#fråga-hur":
+        return unit.is_question and bool(tokens) and tokens[0] in _QUESTION_WORDS
+    if name == "#ska-krav":
+        if unit.is_question:
+            return False
+        for i, token in enumerate(tokens):
+            if token in _DUTY:
+                follow = tokens[i + 1:i + 3]
+                # "strategin ska tas fram" is about the document itself, not a requirement.
+                if (i - 1) in type_mentions or (i - 2) in type_mentions:
+                    continue
+                if follow[:1] in (["tas"], ["ta"], ["vara"], ["bli"]) or follow[:2] == ["ligga", "till"]:
+                    continue
+                return True
+        return False
+    if name == "#förbud":
+        for i, token in enumerate(tokens[:-1]):
+            if token in ("får", "fick") and tokens[i + 1] in ("inte", "aldrig", "ej"):
+                return True
+        return any(t in ("förbjudet", "förbjuden", "förbjuds") for t in tokens)
+    if name == "#du-tilltal":
+        return any(t in _SECOND_PERSON for t in tokens)
+    if name == "#numrerad-lista":
+        return unit.kind == "item" and unit.numbered
+    if name == "#årsintervall":
+        return bool(_YEAR_SPAN.search(unit.text))
+    if name == "#målår":
+        return bool(_TARGET_YEAR.search(unit.text))
+    raise ValueError(f"okänt språkligt drag {name}")
+
+
+@lru_cache(maxsize=4096)
+def _cue_words(cue: str) -> tuple[tuple[str, str], ...]:
+    return tuple((word, stem(word)) for word in tokenize(cue))
+
+
+def _word_matches(token: str, token_stem: str, word: str, word_stem: str) -> bool:
+    if token_stem == word_stem or token == word:
+        return True
+    # Prefix for inflections the stemmer misses ("prioritering" for "prioritera"), but not
+    # for long compounds: "ansvarsfördelning" does not show "ansvarar".
+    if len(word_stem) >= 4 and token.startswith(word_stem) and len(token) <= len(word_stem) + 4:
+        return True
+    # Compound head: "utvecklingsområde" shows "område", "effektmål" does not show "mål" (short).
+    return len(word) >= 5 and token.endswith(word)
+
+
+def cue_in_unit(cue: str, unit: Unit, type_mentions: set[int]) -> bool:
+    if cue.startswith("#"):
+        return _feature(cue, unit, type_mentions)
+    words = _cue_words(cue)
+    if not words:
+        return False
+    tokens, stems = unit.tokens, unit.stems
+    for start in range(len(tokens) - len(words) + 1):
+        if all(
+            start + i not in type_mentions and _word_matches(tokens[start + i], stems[start + i], w, s)
+            for i, (w, s) in enumerate(words)
+        ):
+            return True
+    return False
+
+
+def fit_clauses(
+    units: Sequence[Unit], document_type: DocumentType, mention_tokens: dict[int, set[int]]
+) -> list[ClauseFit]:
+    fits = []
+    for clause in document_type.clauses:
+        matched_units: list[int] = []
+        matched_cues: list[str] = []
+        for unit in units:
+            for cue in clause.cues:
+                if cue_in_unit(cue, unit, mention_tokens.get(unit.index, set())):
+                    matched_units.append(unit.index)
+                    if cue not in matched_cues:
+                        matched_cues.append(cue)
+                    break
+        fits.append(ClauseFit(document_type.key, clause, matched_units, matched_cues))
+    return fits
+
+
+#: A type whose definition has few clauses cannot reach a full score on one lucky phrase.
+MIN_DEFINITION_WEIGHT = 2.0
+
+
+def score_fits(fits: Sequence[ClauseFit]) -> float:
+    total = max(sum(f.clause.weight for f in fits), MIN_DEFINITION_WEIGHT)
+    score = sum(f.clause.weight * min(1.0, len(f.units) / CLAUSE_SATURATION) for f in fits) / total
+    return round(score, 3)  # what people see is rounded; thresholds must compare the same number
+
+
+# --- the assessment ---------------------------------------------------------------------------------
+
+
+def _clause_ref(ruleset: Ruleset, type_key: str, text: str | None = None) -> dict[str, str]:
+    document_type = ruleset.types[type_key]
+    source = document_type.source
+    if document_type.from_common_core and document_type.common_core_note:
+        source = f"{source} ({document_type.common_core_note})"
+    return {"type": type_key, "text": text or document_type.definition, "source": source}
+
+
+def _label(ruleset: Ruleset, type_key: str) -> str:
+    document_type = ruleset.types.get(type_key)
+    return document_type.label.lower() if document_type else type_key
+
+
+def _article(ruleset: Ruleset, type_key: str) -> str:
+    """"en strategi", "ett program", "riktlinjer" — how the type is named in a sentence."""
+    label = _label(ruleset, type_key)
+    if label.endswith(("er", "ar", "or")) and type_key not in ("program",):
+        return label
+    neuter = {"program", "reglemente", "ägardirektiv"}
+    return f"{'ett' if type_key in neuter else 'en'} {label}"
+
+
+@dataclass
+class _Context:
+    ruleset: Ruleset
+    units: list[Unit]
+    roles: list[MentionRole]
+    mention_tokens: dict[int, set[int]]
+    clause_fits: dict[str, list[ClauseFit]]
+    scores: dict[str, float]
+
+
+def _analyse(text: str, ruleset: Ruleset) -> _Context:
+    units = analyse(text)
+    lexicon = _lexicon(ruleset)
+    mentions = find_mentions(units, lexicon)
+    roles = classify_mentions(units, mentions)
+    mention_tokens: dict[int, set[int]] = {}
+    for mention in mentions:
+        mention_tokens.setdefault(mention.unit, set()).add(mention.token)
+    clause_fits = {
+        key: fit_clauses(units, document_type, mention_tokens)
+        for key, document_type in ruleset.types.items()
+    }
+    scores = {key: score_fits(fits) for key, fits in clause_fits.items()}
+    return _Context(ruleset, units, roles, mention_tokens, clause_fits, scores)
+
+
+def _evidence_units(fits: Sequence[ClauseFit]) -> set[int]:
+    return {i for f in fits for i in f.units}
+
+
+def _evidence_count(fits: Sequence[ClauseFit]) -> int:
+    """Distinct (sentence, clause) pairs: one sentence showing two clauses counts twice."""
+    return sum(len(set(f.units)) for f in fits)
+
+
+def _best_fit(ctx: _Context, scores: dict[str, float], labels: dict[str, float] | None = None) -> str | None:
+    best = max(scores, key=lambda k: (scores[k], -list(scores).index(k)))
+    evidence = _evidence_count(ctx.clause_fits[best]) + (1 if labels and best in labels else 0)
+    if scores[best] < MIN_BEST_SCORE or evidence < MIN_EVIDENCE_UNITS:
+        return None
+    return best
+
+
+def _contradicts(ruleset: Ruleset, stated: str, best: str | None, scores: dict[str, float]) -> bool:
+    """Whether the content clearly fits another type than the stated one.
+
+    Another family with the stated type well behind, or the same family with the stated type
+    far behind: a riktlinje read as a policy is a milder error than a vägledning read as one.
+    """
+    if best is None or same_type(stated, best):
+        return False
+    stated_score, best_score = scores.get(stated, 0.0), scores[best]
+    if ruleset.family_of(stated) != ruleset.family_of(best):
+        return stated_score < 0.7 * best_score
+    return stated_score < 0.35 * best_score
+
+
+def _definition_findings(ctx: _Context, stated: str, best: str, *, what: str) -> list[Finding]:
+    ruleset = ctx.ruleset
+    stated_evidence = [ctx.units[i].text for i in sorted(_evidence_units(ctx.clause_fits[stated]))][:3]
+    best_evidence = [ctx.units[i].text for i in sorted(_evidence_units(ctx.clause_fits[best]))][:4]
+    findings = [
+        Finding(
+            "definition_mismatch", "error",
+            f"{what} {_article(ruleset, stated)}, men innehållet stämmer bättre med definitionen av "
+            f"{_label(ruleset, best)} ({ruleset.family_label(ruleset.family_of(best)).lower()}) "
+            f"än med definitionen av {_label(ruleset, stated)} "
+            f"(poäng {ctx.scores[best]:.2f} mot {ctx.scores[stated]:.2f}).",
+            clause=_clause_ref(ruleset, best),
+            evidence=best_evidence,
+        ),
+        Finding(
+            "stated_type_definition", "info",
+            f"Så definieras {_label(ruleset, stated)} i {ruleset.name}; texten visar "
+            + ("lite av detta." if stated_evidence else "inget av detta."),
+            clause=_clause_ref(ruleset, stated),
+            evidence=stated_evidence,
+        ),
+    ]
+    return findings
+
+
+def _nesting_findings(ctx: _Context, roles: Sequence[MentionRole], container_types: Sequence[str]) -> list[Finding]:
+    ruleset = ctx.ruleset
+    findings = []
+    for role in roles:
+        if role.role != "nested" or role.container not in ruleset.types:
+            continue
+        inner, outer = role.mention.type_key, role.container
+        if outer not in container_types or inner in ruleset.types[outer].may_contain:
+            continue
+        same_family = ruleset.family_of(inner) == ruleset.family_of(outer)
+        unit = ctx.units[role.mention.unit]
+        evidence = [unit.text] + [u.text for u in ctx.units if u.lead_in == unit.index][:4]
+        findings.append(Finding(
+            "type_contains_other_type", "warning" if same_family else "error",
+            f"Texten vill att {_article(ruleset, outer)} ska innehålla {_label(ruleset, inner)}. "
+            + (f"{_label(ruleset, outer).capitalize()} och {_label(ruleset, inner)} hör till olika "
+               f"familjer ({ruleset.family_label(ruleset.family_of(outer)).lower()} respektive "
+               f"{ruleset.family_label(ruleset.family_of(inner)).lower()}) och ska inte blandas "
+               "enligt definitionerna nedan." if not same_family else
+               "Enligt regelfilen ska den typen inte innehålla den andra."),
+            clause=_clause_ref(ruleset, outer),
+            evidence=evidence,
+        ))
+        findings.append(Finding(
+            "nested_type_definition", "info",
+            f"Så definieras {_label(ruleset, inner)} i {ruleset.name}.",
+            clause=_clause_ref(ruleset, inner),
+            evidence=[u.text for u in ctx.units if u.lead_in == unit.index][:4],
+        ))
+    return findings
+
+
+def _title_findings(ctx: _Context, title_unit: Unit | None) -> list[Finding]:
+    """"Mål och riktlinjer för …", "Policy och riktlinjer för …": one title, two kinds of document."""
+    if title_unit is None:
+        return []
+    ruleset = ctx.ruleset
+    named = []
+    for role in ctx.roles:
+        if role.mention.unit == title_unit.index and role.mention.type_key not in named:
+            named.append(role.mention.type_key)
+    markers = []
+    for family in ruleset.families.values():
+        for marker in family.title_markers:
+            if marker in title_unit.tokens:
+                markers.append((marker, family.key))
+    families = {ruleset.family_of(t) for t in named}
+    mixed_marker = [(m, f) for m, f in markers if named and f not in families]
+    if len(named) < 2 and not mixed_marker:
+        return []
+    parts = [_label(ruleset, t) for t in named] + [m for m, _ in mixed_marker]
+    cross_family = len(families | {f for _, f in mixed_marker}) > 1
+    return [Finding(
+        "title_mixes_types", "warning",
+        f"Titeln blandar {' och '.join(parts)}"
+        + (", som hör till olika familjer av styrdokument" if cross_family else "")
+        + ". Ett styrdokument bör vara av en typ så att namnet säger vad läsaren kan vänta sig.",
+        clause=_clause_ref(ruleset, named[0]) if named else None,
+        evidence=[title_unit.text],
+    )]
+
+
+def _content_rule_findings(ctx: _Context, type_key: str) -> list[Finding]:
+    ruleset = ctx.ruleset
+    document_type = ruleset.types[type_key]
+    findings = []
+    for rule_key in document_type.must_not_contain:
+        rule = ruleset.content_rules[rule_key]
+        hits = [
+            u.text for u in ctx.units
+            if u.kind != "title" and any(cue_in_unit(c, u, ctx.mention_tokens.get(u.index, set())) for c in rule.cues)
+        ]
+        if hits:
+            findings.append(Finding(
+                "forbidden_content", "error",
+                f"{ruleset.name} säger att {_label(ruleset, type_key)} inte ska innehålla {rule.label}, "
+                f"men texten gör det.",
+                clause={"type": type_key, "text": f"Får inte innehålla {rule.label}.", "source": rule.source or document_type.source},
+                evidence=hits[:4],
+            ))
+    return findings
+
+
+def _metadata_findings(ruleset: Ruleset, type_key: str, metadata: dict[str, Any]) -> list[Finding]:
+    document_type = ruleset.types[type_key]
+    findings = []
+    level = metadata.get("adopted_by_level")
+    organ = metadata.get("adopted_by") or level
+    if level and document_type.adopted_by and level not in document_type.adopted_by:
+        findings.append(Finding(
+            "organ_not_allowed", "error",
+            f"{document_type.label} antas enligt {ruleset.name} av {', '.join(document_type.adopted_by)}; "
+            f"det här dokumentet är antaget av {organ} ({level}).",
+            clause=_clause_ref(ruleset, type_key),
+            evidence=[],
+        ))
+    rule = document_type.parent_rule
+    if rule and (not rule.when_adopted_by or level in rule.when_adopted_by):
+        parents = set(metadata.get("parent_types") or [])
+        if not parents & set(rule.parents):
+            findings.append(Finding(
+                "missing_parent", "warning",
+                f"{document_type.label} som antas av {level or 'detta organ'} ska enligt {ruleset.name} "
+                f"stödja ett överordnat dokument ({', '.join(rule.parents)}), men ingen sådan koppling finns.",
+                clause={"type": type_key, "text": rule.text or document_type.definition, "source": document_type.source},
+                evidence=[],
+            ))
+    for missing, label in (("owner", "dokumentansvarig"), ("adopted_by", "beslutande organ")):
+        if metadata.get("check_metadata") and not metadata.get(missing):
+            findings.append(Finding(
+                "missing_metadata", "info", f"Uppgift saknas: {label}.", clause=None, evidence=[]
+            ))
+    return findings
+
+
+def _common_core_notes(ruleset: Ruleset, type_keys: Iterable[str]) -> list[Finding]:
+    notes = []
+    for key in dict.fromkeys(type_keys):
+        document_type = ruleset.types.get(key)
+        if document_type and document_type.from_common_core:
+            notes.append(Finding(
+                "definition_from_common_core", "info",
+                document_type.common_core_note or f"Definitionen av {document_type.label.lower()} kommer från den gemensamma kärnan.",
+                clause=_clause_ref(ruleset, key), evidence=[],
+            ))
+    return notes
+
+
+def _related_finding(related: Sequence[RelatedDocument]) -> list[Finding]:
+    if not related:
+        return []
+    names = "; ".join(
+        f"{r.title}" + (f" (avsnittet {r.section})" if r.section else "") for r in related[:6]
+    )
+    return [Finding(
+        "related_documents", "info",
+        f"Registret har redan {len(related)} dokument som berör samma ämne: {names}.",
+        clause=None,
+        evidence=[],
+    )]
+
+
+def check(text: str, ruleset: Ruleset, *, related: Sequence[RelatedDocument] = ()) -> Assessment:
+    """Assess a request: which types it asks for and which its content fits."""
+    ctx = _analyse(text, ruleset)
+    requested = requested_types(ctx.units, ctx.roles)
+    best = _best_fit(ctx, ctx.scores)
+    findings: list[Finding] = []
+    findings += _nesting_findings(ctx, ctx.roles, requested)
+    title = ctx.units[0] if ctx.units and ctx.units[0].kind == "title" else None
+    findings += _title_findings(ctx, title)
+    contradiction = None
+    if requested and best and all(_contradicts(ruleset, r, best, ctx.scores) for r in requested):
+        contradiction = requested[0]
+        findings += _definition_findings(ctx, contradiction, best, what="Texten begär")
+    if not requested:
+        verdict = "unclear"
+        findings.append(Finding(
+            "no_requested_type", "info",
+            "Texten säger inte vilken typ av styrdokument den begär"
+            + (f"; innehållet stämmer bäst med {_label(ruleset, best)}." if best else "."),
+            clause=_clause_ref(ruleset, best) if best else None,
+            evidence=ctx_evidence(ctx, best) if best else [],
+        ))
+    elif any(f.severity == "error" for f in findings):
+        verdict = "mismatch"
+    else:
+        verdict = "fits"
+        if best is None:
+            findings.append(Finding(
+                "thin_evidence", "info",
+                "Texten säger för lite om innehållet för att bedöma vilken typ det passar; "
+                f"inget i den talar emot {', '.join(_label(ruleset, r) for r in requested)}.",
+                clause=_clause_ref(ruleset, requested[0]), evidence=[],
+            ))
+        else:
+            findings.append(Finding(
+                "requested_type_fits", "info",
+                f"Den begärda typen ({', '.join(_label(ruleset, r) for r in requested)}) stämmer med innehållet.",
+                clause=_clause_ref(ruleset, requested[0]),
+                evidence=ctx_evidence(ctx, requested[0]),
+            ))
+    findings += _common_core_notes(ruleset, [*requested, *( [best] if best else [])])
+    findings += _related_finding(related)
+    return Assessment(
+        ruleset.key, ruleset.version, requested, best, ctx.scores, verdict, findings,
+        list(related), ctx.units, ctx.clause_fits, kind="check",
+    )
+
+
+def ctx_evidence(ctx: _Context, type_key: str, limit: int = 4) -> list[str]:
+    return [ctx.units[i].text for i in sorted(_evidence_units(ctx.clause_fits[type_key]))][:limit]
+
+
+def _self_label_scores(ctx: _Context) -> dict[str, float]:
+    """The type a document calls itself: in its title, and in phrases like "Denna handlingsplan"."""
+    bonus: dict[str, float] = {}
+    for role in ctx.roles:
+        unit = ctx.units[role.mention.unit]
+        key = role.mention.type_key
+        if unit.kind == "title":
+            if key not in bonus:
+                bonus[key] = TITLE_LABEL_BONUS
+            continue
+        previous = unit.tokens[role.mention.token - 1] if role.mention.token else ""
+        definite = role.mention.word.endswith(("en", "n", "et", "na"))
+        if previous in ("denna", "detta", "dessa", "här") or (role.mention.token == 0 and definite):
+            bonus[key] = min(bonus.get(key, 0.0) + SELF_REFERENCE_BONUS, TITLE_LABEL_BONUS + SELF_REFERENCE_MAX)
+    return bonus
+
+
+def classify(
+    text: str,
+    ruleset: Ruleset,
+    *,
+    stated_type: str | None = None,
+    metadata: dict[str, Any] | None = None,
+    related: Sequence[RelatedDocument] = (),
+) -> Assessment:
+    """Assess a document's text, and with ``stated_type`` whether it fits that type."""
+    if stated_type is not None and stated_type not in ruleset.types:
+        raise KeyError(stated_type)
+    ctx = _analyse(text, ruleset)
+    bonus = _self_label_scores(ctx)
+    scores = {k: round(min(1.0, v + bonus.get(k, 0.0)), 3) for k, v in ctx.scores.items()}
+    best = _best_fit(ctx, scores, bonus)
+    findings: list[Finding] = []
+    title = ctx.units[0] if ctx.units and ctx.units[0].kind == "title" else None
+    findings += _title_findings(ctx, title)
+    if stated_type:
+        # "Här anges riktlinjer …" in a policy: the document says it holds another type.
+        for role in ctx.roles:
+            unit = ctx.units[role.mention.unit]
+            inner = role.mention.type_key
+            if unit.kind == "title" or same_type(inner, stated_type) or inner in ruleset.types[stated_type].may_contain:
+                continue
+            if _phrase_at(unit.tokens, role.mention.token, _CONTAIN) and role.role != "passing":
+                findings.append(Finding(
+                    "declares_other_type", "error" if ruleset.family_of(inner) != ruleset.family_of(stated_type) or inner != stated_type else "warning",
+                    f"Dokumentet är registrerat som {_label(ruleset, stated_type)} men säger själv att det "
+                    f"innehåller {_label(ruleset, inner)}.",
+                    clause=_clause_ref(ruleset, inner),
+                    evidence=[unit.text],
+                ))
+        if _contradicts(ruleset, stated_type, best, scores):
+            ctx.scores = scores
+            findings += _definition_findings(ctx, stated_type, best, what="Dokumentet är registrerat som")
+        findings += _content_rule_findings(ctx, stated_type)
+        if metadata:
+            findings += _metadata_findings(ruleset, stated_type, metadata)
+    if stated_type and any(f.severity == "error" for f in findings):
+        verdict = "mismatch"
+    elif best is None:
+        verdict = "unclear"
+        findings.append(Finding(
+            "thin_evidence", "info",
+            "Texten säger för lite om innehållet för att avgöra vilken typ den passar.",
+            clause=None, evidence=[],
+        ))
+    else:
+        verdict = "fits"
+    findings += _common_core_notes(ruleset, [t for t in (stated_type, best) if t])
+    findings += _related_finding(related)
+    return Assessment(
+        ruleset.key, ruleset.version, [], best, scores, verdict, findings, list(related),
+        ctx.units, ctx.clause_fits, stated_type=stated_type, kind="classify",
+    )
