@@ -494,17 +494,31 @@ def _contradicts(ruleset: Ruleset, stated: str, best: str | None, scores: dict[s
     return stated_score < 0.35 * best_score
 
 
+def _ranked_evidence(ctx: _Context, type_key: str, limit: int = 4) -> list[str]:
+    """The sentences that show most of the definition first, then in reading order."""
+    counts: dict[int, int] = {}
+    for fit in ctx.clause_fits[type_key]:
+        for index in set(fit.units):
+            counts[index] = counts.get(index, 0) + 1
+    ranked = sorted(counts, key=lambda i: (-counts[i], i))[:limit]
+    return [ctx.units[i].text for i in sorted(ranked)]
+
+
+def _decimal(value: float) -> str:
+    return f"{value:.2f}".replace(".", ",")
+
+
 def _definition_findings(ctx: _Context, stated: str, best: str, *, what: str) -> list[Finding]:
     ruleset = ctx.ruleset
-    stated_evidence = [ctx.units[i].text for i in sorted(_evidence_units(ctx.clause_fits[stated]))][:3]
-    best_evidence = [ctx.units[i].text for i in sorted(_evidence_units(ctx.clause_fits[best]))][:4]
+    stated_evidence = _ranked_evidence(ctx, stated, 3)
+    best_evidence = _ranked_evidence(ctx, best, 4)
     findings = [
         Finding(
             "definition_mismatch", "error",
             f"{what} {_article(ruleset, stated)}, men innehållet stämmer bättre med definitionen av "
             f"{_label(ruleset, best)} ({ruleset.family_label(ruleset.family_of(best)).lower()}) "
             f"än med definitionen av {_label(ruleset, stated)} "
-            f"(poäng {ctx.scores[best]:.2f} mot {ctx.scores[stated]:.2f}).",
+            f"(poäng {_decimal(ctx.scores[best])} mot {_decimal(ctx.scores[stated])}).",
             clause=_clause_ref(ruleset, best),
             evidence=best_evidence,
         ),
@@ -710,7 +724,7 @@ def check(text: str, ruleset: Ruleset, *, related: Sequence[RelatedDocument] = (
 
 
 def ctx_evidence(ctx: _Context, type_key: str, limit: int = 4) -> list[str]:
-    return [ctx.units[i].text for i in sorted(_evidence_units(ctx.clause_fits[type_key]))][:limit]
+    return _ranked_evidence(ctx, type_key, limit)
 
 
 def _self_label_scores(ctx: _Context) -> dict[str, float]:

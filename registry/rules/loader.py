@@ -240,3 +240,19 @@ def lint_rules(rules_dir: Path, files: list[Path] | None = None) -> list[tuple[s
 
 def available_rulesets(rules_dir: Path) -> list[str]:
     return sorted(p.stem for p in rules_dir.glob("*.toml"))
+
+
+_CACHE: dict[tuple[str, str], tuple[tuple[float, ...], Ruleset]] = {}
+
+
+def cached_ruleset(rules_dir: Path, key: str) -> Ruleset:
+    """Load a ruleset once per process; a changed rule file is read again."""
+    files = sorted(rules_dir.glob("*.toml"))
+    stamp = tuple(p.stat().st_mtime for p in files)
+    cache_key = (str(rules_dir.resolve()), key)
+    hit = _CACHE.get(cache_key)
+    if hit and hit[0] == stamp:
+        return hit[1]
+    ruleset = load_ruleset(rules_dir, key)
+    _CACHE[cache_key] = (stamp, ruleset)
+    return ruleset

@@ -27,6 +27,6 @@ def load_demo(
     session: Session, *, actor: str, after_change: AfterChangeHook | None = None
 ) -> ImportSummary:
     """Load the demo register; loading it again changes nothing."""
-    summary = import_register(session, demo_data(), actor=actor, after_change=after_change)
+    # The ruleset first, so the demo documents are checked against Vallentuna's definitions.
     set_setting(session, RULESET_KEY, DEMO_RULESET, actor=actor)
-    return summary
+    return import_register(session, demo_data(), actor=actor, after_change=after_change)
