@@ -386,3 +386,7 @@ def main() -> None:
             raise
         click.echo(f"styrdok: internt fel ({type(error).__name__}): {error}", err=True)
         sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -56,22 +56,25 @@ class Document(Base):
     content_note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    #: Optimistic locking: every UPDATE checks and bumps it (SQLAlchemy version_id_col).
+    #: The number of the current version; also the optimistic lock: every UPDATE checks it
+    #: (version_id_col). Services set it themselves, once per change, however many flushes.
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     adopted_by: Mapped[Body | None] = relationship(lazy="joined")
     decision: Mapped["Decision | None"] = relationship(lazy="joined")  # noqa: F821
+    # Sections and topics belong to the current version only; earlier ones live on in the
+    # version snapshots, so a section or topic dropped in a revision is removed here.
     sections: Mapped[list[Section]] = relationship(
-        back_populates="document", order_by="Section.position", cascade="save-update, merge"
+        back_populates="document", order_by="Section.position", cascade="all, delete-orphan"
     )
     topics: Mapped[list[DocumentTopic]] = relationship(
-        back_populates="document", order_by="DocumentTopic.topic", cascade="save-update, merge"
+        back_populates="document", order_by="DocumentTopic.topic", cascade="all, delete-orphan"
     )
     versions: Mapped[list[DocumentVersion]] = relationship(
         back_populates="document", order_by="DocumentVersion.version", cascade="save-update, merge"
     )
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
     @property
     def topic_names(self) -> list[str]:

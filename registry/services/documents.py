@@ -121,9 +121,7 @@ def _replace_sections(session: Session, document: Document, sections: list[dict[
         section = by_anchor.get(data["anchor"]) or Section(anchor=data["anchor"])
         section.position, section.heading, section.text = position, data["heading"], data["text"] or ""
         kept.append(section)
-    for anchor in dropped:
-        # Sections are parts of a version, not records of their own; the snapshot keeps them.
-        session.delete(by_anchor[anchor])
+    # Dropped sections become orphans and go; the version snapshot keeps them.
     document.sections = kept
 
 
@@ -178,9 +176,9 @@ def register_document(
     document_id = values.get("id") or str(uuid.uuid4())
     if session.get(Document, document_id) is not None:
         raise Conflict(f"Det finns redan ett dokument med id ”{document_id}”.", field="id")
-    document = Document(id=document_id, created_at=utcnow(), updated_at=utcnow())
-    session.add(document)
+    document = Document(id=document_id, created_at=utcnow(), updated_at=utcnow(), version=1)
     _apply_values(session, document, values, actor=actor)
+    session.add(document)
     session.flush()
     _record_version(session, document, before=None, actor=actor, reason=reason)
     session.flush()
@@ -213,11 +211,13 @@ def _change(
     if "status" in values:
         _check_transition(document, values["status"])
     before = document_to_dict(document)
+    before_version = document.version
     _apply_values(session, document, values, actor=actor)
-    session.flush()
+    _flush_guarded(session, document)
     if document_to_dict(document) == before:
         return document  # nothing changed: no new version, no event
-    document.updated_at = utcnow()  # touching the row makes SQLAlchemy bump and check version
+    document.updated_at = utcnow()
+    document.version = before_version + 1  # the UPDATE checks the old number (optimistic lock)
     _flush_guarded(session, document)
     _record_version(session, document, before=before, actor=actor, reason=reason)
     session.flush()

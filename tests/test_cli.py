@@ -1,0 +1,208 @@
+"""The styrdok command line as a new user meets it: init, export, import, and every bad input."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, select
+
+from registry.db import make_engine, make_session_factory
+from registry.models import AuditEvent, Document
+from web.cli import cli
+
+SEED_TITLES = {
+    "Digitaliseringsstrategi för Vallentuna kommun",
+    "Riktlinjer för informations- och cybersäkerhet",
+    "Intern AI-vägledning för medarbetare",
+    "Checklista innan du börjar använda ett AI-verktyg",
+    "Kommunstyrelsens definitioner av styrdokumenttyper",
+}
+
+
+@pytest.fixture
+def run(fresh_db_url, monkeypatch, tmp_path):
+    monkeypatch.setenv("STYRDOK_DATABASE_URL", fresh_db_url)
+    monkeypatch.setenv("STYRDOK_INSTANCE_DIR", str(tmp_path / "instance"))
+    monkeypatch.setenv("STYRDOK_ACTOR", "testaren")
+    runner = CliRunner()
+
+    def invoke(*args, input=None):
+        return runner.invoke(cli, list(args), input=input, catch_exceptions=False)
+
+    invoke.url = fresh_db_url
+    return invoke
+
+
+def _counts(url):
+    engine = make_engine(url)
+    with make_session_factory(engine)() as session:
+        counts = (session.scalar(select(func.count()).select_from(Document)),
+                  session.scalar(select(func.count()).select_from(AuditEvent)))
+    engine.dispose()
+    return counts
+
+
+def test_init_demo_twice_changes_nothing_the_second_time(run):
+    first = run("init", "--demo")
+    assert first.exit_code == 0, first.output
+    assert "nytt: 5 organ, 5 dokument, 1 ärenden, 3 relationer" in first.output
+    after_first = _counts(run.url)
+    second = run("init", "--demo")
+    assert second.exit_code == 0
+    assert "nytt: inget" in second.output
+    assert _counts(run.url) == after_first
+
+
+def test_export_json_lists_the_seed_case(run):
+    run("init", "--demo")
+    result = run("export", "--format", "json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert {d["title"] for d in data["documents"]} == SEED_TITLES
+    assert {"id", "title", "type", "status", "adopted_by", "decision", "sections", "topics"} <= set(data["documents"][0])
+    strategy = next(d for d in data["documents"] if d["type"] == "strategi")
+    assert strategy["sections"][0]["heading"] == "Digital förnyelse"
+    guideline = next(d for d in data["documents"] if d["title"].startswith("Riktlinjer för informations"))
+    assert guideline["status"] == "under beredning"
+    [case] = data["cases"]
+    assert case["dnr"] == "KS 2025.032"
+    assert [(d["body"], d["meeting_date"], d["paragraph"]) for d in case["decisions"]] == [
+        ("KS AU", "2025-03-27", "52"), ("KS", "2025-04-07", "61")]
+    assert "Gunnar Bergström (V)" in case["decisions"][1]["reservations"][0]
+    tjs = next(p for p in case["papers"] if p["kind"] == "tjänsteskrivelse")
+    assert [d["date"] for d in tjs["dates"]] == ["2025-02-03", "2025-03-07"]
+    assert len(data["relations"]) == 3
+    assert any(r["target_section"] == "digital-fornyelse" for r in data["relations"])
+    assert {b["key"] for b in data["bodies"]} >= {"KF", "KS", "KS AU"}
+
+
+def test_export_import_round_trip_is_lossless_and_idempotent(run, fresh_db_url, databases, tmp_path, monkeypatch):
+    run("init", "--demo")
+    exported = json.loads(run("export").stdout)
+    path = tmp_path / "register.json"
+    path.write_text(json.dumps(exported, ensure_ascii=False), encoding="utf-8")
+    other = databases.fresh_url()
+    monkeypatch.setenv("STYRDOK_DATABASE_URL", other)
+    assert run("init").exit_code == 0
+    first = run("import", str(path))
+    assert first.exit_code == 0 and "nytt: 5 organ, 5 dokument, 1 ärenden, 3 relationer" in first.output
+    again = run("import", str(path))
+    assert "nytt: inget; ändrat: inget" in again.output
+    reexported = json.loads(run("export").stdout)
+    for key in ("documents", "relations", "cases", "bodies"):
+        assert reexported[key] == exported[key]
+
+
+def test_csv_export_and_import(run, tmp_path, databases, monkeypatch):
+    run("init", "--demo")
+    text = run("export", "--format", "csv").stdout
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert {r["title"] for r in rows} == SEED_TITLES
+    path = tmp_path / "lista.csv"
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("STYRDOK_DATABASE_URL", databases.fresh_url())
+    run("init")
+    # The CSV names organs by their short form; the new register needs them first.
+    bodies = {"format": "styrdok-export", "bodies": [{"key": "KS", "name": "Kommunstyrelsen", "level": "styrelse"},
+                                                       {"key": "KLK", "name": "Kommunledningskontoret", "level": "förvaltning"}]}
+    (tmp_path / "organ.json").write_text(json.dumps(bodies), encoding="utf-8")
+    run("import", str(tmp_path / "organ.json"))
+    assert "nytt: 5 dokument" in run("import", str(path)).output
+    assert "oförändrat: 5 dokument" in run("import", str(path)).output
+
+
+def test_dry_run_changes_nothing(run, tmp_path):
+    run("init", "--demo")
+    exported = json.loads(run("export").stdout)
+    for number, document in enumerate(exported["documents"]):
+        document["id"] = f"{document['id'][:-4]}ff{number:02d}"
+    path = tmp_path / "x.json"
+    path.write_text(json.dumps(exported, ensure_ascii=False), encoding="utf-8")
+    before = _counts(run.url)
+    result = run("import", "--dry-run", str(path))
+    assert result.exit_code == 0 and result.output.startswith("Provkörning")
+    assert _counts(run.url) == before
+
+
+def _document(**overrides):
+    document = {"title": "Riktlinjer för test", "type": "riktlinje", "status": "gällande"}
+    document.update(overrides)
+    return document
+
+
+BAD_JSON_IMPORTS = [
+    ({"documents": [_document(type="strategiskt")]}, "documents[0]", "Okänd dokumenttyp ”strategiskt”"),
+    ({"documents": [_document(), _document(title="")]}, "documents[1]", "Titeln får inte vara tom"),
+    ({"documents": [{"type": "policy"}]}, "documents[0]", "title"),
+    ({"documents": [_document(decision={"body": "KS", "meeting_date": "2025-04-07", "paragraph": "61", "dnr": "ks-femtio"})]},
+     "documents[0]", "Diarienumret ”ks-femtio” kunde inte tolkas"),
+    ({"documents": [_document(id="7d0c6f7e-aaaa")], "relations": [{"source": "7d0c6f7e-aaaa", "target": "finns-inte-alls", "kind": "berör"}]},
+     "relations[0]", "”finns-inte-alls” finns inte"),
+    ({"documents": [_document(adopted_by="SBN")]}, "documents[0]", "Organet ”SBN” finns inte"),
+    ({"documents": [_document(färg="blå")]}, "documents[0]", "Okänt fält"),
+    ({"cases": [{"dnr": "hej", "kind": "motion", "title": "x"}]}, "cases[0]", "Diarienumret ”hej”"),
+]
+
+
+@pytest.mark.parametrize("payload, where, message", BAD_JSON_IMPORTS)
+def test_bad_import_is_one_swedish_line_exit_2_and_nothing_changes(run, tmp_path, payload, where, message):
+    run("init", "--demo")
+    before = _counts(run.url)
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps({"format": "styrdok-export", **payload}, ensure_ascii=False), encoding="utf-8")
+    result = run("import", str(path))
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("styrdok: fel: ")
+    assert where in lines[0] and message in lines[0]
+    assert _counts(run.url) == before
+
+
+@pytest.mark.parametrize(
+    "content, suffix, message",
+    [
+        ('{"documents": [', ".json", "inte giltig JSON: rad 1"),
+        ("[1, 2]", ".json", "JSON-objekt"),
+        ("title,type,färg\nX,policy,blå\n", ".csv", "okända kolumner: färg"),
+        ("title,type\nRiktlinje A,riktlinje\nPolicy B,polisy\n", ".csv", "Rad 3"),
+        ("title,type,valid_from\nX,policy,igår\n", ".csv", "Rad 2: kolumnen ”valid_from”"),
+        (b"\xff\xfe\x00garbage", ".json", "inte text i UTF-8"),
+    ],
+)
+def test_malformed_files_are_refused(run, tmp_path, content, suffix, message):
+    run("init")
+    path = tmp_path / f"fil{suffix}"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    before = _counts(run.url)
+    result = run("import", str(path))
+    assert result.exit_code == 2
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert _counts(run.url) == before
+
+
+def test_commands_before_init_say_what_to_do(run):
+    result = run("export")
+    assert result.exit_code == 2 and "kör ”styrdok init” först" in result.stderr
+
+
+def test_missing_file(run):
+    run("init")
+    result = run("import", "finns-inte.json")
+    assert result.exit_code == 2 and "finns inte" in result.stderr
+
+
+def test_console_script_exit_status_and_one_line(tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "STYRDOK_INSTANCE_DIR": str(tmp_path), "HOME": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-m", "web.cli", "check", str(tmp_path / "saknas.txt")],
+                            capture_output=True, text=True, env={**env, "PYTHONPATH": "."}, check=False)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [f"styrdok: fel: Filen {tmp_path / 'saknas.txt'} finns inte."]
