@@ -65,6 +65,11 @@ class Runtime:
         finally:
             session.close()
 
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
     def require_schema(self) -> None:
         heads = migrate.head_revisions()
         if migrate.current_revision(self.engine) not in heads:
@@ -80,6 +85,7 @@ def runtime() -> Runtime:
     root = ctx.find_root()
     if not isinstance(root.obj, Runtime):
         root.obj = Runtime(load_settings())
+        root.call_on_close(root.obj.close)
     return root.obj
 
 

@@ -133,8 +133,15 @@ class Lexicon:
     forms: dict[str, str]  # surface form -> type key
     not_names: frozenset[str]
     max_form: int
+    memo: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
 
     def type_of(self, token: str) -> str | None:
+        found = self.memo.get(token, "")
+        if found == "":
+            found = self.memo[token] = self._type_of(token)
+        return found
+
+    def _type_of(self, token: str) -> str | None:
         """The type a word names: the word itself, or its head if it is a compound.
 
         Swedish compounds are head-final: "digitaliseringsstrategi" and "AI-strategi" are
@@ -368,20 +375,87 @@ def _word_matches(token: str, token_stem: str, word: str, word_stem: str) -> boo
     return len(word) >= 5 and token.endswith(word)
 
 
+@dataclass(frozen=True)
+class CueIndex:
+    """Every cue word of a ruleset, findable from a token in a few dictionary lookups."""
+
+    by_stem: dict[str, tuple[tuple[str, str], ...]]
+    by_word: dict[str, tuple[tuple[str, str], ...]]
+    by_prefix: dict[str, tuple[tuple[str, str], ...]]
+    by_head: dict[str, tuple[tuple[str, str], ...]]
+
+    def words_matching(self, token: str, token_stem: str) -> set[tuple[str, str]]:
+        found: set[tuple[str, str]] = set(self.by_stem.get(token_stem, ()))
+        found.update(self.by_word.get(token, ()))
+        for length in range(max(4, len(token) - 4), len(token) + 1):
+            found.update(self.by_prefix.get(token[:length], ()))
+        for start in range(0, len(token) - 4):
+            found.update(self.by_head.get(token[start:], ()))
+        return found
+
+
+@lru_cache(maxsize=64)
+def _cue_index(ruleset: Ruleset) -> CueIndex:
+    cues = [c for t in ruleset.types.values() for clause in t.clauses for c in clause.cues]
+    cues += [c for rule in ruleset.content_rules.values() for c in rule.cues]
+    by_stem: dict[str, set] = {}
+    by_word: dict[str, set] = {}
+    by_prefix: dict[str, set] = {}
+    by_head: dict[str, set] = {}
+    for cue in cues:
+        if cue.startswith("#"):
+            continue
+        for word, word_stem in _cue_words(cue):
+            pair = (word, word_stem)
+            by_stem.setdefault(word_stem, set()).add(pair)
+            by_word.setdefault(word, set()).add(pair)
+            if len(word_stem) >= 4:
+                by_prefix.setdefault(word_stem, set()).add(pair)
+            if len(word) >= 5:
+                by_head.setdefault(word, set()).add(pair)
+    freeze = lambda d: {k: tuple(v) for k, v in d.items()}  # noqa: E731
+    return CueIndex(freeze(by_stem), freeze(by_word), freeze(by_prefix), freeze(by_head))
+
+
+def index_units(units: Sequence[Unit], cue_index: CueIndex) -> None:
+    """Record, for each unit, where every cue word of the ruleset matches."""
+    for unit in units:
+        positions: dict[tuple[str, str], set[int]] = {}
+        for i, (token, token_stem) in enumerate(zip(unit.tokens, unit.stems)):
+            for pair in cue_index.words_matching(token, token_stem):
+                if _word_matches(token, token_stem, *pair):
+                    positions.setdefault(pair, set()).add(i)
+        unit.matches = {k: frozenset(v) for k, v in positions.items()}
+        unit.matches["__indexed__"] = frozenset()
+
+
+def _positions(unit: Unit, word: str, word_stem: str) -> frozenset[int]:
+    key = (word, word_stem)
+    if "__indexed__" in unit.matches:
+        return unit.matches.get(key, frozenset())
+    found = unit.matches.get(key)
+    if found is None:
+        found = frozenset(
+            i for i, (token, token_stem) in enumerate(zip(unit.tokens, unit.stems))
+            if _word_matches(token, token_stem, word, word_stem)
+        )
+        unit.matches[key] = found
+    return found
+
+
 def cue_in_unit(cue: str, unit: Unit, type_mentions: set[int]) -> bool:
     if cue.startswith("#"):
         return _feature(cue, unit, type_mentions)
     words = _cue_words(cue)
     if not words:
         return False
-    tokens, stems = unit.tokens, unit.stems
-    for start in range(len(tokens) - len(words) + 1):
-        if all(
-            start + i not in type_mentions and _word_matches(tokens[start + i], stems[start + i], w, s)
-            for i, (w, s) in enumerate(words)
-        ):
-            return True
-    return False
+    starts = _positions(unit, *words[0]) - type_mentions
+    for offset, (word, word_stem) in enumerate(words[1:], start=1):
+        if not starts:
+            return False
+        here = _positions(unit, word, word_stem) - type_mentions
+        starts = {p for p in starts if p + offset in here}
+    return bool(starts)
 
 
 def fit_clauses(
@@ -449,6 +523,7 @@ class _Context:
 
 def _analyse(text: str, ruleset: Ruleset) -> _Context:
     units = analyse(text)
+    index_units(units, _cue_index(ruleset))
     lexicon = _lexicon(ruleset)
     mentions = find_mentions(units, lexicon)
     roles = classify_mentions(units, mentions)

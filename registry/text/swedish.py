@@ -59,6 +59,8 @@ class Unit:
     lead_in: int | None = None
     #: A numbered list item ("1.", "2)"), as opposed to a bullet.
     numbered: bool = False
+    #: Memo of where each cue word matches, filled by the engine (many cues share words).
+    matches: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.tokens:
