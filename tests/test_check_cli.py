@@ -160,3 +160,25 @@ def test_rules_lint_and_show(run, tmp_path, monkeypatch):
     monkeypatch.setenv("STYRDOK_RULES_DIR", str(broken))
     result = run("rules", "lint")
     assert result.exit_code == 2 and "trasig.toml: ruleset.name: Fältet saknas." in result.stderr
+
+
+def test_check_reads_pdf_with_swedish_characters(run, tmp_path):
+    from tests.pdfmaker import make_pdf
+
+    path = tmp_path / "motion.pdf"
+    path.write_bytes(make_pdf([
+        ["Motion om en ny handlingsplan för jämställdhet"],
+        ["Vi föreslår att kommunen tar fram en handlingsplan med konkreta åtgärder,",
+         "tidplan och vem som ansvarar för genomförandet."],
+    ]))
+    data = json.loads(run("check", "--ruleset", "vallentuna", "--format", "json", str(path)).stdout)
+    assert data["requested_types"] == ["handlingsplan"] and data["verdict"] == "fits"
+
+
+def test_pdf_without_text_is_reported_not_guessed(run, tmp_path):
+    from tests.pdfmaker import make_pdf
+
+    path = tmp_path / "skannad.pdf"
+    path.write_bytes(make_pdf([[]]))
+    result = run("check", str(path))
+    assert result.exit_code == 2 and "ingen text" in result.stderr
