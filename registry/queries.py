@@ -58,3 +58,110 @@ def parent_types(session: Session, document: Document) -> list[str]:
         .where(Relation.source_id == document.id, Relation.kind.in_(("genomför", "konkretiserar")))
     )
     return [row[0] for row in rows]
+
+
+# --- the register list ------------------------------------------------------------------------------
+
+import datetime as _dt  # noqa: E402
+from dataclasses import dataclass as _dataclass  # noqa: E402
+
+from sqlalchemy import func, or_  # noqa: E402
+
+from registry.models import Body, DocumentTopic, Finding  # noqa: E402
+
+_SWEDISH_ORDER = str.maketrans({"å": "{", "ä": "|", "ö": "}", "é": "e", "ü": "y", "à": "a"})
+
+
+def swedish_key(text: str) -> str:
+    """Sort key with Swedish alphabetical order: … X, Y, Z, Å, Ä, Ö."""
+    return (text or "").lower().translate(_SWEDISH_ORDER)
+
+
+@_dataclass
+class RegisterFilters:
+    q: str = ""
+    type: str = ""
+    status: str = ""
+    organ: str = ""
+    topic: str = ""
+    review_due: bool = False
+
+
+@_dataclass
+class RegisterRow:
+    document: Document
+    findings: int
+
+
+def list_documents(
+    session: Session,
+    filters: RegisterFilters,
+    *,
+    statuses: tuple[str, ...],
+    page: int = 1,
+    per_page: int = 25,
+    today: _dt.date | None = None,
+) -> tuple[list[RegisterRow], int]:
+    """The register as a reader sees it: filtered, in Swedish order, one page at a time."""
+    query = select(Document.id, Document.title).where(Document.status.in_(statuses))
+    if filters.status:
+        query = query.where(Document.status == filters.status)
+    if filters.type:
+        query = query.where(Document.type_key == filters.type)
+    if filters.organ:
+        query = query.join(Body, Body.id == Document.adopted_by_id).where(Body.key == filters.organ)
+    if filters.topic:
+        query = query.where(Document.id.in_(select(DocumentTopic.document_id).where(DocumentTopic.topic == filters.topic)))
+    if filters.review_due:
+        limit = (today or _dt.date.today()) + _dt.timedelta(days=90)
+        query = query.where(Document.next_review_on.is_not(None), Document.next_review_on <= limit)
+    if filters.q.strip():
+        needle = f"%{filters.q.strip().lower()}%"
+        query = query.where(or_(func.lower(Document.title).like(needle), func.lower(Document.summary).like(needle),
+                                func.lower(Document.full_text).like(needle)))
+    ids = sorted(session.execute(query).all(), key=lambda row: (swedish_key(row.title), row.id))
+    total = len(ids)
+    page_ids = [row.id for row in ids[(page - 1) * per_page: page * per_page]]
+    documents = {d.id: d for d in session.scalars(select(Document).where(Document.id.in_(page_ids))).unique()}
+    counts = dict(session.execute(
+        select(Finding.document_id, func.count())
+        .join(Document, Document.id == Finding.document_id)
+        .where(Finding.document_id.in_(page_ids), Finding.document_version == Document.version,
+               Finding.severity.in_(("error", "warning")))
+        .group_by(Finding.document_id)
+    ).all())
+    return [RegisterRow(documents[i], counts.get(i, 0)) for i in page_ids], total
+
+
+def register_facets(session: Session, statuses: tuple[str, ...]) -> dict[str, list[str]]:
+    """Values the filters can take, from what the reader can see."""
+    visible = select(Document.id).where(Document.status.in_(statuses))
+    topics = session.scalars(select(DocumentTopic.topic).where(DocumentTopic.document_id.in_(visible)).distinct())
+    organs = session.scalars(select(Body.key).join(Document, Document.adopted_by_id == Body.id)
+                             .where(Document.status.in_(statuses)).distinct())
+    return {"topics": sorted(set(topics), key=swedish_key), "organs": sorted(set(organs), key=swedish_key)}
+
+
+def relations_of(session: Session, document: Document, statuses: tuple[str, ...]) -> list[dict]:
+    """Both directions of every relation, named from this document's side; hidden ends left out."""
+    from registry.models.vocabulary import RELATION_KINDS
+
+    rows = []
+    for relation in session.scalars(select(Relation).where(
+            or_(Relation.source_id == document.id, Relation.target_id == document.id))).unique():
+        outgoing = relation.source_id == document.id
+        other = relation.target if outgoing else relation.source
+        if other.status not in statuses:
+            continue
+        kind = RELATION_KINDS[relation.kind]
+        rows.append({
+            "label": kind.label if outgoing else kind.inverse_label,
+            "other": other,
+            "own_section": relation.source_anchor if outgoing else relation.target_anchor,
+            "other_section": relation.target_anchor if outgoing else relation.source_anchor,
+            "note": relation.note,
+            "kind": relation.kind,
+            "outgoing": outgoing,
+        })
+    rows.sort(key=lambda r: (r["label"], swedish_key(r["other"].title)))
+    return rows

@@ -273,3 +273,152 @@ class RegisterExportSchema(BaseSchema):
     documents = fields.List(fields.Nested(DocumentSchema), load_default=list)
     relations = fields.List(fields.Nested(RelationSchema), load_default=list)
     cases = fields.List(fields.Nested(CaseSchema), load_default=list)
+
+
+# --- output shapes (the API's responses; documented in OpenAPI) ---------------------------------
+
+
+class DecisionOutSchema(Schema):
+    body = fields.String()
+    meeting_date = fields.String()
+    paragraph = fields.String()
+    dnr = fields.String(allow_none=True)
+    outcome = fields.String()
+    wording = fields.String(allow_none=True)
+    reservations = fields.List(fields.String())
+
+
+class SectionOutSchema(Schema):
+    anchor = fields.String()
+    heading = fields.String()
+    text = fields.String()
+
+
+class DocumentOutSchema(Schema):
+    id = fields.String()
+    title = fields.String()
+    type = fields.String()
+    status = fields.String()
+    scope = fields.String()
+    owner = fields.String(allow_none=True)
+    summary = fields.String(allow_none=True)
+    full_text = fields.String(allow_none=True)
+    adopted_by = fields.String(allow_none=True)
+    decision = fields.Nested(DecisionOutSchema, allow_none=True)
+    valid_from = fields.String(allow_none=True)
+    valid_until = fields.String(allow_none=True)
+    next_review_on = fields.String(allow_none=True)
+    topics = fields.List(fields.String())
+    sections = fields.List(fields.Nested(SectionOutSchema))
+    content_note = fields.String(allow_none=True)
+    version = fields.Integer()
+
+
+class DocumentListSchema(Schema):
+    documents = fields.List(fields.Nested(DocumentOutSchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+class RelationOutSchema(Schema):
+    source = fields.String()
+    target = fields.String()
+    kind = fields.String()
+    label = fields.String()
+    source_section = fields.String()
+    target_section = fields.String()
+    note = fields.String(allow_none=True)
+
+
+class FindingOutSchema(Schema):
+    code = fields.String()
+    severity = fields.String()
+    message = fields.String()
+    clause = fields.Dict(allow_none=True)
+    evidence = fields.List(fields.String())
+    ruleset = fields.Dict()
+    document_version = fields.Integer()
+
+
+class PaperOutSchema(Schema):
+    kind = fields.String()
+    title = fields.String()
+    dates = fields.List(fields.Dict())
+    text = fields.String()
+
+
+class CaseOutSchema(Schema):
+    dnr = fields.String()
+    kind = fields.String()
+    title = fields.String()
+    submitted_by = fields.String(allow_none=True)
+    submitted_on = fields.String(allow_none=True)
+    text = fields.String(allow_none=True)
+    decisions = fields.List(fields.Nested(DecisionOutSchema))
+    documents = fields.List(fields.Dict())
+    papers = fields.List(fields.Nested(PaperOutSchema))
+
+
+class CheckInputSchema(BaseSchema):
+    """What to assess: a text, optionally with a ruleset, a stated type and the adopting organ."""
+
+    text = Text(required=True, validate=[validate.Length(min=1, max=200_000, error="Texten ska ha 1–200 000 tecken."),
+                                         validate.Regexp(r"\S", error="Texten får inte vara tom.")])
+    ruleset = Text(load_default=None, allow_none=True)
+    type = Text(load_default=None, allow_none=True)
+    adopted_by = Text(load_default=None, allow_none=True)
+
+
+class ClauseOutSchema(Schema):
+    type = fields.String()
+    text = fields.String()
+    source = fields.String()
+
+
+class CheckFindingSchema(Schema):
+    code = fields.String()
+    severity = fields.String()
+    message = fields.String()
+    clause = fields.Nested(ClauseOutSchema, allow_none=True)
+    evidence = fields.List(fields.String())
+
+
+class RelatedOutSchema(Schema):
+    id = fields.String()
+    title = fields.String()
+    type = fields.String()
+    score = fields.Float()
+    shared_terms = fields.List(fields.String())
+    section = fields.String(allow_none=True)
+
+
+class AssessmentSchema(Schema):
+    """The JSON contract of DESIGN.md."""
+
+    ruleset = fields.Dict()
+    requested_types = fields.List(fields.String())
+    best_fit = fields.String(allow_none=True)
+    scores = fields.Dict(keys=fields.String(), values=fields.Float())
+    verdict = fields.String()
+    findings = fields.List(fields.Nested(CheckFindingSchema))
+    related_documents = fields.List(fields.Nested(RelatedOutSchema))
+
+
+class RulesetOutSchema(Schema):
+    key = fields.String()
+    name = fields.String()
+    version = fields.String()
+    source = fields.String()
+    types = fields.List(fields.Dict())
+
+
+class ErrorBodySchema(Schema):
+    status = fields.Integer()
+    code = fields.String()
+    message = fields.String()
+    errors = fields.Dict()
+
+
+class ErrorSchema(Schema):
+    error = fields.Nested(ErrorBodySchema)

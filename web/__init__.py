@@ -1,38 +1,81 @@
-"""Styrdok's web edge: the Flask app factory. Pages and API arrive with the web issue."""
+"""Styrdok's web edge: the Flask app factory, pages, JSON API, auth and the CLI wiring."""
 
 from __future__ import annotations
 
-from flask import Flask, g
+import datetime as dt
+import secrets
+from pathlib import Path
+
+from flask import Flask, g, request
 
 from registry.config import Settings, load_settings
 from registry.db import make_engine, make_session_factory
 
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
-def create_app(settings: Settings | None = None) -> Flask:
-    """Build the app: settings, one engine and session factory, CLI commands. Nothing at import."""
+
+def _secret_key(settings: Settings, configured: str | None) -> str:
+    """STYRDOK_SECRET_KEY, else a random key kept in the instance folder (one machine only)."""
+    if configured:
+        return configured
+    path = Path(settings.instance_dir) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+def create_app(settings: Settings | None = None, *, testing: bool = False) -> Flask:
+    """Build the app: settings, one engine and session factory, blueprints, errors, CLI."""
+    import os
+
     settings = settings or load_settings()
-    app = Flask(__name__, instance_path=str(settings.instance_dir))
-    app.config["STYRDOK_SETTINGS"] = settings
-    engine = make_engine(settings.database_url)
+    app = Flask(__name__, instance_path=str(Path(settings.instance_dir).resolve()))
+    app.config.update(
+        STYRDOK_SETTINGS=settings,
+        SECRET_KEY=_secret_key(settings, os.environ.get("STYRDOK_SECRET_KEY")),
+        MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        TESTING=testing,
+        JSON_SORT_KEYS=False,
+    )
+    app.json.sort_keys = False
+    app.json.ensure_ascii = False
+    url = settings.database_url
+    if url.startswith("sqlite:///") and ":memory:" not in url:
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(url)
     app.extensions["styrdok"] = {"engine": engine, "sessions": make_session_factory(engine)}
 
-    @app.teardown_appcontext
-    def _close_session(_exc: BaseException | None) -> None:
-        # Anything not committed by the view is rolled back here; one commit per request.
-        session = g.pop("db_session", None)
-        if session is not None:
-            session.close()
+    from web import auth, errors, security
+    from web.admin import bp as admin_bp
+    from web.api import bp as api_bp
+    from web.api.spec import docs_bp
+    from web.db import close_session
+    from web.i18n import lang, t
+    from web.pages import bp as pages_bp
+
+    security.install(app)
+    auth.install(app)
+    errors.register_error_handlers(app)
+    app.teardown_appcontext(close_session)
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(docs_bp)
+    app.jinja_env.globals.update(t=t, lang=lang, today=dt.date.today)
+    app.jinja_env.filters["zip"] = lambda first, second: list(zip(first, second))
+    app.jinja_env.filters["isodate"] = lambda v: v.strftime("%Y-%m-%d") if v else "–"
+    app.jinja_env.filters["isotime"] = lambda v: v.astimezone().strftime("%Y-%m-%d %H:%M") if v else "–"
+
+    @app.context_processor
+    def _globals():
+        return {"current_user": getattr(g, "user", None), "current_path": request.full_path.rstrip("?")}
 
     from web.cli import register_commands
 
     register_commands(app)
     return app
-
-
-def db_session():
-    """The request's session, opened on first use."""
-    from flask import current_app
-
-    if "db_session" not in g:
-        g.db_session = current_app.extensions["styrdok"]["sessions"]()
-    return g.db_session

@@ -103,6 +103,9 @@ def cli() -> None:
     pass
 
 
+DEMO_PASSWORD_HINT = "styrdok-demo-2025"
+
+
 @cli.command("init")
 @click.option("--demo", is_flag=True, help="Läs in demoregistret (Vallentuna, KS 2025.032).")
 def init_command(demo: bool) -> None:
@@ -114,9 +117,14 @@ def init_command(demo: bool) -> None:
         from registry.services.demo import load_demo
         from registry.services.findings import assessment_hook
 
+        from registry.services.demo import ensure_demo_users
+
         with user_errors(), rt.transaction() as session:
             summary = load_demo(session, actor=actor(), after_change=assessment_hook(rt.settings))
+            created = ensure_demo_users(session, actor=actor())
         click.echo(f"Demoregistret: {summary.line()}")
+        if created:
+            click.echo("Demokonton (bara för demo): " + ", ".join(created) + f"; lösenord: {DEMO_PASSWORD_HINT}")
 
 
 @cli.command("export")
@@ -373,6 +381,52 @@ def _wrap(text: str) -> str:
     import textwrap
 
     return textwrap.fill(text, width=100, initial_indent="    ", subsequent_indent="    ")
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Adress att lyssna på.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port.")
+def serve_command(host: str, port: int) -> None:
+    """Starta webben på den inbäddade SQLite-databasen (för produktion: gunicorn, se README)."""
+    from web import create_app
+
+    rt = runtime()
+    rt.require_schema()
+    app = create_app(rt.settings)
+    click.echo(f"Styrdok svarar på http://{host}:{port}/  (avsluta med Ctrl+C)", err=True)
+    app.run(host=host, port=port, debug=False, use_reloader=False)
+
+
+@cli.group("users")
+def users_group() -> None:
+    """Användare: skapa konton och API-nycklar."""
+
+
+@users_group.command("add")
+@click.argument("username")
+@click.option("--name", "display_name", required=True, help="Namnet som visas.")
+@click.option("--role", type=click.Choice(["registrator", "revisor", "admin"]), required=True)
+@click.password_option("--password", help="Minst 12 tecken (frågas efter om det inte anges).")
+def users_add(username: str, display_name: str, role: str, password: str) -> None:
+    """Skapa en användare."""
+    from registry.services.users import create_user
+
+    with user_errors(), runtime().transaction() as session:
+        create_user(session, {"username": username, "display_name": display_name, "role": role,
+                              "password": password}, actor=actor())
+    click.echo(f"Användaren {username} ({role}) är skapad.")
+
+
+@users_group.command("token")
+@click.argument("username")
+@click.option("--name", required=True, help="Vad nyckeln är till för, t.ex. ”diariet”.")
+def users_token(username: str, name: str) -> None:
+    """Skapa en API-nyckel för en användare; den visas bara en gång."""
+    from registry.services.users import create_api_token, get_user
+
+    with user_errors(), runtime().transaction() as session:
+        token = create_api_token(session, get_user(session, username), name, actor=actor())
+    click.echo(token)
 
 
 def register_commands(app) -> None:

@@ -7,8 +7,12 @@ from registry.models.documents import Document, DocumentTopic, DocumentVersion, 
 from registry.models.findings import Finding
 from registry.models.relations import Relation
 from registry.models.settings import RegisterSetting
+from registry.models.users import ApiToken, User, UserSession
 
 __all__ = [
+    "ApiToken",
+    "User",
+    "UserSession",
     "AuditEvent",
     "Body",
     "Case",

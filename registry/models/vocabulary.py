@@ -71,6 +71,13 @@ RELATION_KINDS: dict[str, RelationKind] = {
 
 SCOPE_MUNICIPALITY = "kommunövergripande"
 
+#: What the public may read: documents in force, being prepared, or ended (the record of what
+#: applied). Drafts (utkast) and unpublished documents are for logged-in readers only.
+PUBLIC_STATUSES = (IN_FORCE, IN_PREPARATION, REPEALED, SUPERSEDED)
+
+#: Roles of logged-in users. The public needs no account.
+ROLES = ("registrator", "revisor", "admin")
+
 
 def sql_in(values: tuple[str, ...] | list[str]) -> str:
     """Render a CHECK-constraint IN list; values are our own constants, never user input."""

@@ -30,3 +30,28 @@ def load_demo(
     # The ruleset first, so the demo documents are checked against Vallentuna's definitions.
     set_setting(session, RULESET_KEY, DEMO_RULESET, actor=actor)
     return import_register(session, demo_data(), actor=actor, after_change=after_change)
+
+
+#: Demo accounts, one per role, created only with ``init --demo``. Never for a real register.
+DEMO_USERS = (
+    ("registrator", "Rebecka Registrator", "registrator"),
+    ("revisor", "Rasmus Revisor", "revisor"),
+    ("admin", "Ada Admin", "admin"),
+)
+DEMO_PASSWORD = "styrdok-demo-2025"
+
+
+def ensure_demo_users(session: Session, *, actor: str) -> list[str]:
+    """Create the demo accounts that do not exist yet; returns their usernames."""
+    from sqlalchemy import select
+
+    from registry.models import User
+    from registry.services.users import create_user
+
+    created = []
+    for username, name, role in DEMO_USERS:
+        if session.scalar(select(User).where(User.username == username)) is None:
+            create_user(session, {"username": username, "display_name": name, "role": role,
+                                  "password": DEMO_PASSWORD}, actor=actor)
+            created.append(username)
+    return created

@@ -1,0 +1,163 @@
+"""Users, logins and API tokens. Passwords are hashed with Argon2id; secrets are stored hashed."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any, Mapping
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from marshmallow import fields, validate
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from registry.errors import Conflict, InvalidInput, NotFound
+from registry.models import ApiToken, User, UserSession
+from registry.models.vocabulary import ROLES
+from registry.schemas import BaseSchema, NotBlank, OneOf, Text, load_or_raise
+from registry.services.audit import record_event
+from registry.timeutil import utcnow
+
+_HASHER = PasswordHasher()
+#: After this many failed logins in a row the account is locked until an admin unlocks it.
+MAX_FAILED_LOGINS = 10
+MIN_PASSWORD_LENGTH = 12
+
+
+class UserSchema(BaseSchema):
+    username = Text(required=True, validate=[NotBlank("Användarnamnet"), validate.Regexp(
+        r"^[a-z0-9._-]{2,80}$", error="Användarnamnet får bara ha små bokstäver a–z, siffror, punkt, - och _.")])
+    display_name = Text(required=True, validate=[NotBlank("Namnet"), validate.Length(max=200)])
+    role = Text(required=True, validate=OneOf(ROLES, "roll"))
+    password = Text(required=True, load_only=True, validate=validate.Length(
+        min=MIN_PASSWORD_LENGTH, max=200, error=f"Lösenordet ska ha minst {MIN_PASSWORD_LENGTH} tecken."))
+    active = fields.Boolean(load_default=True)
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create_user(session: Session, data: Mapping[str, Any], *, actor: str) -> User:
+    values = load_or_raise(UserSchema(), dict(data), what="Användare")
+    if session.scalar(select(User).where(func.lower(User.username) == values["username"])):
+        raise Conflict(f"Användarnamnet ”{values['username']}” är upptaget.", field="username")
+    user = User(username=values["username"], display_name=values["display_name"], role=values["role"],
+                password_hash=_HASHER.hash(values["password"]), active=values["active"])
+    session.add(user)
+    session.flush()
+    record_event(session, actor=actor, action="user.created", entity_type="user", entity_id=user.username,
+                 after={"role": user.role, "display_name": user.display_name})
+    return user
+
+
+def change_user(session: Session, username: str, *, actor: str, role: str | None = None,
+                active: bool | None = None) -> User:
+    user = get_user(session, username)
+    before = {"role": user.role, "active": user.active}
+    if role is not None:
+        if role not in ROLES:
+            raise InvalidInput(f"Okänd roll ”{role}”. Giltiga roller: {', '.join(ROLES)}.", field="role")
+        user.role = role
+    if active is not None:
+        user.active = active
+        if active:
+            user.failed_logins = 0
+        else:
+            end_all_sessions(session, user)
+    session.flush()
+    record_event(session, actor=actor, action="user.changed", entity_type="user", entity_id=user.username,
+                 before=before, after={"role": user.role, "active": user.active})
+    return user
+
+
+def get_user(session: Session, username: str) -> User:
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFound(f"Det finns ingen användare ”{username}”.", field="username")
+    return user
+
+
+def authenticate(session: Session, username: str, password: str) -> User | None:
+    """The user if the password is right; every attempt leaves an audit event."""
+    user = session.scalar(select(User).where(User.username == (username or "").strip().lower()))
+    ok = False
+    if user is not None and user.active and user.failed_logins < MAX_FAILED_LOGINS:
+        try:
+            ok = _HASHER.verify(user.password_hash, password or "")
+        except (VerificationError, InvalidHashError):
+            ok = False
+    else:
+        # Spend the same time as a real check, so timing does not reveal which usernames exist.
+        try:
+            _HASHER.verify(_DUMMY_HASH, password or "")
+        except (VerificationError, InvalidHashError):
+            pass
+    if not ok:
+        if user is not None:
+            user.failed_logins += 1
+        record_event(session, actor=username or "okänd", action="login.failed", entity_type="user",
+                     entity_id=username or "", after=None)
+        session.flush()
+        return None
+    if _HASHER.check_needs_rehash(user.password_hash):
+        user.password_hash = _HASHER.hash(password)
+    user.failed_logins = 0
+    record_event(session, actor=user.username, action="login", entity_type="user", entity_id=user.username)
+    session.flush()
+    return user
+
+
+_DUMMY_HASH = _HASHER.hash("styrdok-ingen-sådan-användare")
+
+
+def start_session(session: Session, user: User) -> str:
+    """Start a login session; returns the secret the browser keeps."""
+    token = secrets.token_urlsafe(32)
+    session.add(UserSession(token_hash=_digest(token), user=user))
+    session.flush()
+    return token
+
+
+def session_user(session: Session, token: str | None) -> User | None:
+    if not token:
+        return None
+    row = session.scalar(select(UserSession).where(UserSession.token_hash == _digest(token)))
+    if row is None or row.ended_at is not None or not row.user.active:
+        return None
+    return row.user
+
+
+def end_session(session: Session, token: str | None) -> None:
+    if not token:
+        return
+    row = session.scalar(select(UserSession).where(UserSession.token_hash == _digest(token)))
+    if row is not None and row.ended_at is None:
+        row.ended_at = utcnow()
+        record_event(session, actor=row.user.username, action="logout", entity_type="user",
+                     entity_id=row.user.username)
+        session.flush()
+
+
+def end_all_sessions(session: Session, user: User) -> None:
+    for row in session.scalars(select(UserSession).where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))):
+        row.ended_at = utcnow()
+
+
+def create_api_token(session: Session, user: User, name: str, *, actor: str) -> str:
+    token = "sdk_" + secrets.token_urlsafe(32)
+    session.add(ApiToken(token_hash=_digest(token), name=name, user=user))
+    session.flush()
+    record_event(session, actor=actor, action="token.created", entity_type="user", entity_id=user.username,
+                 after={"name": name})
+    return token
+
+
+def token_user(session: Session, token: str | None) -> User | None:
+    if not token:
+        return None
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    if row is None or row.revoked_at is not None or not row.user.active:
+        return None
+    return row.user

@@ -1,0 +1,132 @@
+"""Who may do what: roles, the one permission table of every route, login and logout."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, abort, current_app, g, redirect, render_template, request, url_for
+
+from registry.services.users import authenticate, end_session, session_user, start_session, token_user
+from web.db import commit, db
+
+LOGIN_COOKIE = "styrdok_login"
+
+#: What each role may do. The public (no login) may only read what is published.
+ROLE_PERMISSIONS: dict[str | None, frozenset[str]] = {
+    None: frozenset({"read"}),
+    "registrator": frozenset({"read", "read_all", "write"}),
+    "revisor": frozenset({"read", "read_all", "audit"}),
+    "admin": frozenset({"read", "read_all", "write", "audit", "admin"}),
+}
+
+#: Every route and the permission it needs. A test fails when a route is missing here.
+ROUTE_PERMISSIONS: dict[str, str] = {
+    "static": "read",
+    "pages.index": "read",
+    "pages.document": "read",
+    "pages.document_graph": "read",
+    "pages.new_document": "write",
+    "pages.edit_document": "write",
+    "pages.case": "read",
+    "pages.try_motion": "read",
+    "pages.download_assessment": "read",
+    "pages.rules": "read",
+    "pages.accessibility": "read",
+    "pages.set_language": "read",
+    "pages.audit_trail": "audit",
+    "auth.login": "read",
+    "auth.logout": "read",
+    "admin.users": "admin",
+    "api.openapi": "read",
+    "apidocs.docs": "read",
+    "api.list_documents": "read",
+    "api.create_document": "write",
+    "api.get_document": "read",
+    "api.update_document": "write",
+    "api.document_sections": "read",
+    "api.document_relations": "read",
+    "api.document_findings": "read",
+    "api.create_relation": "write",
+    "api.list_cases": "read",
+    "api.get_case": "read",
+    "api.create_case": "write",
+    "api.create_decision": "write",
+    "api.list_rulesets": "read",
+    "api.get_ruleset": "read",
+    "api.create_check": "read",
+    "api.create_classification": "read",
+}
+
+bp = Blueprint("auth", __name__)
+
+
+def can(permission: str) -> bool:
+    role = g.user.role if getattr(g, "user", None) else None
+    return permission in ROLE_PERMISSIONS[role]
+
+
+def _load_user() -> None:
+    g.user = None
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        g.user = token_user(db(), header.removeprefix("Bearer ").strip())
+        if g.user is None:
+            from web.errors import ApiError
+
+            raise ApiError(401, "API-nyckeln är ogiltig eller återkallad.")
+    else:
+        g.user = session_user(db(), request.cookies.get(LOGIN_COOKIE))
+
+
+def _enforce() -> None:
+    endpoint = request.endpoint
+    if endpoint is None:
+        return  # 404 follows
+    needed = ROUTE_PERMISSIONS.get(endpoint)
+    if needed is None:
+        # A route nobody put in the table is closed, not open.
+        current_app.logger.error("Route utan behörighet i tabellen: %s", endpoint)
+        abort(403)
+    if not can(needed):
+        if g.user is None:
+            if request.path.startswith("/api/"):
+                abort(401)
+            return redirect(url_for("auth.login", next=request.full_path))
+        abort(403)
+    return None
+
+
+def install(app: Flask) -> None:
+    app.jinja_env.globals["can"] = can
+
+    @app.before_request
+    def _auth():
+        _load_user()
+        return _enforce()
+
+
+@bp.route("/logga-in", methods=["GET", "POST"])
+def login():
+    error = None
+    target = request.values.get("next") or url_for("pages.index")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("pages.index")  # never redirect off-site
+    if request.method == "POST":
+        user = authenticate(db(), request.form.get("username", ""), request.form.get("password", ""))
+        if user is None:
+            commit()  # the failed attempt is audited
+            error = "Fel användarnamn eller lösenord, eller så är kontot låst."
+        else:
+            token = start_session(db(), user)
+            commit()
+            response = redirect(target)
+            response.set_cookie(LOGIN_COOKIE, token, httponly=True, samesite="Lax", secure=request.is_secure)
+            return response
+    return render_template("login.html", error=error, next=target), (401 if error else 200)
+
+
+@bp.route("/logga-ut", methods=["POST"])
+def logout():
+    end_session(db(), request.cookies.get(LOGIN_COOKIE))
+    commit()
+    response = redirect(url_for("pages.index"))
+    response.delete_cookie(LOGIN_COOKIE)
+    return response

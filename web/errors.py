@@ -1,0 +1,86 @@
+"""One error table for the whole app: JSON envelope under /api, a Swedish page elsewhere."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+from registry.errors import RegistryError, StaleVersion
+
+#: werkzeug's English texts replaced by Swedish ones people can act on.
+HTTP_MESSAGES = {
+    400: "Begäran kunde inte tolkas.",
+    401: "Du behöver logga in (eller skicka en API-nyckel) för att göra det här.",
+    403: "Du har inte behörighet till det här.",
+    404: "Sidan eller posten finns inte.",
+    405: "Metoden stöds inte här.",
+    409: "Ändringen krockar med en annan ändring.",
+    412: "Dokumentet har ändrats sedan du läste det.",
+    413: "Filen eller texten är för stor; högst 20 MB.",
+    415: "Skicka JSON (Content-Type: application/json).",
+    422: "Uppgifterna är inte giltiga.",
+    428: "Ange If-Match med dokumentets ETag för att ändra det.",
+    429: "För många försök; vänta en stund.",
+    500: "Något gick fel hos oss. Försök igen om en stund.",
+    503: "Registret är inte tillgängligt just nu. Försök igen om en stund.",
+}
+
+CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+         409: "conflict", 412: "precondition_failed", 413: "too_large", 415: "unsupported_media_type",
+         422: "invalid_input", 428: "precondition_required", 429: "too_many_requests", 500: "internal_error",
+         503: "unavailable"}
+
+
+class ApiError(Exception):
+    """An HTTP error with our own Swedish message and optional field errors."""
+
+    def __init__(self, status: int, message: str | None = None, errors: dict | None = None):
+        super().__init__(message)
+        self.status = status
+        self.message = message or HTTP_MESSAGES.get(status, "Fel.")
+        self.errors = errors or {}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_response(status: int, message: str, errors: dict | None = None):
+    if wants_json():
+        body = {"error": {"status": status, "code": CODES.get(status, "error"), "message": message,
+                          "errors": errors or {}}}
+        response = jsonify(body)
+        response.status_code = status
+        return response
+    return render_template("error.html", status=status, message=message, errors=errors or {}), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(ApiError)
+    def _api_error(error: ApiError):
+        return error_response(error.status, error.message, error.errors)
+
+    @app.errorhandler(RegistryError)
+    def _registry_error(error: RegistryError):
+        status = 412 if isinstance(error, StaleVersion) and wants_json() else error.status
+        if isinstance(error, StaleVersion) and not wants_json():
+            status = 409
+        return error_response(status, error.message, error.errors)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException):
+        status = error.code or 500
+        return error_response(status, HTTP_MESSAGES.get(status, error.description or "Fel."))
+
+    @app.errorhandler(OperationalError)
+    def _database_down(error: OperationalError):
+        app.logger.error("Databasen svarar inte: %s", error)
+        return error_response(503, HTTP_MESSAGES[503])
+
+    @app.errorhandler(Exception)
+    def _internal(error: Exception):
+        if app.testing and not app.config.get("STYRDOK_SWALLOW_ERRORS"):
+            raise error  # errors must fail tests, not hide behind a 500 page
+        app.logger.exception("Internt fel")
+        return error_response(500, HTTP_MESSAGES[500])

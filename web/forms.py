@@ -1,0 +1,110 @@
+"""HTML form <-> the shared marshmallow schemas. Forms add no rules of their own."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Mapping
+
+from registry.models import Document
+
+#: Schema field path -> form field name (and so the id the error summary links to).
+FIELD_FOR_PATH = {
+    "decision.body": "decision_body",
+    "decision.meeting_date": "decision_date",
+    "decision.paragraph": "decision_paragraph",
+    "decision.dnr": "decision_dnr",
+    "decision.outcome": "decision_body",
+    "decision": "decision_body",
+    "type": "type",
+}
+
+LABELS = {
+    "title": "Titel", "type": "Dokumenttyp", "status": "Status", "scope": "Omfattning",
+    "owner": "Dokumentansvarig", "adopted_by": "Beslutande organ", "decision_body": "Beslutande organ (beslut)",
+    "decision_date": "Sammanträdesdatum", "decision_paragraph": "Paragraf (§)", "decision_dnr": "Diarienummer",
+    "valid_from": "Giltig från", "valid_until": "Giltig till", "next_review_on": "Nästa aktualitetsprövning",
+    "topics": "Ämnen", "summary": "Sammanfattning", "full_text": "Text", "sections_text": "Avsnitt",
+    "reason": "Skäl till ändringen", "expected_version": "Version",
+}
+
+_HEADING = re.compile(r"^##\s+(.+)$", re.MULTILINE)
+
+
+def parse_sections(text: str) -> list[dict[str, str]]:
+    """"## Rubrik" lines start sections; the text under each heading is its body."""
+    text = (text or "").replace("\r\n", "\n")
+    matches = list(_HEADING.finditer(text))
+    sections = []
+    for index, match in enumerate(matches):
+        end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
+        sections.append({"heading": match.group(1).strip(), "text": text[match.end():end].strip()})
+    return sections
+
+
+def sections_as_text(document: Document | None) -> str:
+    if document is None:
+        return ""
+    return "\n\n".join(f"## {s.heading}\n{s.text}".rstrip() for s in document.sections)
+
+
+def form_to_data(form: Mapping[str, str], *, revision: bool) -> dict[str, Any]:
+    """Form fields to schema input; empty optional fields become None so they can be cleared."""
+    def value(name: str) -> str | None:
+        text = (form.get(name) or "").strip()
+        return text or None
+
+    data: dict[str, Any] = {
+        "title": form.get("title", ""),
+        "type": form.get("type", ""),
+        "status": value("status") or "utkast",
+        "scope": value("scope") or "kommunövergripande",
+        "owner": value("owner"),
+        "adopted_by": value("adopted_by"),
+        "summary": value("summary"),
+        "full_text": value("full_text"),
+        "valid_from": value("valid_from"),
+        "valid_until": value("valid_until"),
+        "next_review_on": value("next_review_on"),
+        "topics": [t.strip() for t in (form.get("topics") or "").split(",") if t.strip()],
+        "sections": parse_sections(form.get("sections_text", "")),
+    }
+    decision = {k: value(f"decision_{f}") for k, f in (("body", "body"), ("meeting_date", "date"),
+                                                     ("paragraph", "paragraph"), ("dnr", "dnr"))}
+    data["decision"] = {k: v for k, v in decision.items() if v} if any(decision.values()) else None
+    if revision:
+        data["reason"] = form.get("reason", "")
+        try:
+            data["expected_version"] = int(form.get("expected_version", ""))
+        except ValueError:
+            data["expected_version"] = -1
+    return data
+
+
+def document_to_form(document: Document) -> dict[str, str]:
+    decision = document.decision
+    return {
+        "title": document.title, "type": document.type_key, "status": document.status,
+        "scope": document.scope, "owner": document.owner or "",
+        "adopted_by": document.adopted_by.key if document.adopted_by else "",
+        "summary": document.summary or "", "full_text": document.full_text or "",
+        "valid_from": document.valid_from.isoformat() if document.valid_from else "",
+        "valid_until": document.valid_until.isoformat() if document.valid_until else "",
+        "next_review_on": document.next_review_on.isoformat() if document.next_review_on else "",
+        "topics": ", ".join(document.topic_names),
+        "sections_text": sections_as_text(document),
+        "decision_body": decision.body.key if decision else "",
+        "decision_date": decision.meeting_date.isoformat() if decision else "",
+        "decision_paragraph": decision.paragraph if decision else "",
+        "decision_dnr": (decision.dnr or "") if decision else "",
+        "expected_version": str(document.version),
+    }
+
+
+def field_errors(errors: Mapping[str, list[str]]) -> dict[str, list[str]]:
+    """Schema error paths to form field names."""
+    result: dict[str, list[str]] = {}
+    for path, messages in errors.items():
+        name = FIELD_FOR_PATH.get(path) or ("sections_text" if path.startswith("sections") else
+                                            "topics" if path.startswith("topics") else path.split(".")[0])
+        result.setdefault(name, []).extend(messages)
+    return result

@@ -1,0 +1,7 @@
+"""The HTML pages: the register, documents, cases, "Prova en motion", rules, accessibility."""
+
+from flask import Blueprint
+
+bp = Blueprint("pages", __name__)
+
+from web.pages import documents, motions, other  # noqa: E402,F401  (routes register on bp)

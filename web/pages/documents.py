@@ -1,0 +1,188 @@
+"""The register list, a document, its relation graph, and the registration and edit forms."""
+
+from __future__ import annotations
+
+import math
+
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from registry.errors import InvalidInput, NotFound, RegistryError, StaleVersion
+from registry.models import AuditEvent, Body, Document, DocumentVersion
+from registry.models.vocabulary import DOCUMENT_STATUSES
+from registry.queries import RegisterFilters, document_text, list_documents, register_facets, relations_of, swedish_key
+from registry.rules import engine
+from registry.services import register_document, revise_document
+from registry.services.documents import FIELD_LABELS
+from registry.services.findings import assessment_hook, current_findings
+from registry.types import CANONICAL_TYPES
+from web.db import commit, db
+from web.forms import LABELS, document_to_form, field_errors, form_to_data
+from web.pages import bp
+from web.pages.common import ruleset, visible_statuses
+
+PER_PAGE = 25
+
+
+def _int(value: str | None, default: int) -> int:
+    try:
+        return max(1, int(value or default))
+    except ValueError:
+        return default
+
+
+@bp.route("/")
+def index():
+    filters = RegisterFilters(
+        q=request.args.get("q", "")[:200], type=request.args.get("typ", ""), status=request.args.get("status", ""),
+        organ=request.args.get("organ", ""), topic=request.args.get("amne", ""),
+        review_due=request.args.get("granskas") == "1",
+    )
+    statuses = visible_statuses()
+    if filters.status and filters.status not in statuses:
+        filters.status = "__none__"
+    page = _int(request.args.get("sida"), 1)
+    rows, total = list_documents(db(), filters, statuses=statuses, page=page, per_page=PER_PAGE)
+    pages = max(1, math.ceil(total / PER_PAGE))
+    return render_template(
+        "index.html", rows=rows, total=total, page=page, pages=pages, filters=filters,
+        facets=register_facets(db(), statuses), statuses=statuses, types=_type_choices(),
+    )
+
+
+def _type_choices() -> list[tuple[str, str]]:
+    rules = ruleset()
+    return sorted(((k, rules.types[k].label if k in rules.types else k) for k in CANONICAL_TYPES),
+                  key=lambda kv: swedish_key(kv[1]))
+
+
+def _visible_document(document_id: str) -> Document:
+    document = db().get(Document, document_id)
+    if document is None or document.status not in visible_statuses():
+        abort(404)  # a draft is not there at all for someone who may not see it
+    return document
+
+
+@bp.route("/dokument/<document_id>")
+def document(document_id: str):
+    doc = _visible_document(document_id)
+    versions = db().scalars(select(DocumentVersion).where(DocumentVersion.document_id == doc.id)
+                            .order_by(DocumentVersion.version.desc())).all()
+    findings = current_findings(db(), doc)
+    rules = ruleset()
+    return render_template(
+        "document.html", doc=doc, relations=relations_of(db(), doc, visible_statuses()), versions=versions,
+        findings=findings, rules=rules, field_labels=FIELD_LABELS,
+        definition=rules.types.get(doc.type_key),
+    )
+
+
+@bp.route("/dokument/<document_id>/graf.svg")
+def document_graph(document_id: str):
+    doc = _visible_document(document_id)
+    relations = relations_of(db(), doc, visible_statuses())
+    return current_app.response_class(render_template("graph.svg", doc=doc, layout=_layout(relations)),
+                                      mimetype="image/svg+xml")
+
+
+def _layout(relations: list[dict]) -> list[dict]:
+    """Neighbours on a circle around the document; deterministic so the picture is stable."""
+    count = max(len(relations), 1)
+    placed = []
+    for index, relation in enumerate(relations):
+        angle = 2 * math.pi * index / count - math.pi / 2
+        placed.append({**relation, "x": round(360 + 250 * math.cos(angle)), "y": round(220 + 160 * math.sin(angle))})
+    return placed
+
+
+def _bodies() -> list[Body]:
+    return sorted(db().scalars(select(Body)).all(), key=lambda b: swedish_key(b.name))
+
+
+def _live_findings(form: dict) -> list[engine.Finding]:
+    """What the engine says about the form as filled in, before anything is saved."""
+    type_key = form.get("type") or None
+    rules = ruleset()
+    if type_key not in rules.types:
+        type_key = None
+    text = "\n\n".join(filter(None, [form.get("title"), form.get("summary"), form.get("full_text"),
+                                     form.get("sections_text", "").replace("## ", "")]))
+    if not text.strip():
+        return []
+    organ = db().scalar(select(Body).where(Body.key == form.get("adopted_by"))) if form.get("adopted_by") else None
+    metadata = {"adopted_by": organ.key, "adopted_by_level": organ.level} if organ else {}
+    from web.pages.common import related_index
+
+    related = [r for r in related_index().related(text) if r.score >= 0.3]
+    assessment = engine.classify(text, rules, stated_type=type_key, metadata=metadata, related=related)
+    return [f for f in assessment.findings if f.severity != "info" or f.code in ("related_documents", "thin_evidence")]
+
+
+def _render_form(doc: Document | None, form: dict, errors: dict, *, status: int = 200, conflict: dict | None = None):
+    return render_template(
+        "document_form.html", doc=doc, form=form, errors=errors, labels=LABELS, types=_type_choices(),
+        statuses=DOCUMENT_STATUSES, bodies=_bodies(), live=_live_findings(form) if form.get("title") else [],
+        conflict=conflict,
+    ), status
+
+
+@bp.route("/dokument/ny", methods=["GET", "POST"])
+def new_document():
+    if request.method == "GET":
+        return _render_form(None, {"status": "utkast", "scope": "kommunövergripande"}, {})
+    form = request.form.to_dict()
+    if form.get("action") == "kontrollera":
+        return _render_form(None, form, {})
+    try:
+        doc = register_document(db(), form_to_data(form, revision=False), actor=g.user.username,
+                                after_change=assessment_hook(current_app.config["STYRDOK_SETTINGS"]))
+    except (InvalidInput, NotFound) as error:
+        db().rollback()
+        return _render_form(None, form, field_errors(error.errors or {"title": [error.message]}), status=422)
+    commit()
+    flash(f"”{doc.title}” är registrerat.", "success")
+    return redirect(url_for("pages.document", document_id=doc.id))
+
+
+@bp.route("/dokument/<document_id>/redigera", methods=["GET", "POST"])
+def edit_document(document_id: str):
+    doc = db().get(Document, document_id)
+    if doc is None:
+        abort(404)
+    if request.method == "GET":
+        return _render_form(doc, document_to_form(doc), {})
+    form = request.form.to_dict()
+    if form.get("action") == "kontrollera":
+        return _render_form(doc, form, {})
+    try:
+        revise_document(db(), doc.id, form_to_data(form, revision=True), actor=g.user.username,
+                        after_change=assessment_hook(current_app.config["STYRDOK_SETTINGS"]))
+    except StaleVersion as error:
+        db().rollback()
+        return _render_form(doc, form, {}, status=409, conflict=_conflict(doc, form, error))
+    except RegistryError as error:
+        db().rollback()
+        return _render_form(doc, form, field_errors(error.errors or {"title": [error.message]}), status=422)
+    commit()
+    flash("Ändringen är sparad som en ny version.", "success")
+    return redirect(url_for("pages.document", document_id=doc.id))
+
+
+def _conflict(doc: Document, form: dict, error: StaleVersion) -> dict:
+    """What the other person changed, beside what this person tried to save."""
+    db().refresh(doc)
+    theirs = document_to_form(doc)
+    differences = [
+        {"field": LABELS.get(name, name), "theirs": theirs.get(name, ""), "yours": form.get(name, "")}
+        for name in LABELS if name not in ("reason", "expected_version")
+        and (theirs.get(name, "") or "").strip() != (form.get(name, "") or "").strip()
+    ]
+    form["expected_version"] = str(doc.version)  # saving again is now a deliberate choice
+    return {"message": error.message, "differences": differences}
+
+
+@bp.route("/granskning")
+def audit_trail():
+    events = db().scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(300)).all()
+    return render_template("audit.html", events=events)
+

@@ -1,0 +1,128 @@
+"""“Prova en motion”: paste or upload a motion, see the assessment, download a draft."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from flask import render_template, request, send_file
+
+from registry.errors import UnreadableInput
+from registry.extract import extract_text
+from registry.rules import engine
+from registry.rules.loader import available_rulesets, cached_ruleset
+from registry.rules.render import render_markdown
+from web.pages import bp
+from web.pages.common import related_index, ruleset
+
+MAX_TEXT = 200_000
+
+
+def _chosen_ruleset():
+    from flask import current_app
+
+    key = request.form.get("ruleset") or ""
+    settings = current_app.config["STYRDOK_SETTINGS"]
+    if key and key in available_rulesets(settings.rules_dir):
+        return cached_ruleset(settings.rules_dir, key)
+    return ruleset()
+
+
+def _input_text() -> tuple[str, str | None]:
+    """The text to assess, from the upload or the text box; (text, error)."""
+    upload = request.files.get("file")
+    if upload is not None and upload.filename:
+        try:
+            return extract_text(upload.read(), upload.filename), None
+        except UnreadableInput as error:
+            return "", error.message
+    text = request.form.get("text", "")
+    if len(text) > MAX_TEXT:
+        return "", f"Texten är för lång ({len(text)} tecken); högst {MAX_TEXT}."
+    if not text.strip():
+        return "", "Klistra in en motion eller välj en fil (text, PDF eller Word)."
+    return text, None
+
+
+def highlighted(text: str, evidence: list[str]) -> list[tuple[str, bool]]:
+    """The text cut into (piece, is_evidence); the template escapes every piece."""
+    normalised = re.sub(r"[ \t]+\n", "\n", text)
+    spans = []
+    flat = re.sub(r"\s+", " ", normalised)
+    for sentence in set(evidence):
+        start = flat.find(sentence)
+        if start >= 0:
+            spans.append((start, start + len(sentence)))
+    spans.sort()
+    pieces, cursor = [], 0
+    for start, end in spans:
+        if start < cursor:
+            continue
+        if start > cursor:
+            pieces.append((flat[cursor:start], False))
+        pieces.append((flat[start:end], True))
+        cursor = end
+    if cursor < len(flat):
+        pieces.append((flat[cursor:], False))
+    return pieces
+
+
+@bp.route("/prova", methods=["GET", "POST"])
+def try_motion():
+    from flask import current_app
+
+    rulesets = available_rulesets(current_app.config["STYRDOK_SETTINGS"].rules_dir)
+    if request.method == "GET":
+        return render_template("try.html", result=None, text="", error=None, rulesets=rulesets,
+                               chosen=ruleset().key)
+    text, error = _input_text()
+    rules = _chosen_ruleset()
+    if error:
+        return render_template("try.html", result=None, text=request.form.get("text", ""), error=error,
+                               rulesets=rulesets, chosen=rules.key), 422
+    result = engine.check(text, rules, related=related_index().related(text))
+    evidence = [e for f in result.findings for e in f.evidence]
+    return render_template("try.html", result=result, text=text, error=None, rules=rules, rulesets=rulesets,
+                           chosen=rules.key, pieces=highlighted(text, evidence))
+
+
+@bp.route("/prova/ladda-ner", methods=["POST"])
+def download_assessment():
+    text, error = _input_text()
+    if error:
+        from web.errors import ApiError
+
+        raise ApiError(422, error)
+    rules = _chosen_ruleset()
+    result = engine.check(text, rules, related=related_index().related(text))
+    markdown = render_markdown(result, rules)
+    if request.form.get("format") == "docx":
+        return send_file(io.BytesIO(markdown_to_docx(markdown)), as_attachment=True,
+                         download_name="om-styrdokument.docx",
+                         mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    return send_file(io.BytesIO(markdown.encode("utf-8")), as_attachment=True, download_name="om-styrdokument.md",
+                     mimetype="text/markdown; charset=utf-8")
+
+
+def markdown_to_docx(markdown: str) -> bytes:
+    """The draft as a Word document: headings, quotes and list items kept as such."""
+    from docx import Document
+
+    document = Document()
+    for block in markdown.split("\n"):
+        line = block.rstrip()
+        if not line:
+            continue
+        if line.startswith("## "):
+            document.add_heading(line[3:], level=2)
+        elif line.startswith("> "):
+            document.add_paragraph(line[2:], style="Quote")
+        elif line.startswith("- "):
+            document.add_paragraph(line[2:], style="List Bullet")
+        elif line.startswith("*") and line.endswith("*"):
+            document.add_paragraph().add_run(line.strip("*")).italic = True
+        else:
+            document.add_paragraph(line)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

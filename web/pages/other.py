@@ -1,0 +1,45 @@
+"""A case and its decisions, the ruleset's definitions, the accessibility statement, language."""
+
+from __future__ import annotations
+
+from flask import abort, redirect, render_template, request, session, url_for
+
+from registry.errors import InvalidInput
+from registry.services.cases import find_case
+from web.db import db
+from web.pages import bp
+from web.pages.common import ruleset, visible_statuses
+
+
+@bp.route("/arenden/<path:dnr>")
+def case(dnr: str):
+    try:
+        found = find_case(db(), dnr)
+    except InvalidInput:
+        abort(404)
+    if found is None:
+        abort(404)
+    documents = [link for link in found.documents if link.document.status in visible_statuses()]
+    return render_template("case.html", case=found, documents=documents)
+
+
+@bp.route("/regler")
+def rules():
+    rules = ruleset()
+    families = [(family, [t for t in rules.types.values() if t.family == family.key])
+                for family in rules.families.values()]
+    return render_template("rules.html", rules=rules, families=[f for f in families if f[1]])
+
+
+@bp.route("/om/tillganglighet")
+def accessibility():
+    return render_template("accessibility.html")
+
+
+@bp.route("/sprak", methods=["POST"])
+def set_language():
+    session["lang"] = "en" if request.form.get("lang") == "en" else "sv"
+    target = request.form.get("next") or url_for("pages.index")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("pages.index")
+    return redirect(target)
