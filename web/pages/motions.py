@@ -33,9 +33,12 @@ def _input_text() -> tuple[str, str | None]:
     upload = request.files.get("file")
     if upload is not None and upload.filename:
         try:
-            return extract_text(upload.read(), upload.filename), None
+            text = extract_text(upload.read(), upload.filename)
         except UnreadableInput as error:
             return "", error.message
+        if not text.strip():
+            return "", f"Filen {upload.filename} är tom; klistra in en motion eller välj en annan fil."
+        return text, None
     text = request.form.get("text", "")
     if len(text) > MAX_TEXT:
         return "", f"Texten är för lång ({len(text)} tecken); högst {MAX_TEXT}."

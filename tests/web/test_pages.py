@@ -1,0 +1,197 @@
+"""The pages as a registrator, a politician and an auditor use them."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from registry.services.demo import demo_motion_text
+from tests.web.conftest import csrf_of, login
+
+DOC = "7d0c6f7e-3b1e-5a52-9c3e-0d1a2b3c4d01"
+GUIDE = "7d0c6f7e-3b1e-5a52-9c3e-0d1a2b3c4d03"
+
+
+def text_of(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def test_register_lists_the_demo_in_swedish_order(client):
+    html = text_of(client.get("/"))
+    titles = re.findall(r'<th scope="row"><a href="/dokument/[^"]+">([^<]+)</a>', html)
+    assert titles[0].startswith("Checklista") and titles[-1].startswith("Riktlinjer")
+    assert '<html lang="sv">' in html and "Tillgänglighetsredogörelse" in html
+
+
+def test_swedish_sort_puts_a_ring_a_diaeresis_o_diaeresis_after_z():
+    from registry.queries import swedish_key
+
+    names = ["Öland", "Ängelholm", "Zinkgruvan", "Åre", "Arvika"]
+    assert sorted(names, key=swedish_key) == ["Arvika", "Zinkgruvan", "Åre", "Ängelholm", "Öland"]
+
+
+def test_filters_and_search(client):
+    assert "Digitaliseringsstrategi" in text_of(client.get("/?typ=strategi"))
+    assert "Checklista innan" not in text_of(client.get("/?typ=strategi"))
+    assert "1 dokument" in text_of(client.get("/?q=cybersäkerhet"))
+    assert "Inga dokument matchar" in text_of(client.get("/?q=finnsinte"))
+    assert "Intern AI-vägledning" in text_of(client.get("/?organ=KLK"))
+
+
+def test_document_page_shows_sections_relations_both_ways_and_history(client):
+    html = text_of(client.get(f"/dokument/{DOC}"))
+    assert 'id="digital-fornyelse"' in html
+    assert "berörs av" in html and "Intern AI-vägledning för medarbetare" in html
+    assert "Version 1" in html and "Strategier anger långsiktiga avsikter" in html
+    guide = text_of(client.get(f"/dokument/{GUIDE}"))
+    assert "berör" in guide and "avsnittet digital-fornyelse" in guide
+
+
+def test_graph_is_an_accessible_svg(client):
+    response = client.get(f"/dokument/{DOC}/graf.svg")
+    assert response.mimetype == "image/svg+xml"
+    svg = text_of(response)
+    assert 'role="img"' in svg and "<title" in svg and "berörs av Intern AI-vägledning" in svg
+
+
+def test_case_page_lists_decisions_in_order(client):
+    html = text_of(client.get("/arenden/ks 2025/32"))
+    assert html.index("§ 52") < html.index("§ 61")
+    assert "Gunnar Bergström (V)" in html and "2025-02-03 enligt tjänsteskrivelsens sidhuvud" in html
+    assert client.get("/arenden/KS 1999.1").status_code == 404
+
+
+def test_prova_shows_the_mismatch_and_the_related_documents(client):
+    token = csrf_of(client)
+    html = text_of(client.post("/prova", data={"text": demo_motion_text(), "csrf_token": token}))
+    assert "Typen stämmer inte med definitionerna" in html
+    assert "<mark>Hur ska öppenhet och transparens garanteras?</mark>" in html
+    for title in ("Digitaliseringsstrategi för Vallentuna kommun", "Riktlinjer för informations- och cybersäkerhet",
+                  "Intern AI-vägledning för medarbetare", "Checklista innan du börjar använda ett AI-verktyg"):
+        assert title in html
+    assert "#digital-fornyelse" in html
+
+
+def test_prova_escapes_what_it_is_given(client):
+    token = csrf_of(client)
+    html = text_of(client.post("/prova", data={"text": "Motion om en policy <script>alert(1)</script>\n\n"
+                                                       "Vi föreslår att kommunen tar fram en policy.",
+                                               "csrf_token": token}))
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+
+
+def test_prova_downloads(client):
+    token = csrf_of(client)
+    md = client.post("/prova/ladda-ner", data={"text": demo_motion_text(), "format": "md", "csrf_token": token})
+    assert md.headers["Content-Disposition"].startswith("attachment") and "## Om styrdokument" in text_of(md)
+    docx = client.post("/prova/ladda-ner", data={"text": demo_motion_text(), "format": "docx", "csrf_token": token})
+    from docx import Document
+
+    paragraphs = [p.text for p in Document(io.BytesIO(docx.data)).paragraphs]
+    assert "Om styrdokument" in paragraphs
+    assert any(p.startswith("”Strategier anger långsiktiga avsikter") for p in paragraphs)
+
+
+def test_prova_refuses_bad_files_in_swedish(client):
+    token = csrf_of(client)
+    for name, data, message in [("fel.pdf", b"%PDF-1.4 trasig", "PDF-filen"),
+                                ("program.docx", b"MZ" + b"\x00" * 50, "binärfil"),
+                                ("tom.txt", b"", "är tom")]:
+        response = client.post("/prova", data={"file": (io.BytesIO(data), name), "csrf_token": token},
+                               content_type="multipart/form-data")
+        assert response.status_code == 422 and message in text_of(response), name
+
+
+def test_huge_upload_gets_413_in_swedish(client):
+    from werkzeug.test import EnvironBuilder
+
+    token = csrf_of(client)
+    builder = EnvironBuilder(path="/prova", method="POST", data={
+        "file": (io.BytesIO(b"a" * (21 * 1024 * 1024)), "stor.txt"), "csrf_token": token})
+    try:
+        response = client.open(builder)
+    finally:
+        builder.close()
+    response.request.environ["wsgi.input"].close()  # the test client spooled the body to a file
+    assert response.status_code == 413 and "För stor fil" in text_of(response)
+
+
+def test_registering_through_the_form(fresh_app):
+    client = fresh_app.test_client()
+    login(client, "registrator")
+    token = csrf_of(client)
+    bad = client.post("/dokument/ny", data={"title": "", "type": "policy", "csrf_token": token,
+                                            "decision_date": "igår", "decision_body": "KS", "decision_paragraph": "5"})
+    html = text_of(bad)
+    assert bad.status_code == 422
+    assert 'class="error-summary"' in html and 'href="#title"' in html and 'href="#decision_date"' in html
+    assert 'aria-invalid="true"' in html
+    good = client.post("/dokument/ny", data={
+        "title": "Policy för representation", "type": "policy", "status": "gällande", "adopted_by": "KLK",
+        "full_text": "Policyn anger förhållningssätt och värderingar.", "csrf_token": token})
+    assert good.status_code == 302
+    page = text_of(client.get(good.headers["Location"]))
+    assert "är registrerat" in page and "antas enligt Vallentuna kommun av fullmäktige, styrelse" in page
+
+
+def test_check_button_shows_findings_without_saving(fresh_app):
+    client = fresh_app.test_client()
+    login(client, "registrator")
+    token = csrf_of(client)
+    response = client.post("/dokument/ny", data={
+        "title": "Mål och riktlinjer för minoritetspolitiskt arbete", "type": "riktlinje", "action": "kontrollera",
+        "full_text": "Hur ska arbetet gå till?", "csrf_token": token})
+    assert response.status_code == 200 and "Titeln blandar" in text_of(response)
+    assert "minoritetspolitiskt" not in text_of(client.get("/"))
+
+
+def test_edit_that_lost_a_race_shows_the_other_change(fresh_app):
+    first, second = fresh_app.test_client(), fresh_app.test_client()
+    login(first, "registrator")
+    login(second, "admin")
+    form = text_of(first.get(f"/dokument/{DOC}/redigera"))
+    version = re.search(r'name="expected_version" value="(\d+)"', form).group(1)
+    base = {"title": "Digitaliseringsstrategi för Vallentuna kommun", "type": "strategi", "status": "gällande",
+            "scope": "kommunövergripande", "expected_version": version,
+            "sections_text": "## Digital förnyelse\nAvsnittet om digital förnyelse."}
+    saved = second.post(f"/dokument/{DOC}/redigera", data={**base, "owner": "Digitaliseringsenheten",
+                                                          "reason": "Ny ägare", "csrf_token": csrf_of(second)})
+    assert saved.status_code == 302
+    lost = first.post(f"/dokument/{DOC}/redigera", data={**base, "owner": "IT-avdelningen", "reason": "Annan ägare",
+                                                        "csrf_token": csrf_of(first)})
+    html = text_of(lost)
+    assert lost.status_code == 409
+    assert "Någon annan har ändrat dokumentet" in html and "Digitaliseringsenheten" in html and "IT-avdelningen" in html
+    assert "Ada Admin" in html or "admin" in html
+
+
+def test_rules_page_quotes_definitions_with_sources(client):
+    html = text_of(client.get("/regler"))
+    assert "Riktlinjer ger övergripande vägledning i ärenden och frågor av verkställande art" in html
+    assert "KS 2025-04-07 § 61" in html and "gemensam kärna" in html
+
+
+def test_language_switch(client):
+    token = csrf_of(client)
+    client.post("/sprak", data={"lang": "en", "next": "/", "csrf_token": token})
+    html = text_of(client.get("/"))
+    assert '<html lang="en">' in html and "The register" in html
+    client.post("/sprak", data={"lang": "sv", "next": "/", "csrf_token": token})
+
+
+def test_admin_creates_a_user(fresh_app):
+    client = fresh_app.test_client()
+    login(client, "admin")
+    token = csrf_of(client)
+    short = client.post("/admin/anvandare", data={"action": "skapa", "username": "eva", "display_name": "Eva",
+                                                  "role": "revisor", "password": "kort", "csrf_token": token})
+    assert short.status_code == 422 and "minst 12 tecken" in text_of(short)
+    ok = client.post("/admin/anvandare", data={"action": "skapa", "username": "eva", "display_name": "Eva",
+                                               "role": "revisor", "password": "ett-långt-lösenord", "csrf_token": token})
+    assert ok.status_code == 302 and "eva" in text_of(client.get("/admin/anvandare"))
+
+
+def test_unknown_pages_and_ids_are_swedish_404s(client):
+    for path in ("/finns-inte", "/dokument/finns-inte"):
+        response = client.get(path)
+        assert response.status_code == 404 and "Sidan finns inte" in text_of(response)
