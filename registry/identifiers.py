@@ -6,16 +6,20 @@ import re
 
 from registry.errors import InvalidInput
 
-_DNR = re.compile(
-    r"""^\s*(?:dnr\.?:?\s*)?                        # an optional "Dnr" label
-        (?P<prefix>[A-Za-zÅÄÖåäöÉé]+(?:[ ]+[A-Za-zÅÄÖåäöÉé]+)*)?   # KS, BUN, KS AU
-        [\s-]*
-        (?P<year>(?:19|20)\d{2})
-        \s*[./:-]\s*
-        (?P<number>\d{1,7})
-        \s*$""",
-    re.VERBOSE | re.IGNORECASE,
+#: A diarienummer: an optional "Dnr" label, an optional series (KS, BUN, KS AU), a year and a
+#: running number ("KS 2025.032", "KS 2025/32", "SLK-2023-01047", "2019-160"). Also published as
+#: the pattern of dnr fields in the OpenAPI document.
+DNR_PATTERN = (
+    r"^\s*(?:[Dd][Nn][Rr]\.?:?\s*)?"
+    r"(?P<prefix>[A-Za-zÅÄÖåäöÉé]+(?: +[A-Za-zÅÄÖåäöÉé]+)*)?"
+    r"[\s-]*(?P<year>(?:19|20)\d{2})\s*[./:-]\s*(?P<number>\d{1,7})\s*$"
 )
+_DNR = re.compile(DNR_PATTERN)
+
+
+def plain_pattern(pattern: str) -> str:
+    """The pattern without group names, valid in both Python and JSON Schema (ECMA) syntax."""
+    return re.sub(r"\?P<\w+>", "", pattern)
 
 
 def normalise_dnr(dnr: str) -> str:
@@ -38,7 +42,9 @@ def normalise_dnr(dnr: str) -> str:
     return f"{prefix} {core}" if prefix else core
 
 
-_PARAGRAPH = re.compile(r"^\s*(?:§|paragraf)?\s*(?P<n>\d{1,4}(?:\s?[a-z])?)\s*(?:§)?\s*$", re.I)
+#: "§61", "§ 61", "61 §", "paragraf 61", "61 a".
+PARAGRAPH_PATTERN = r"^\s*(?:§|[Pp]aragraf)?\s*(?P<n>\d{1,4}(?:\s?[a-zA-Z])?)\s*(?:§)?\s*$"
+_PARAGRAPH = re.compile(PARAGRAPH_PATTERN)
 
 
 def normalise_paragraph(text: str) -> str:

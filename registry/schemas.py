@@ -15,11 +15,10 @@ from marshmallow import (
     post_load,
     pre_load,
     validate,
-    validates,
 )
 
 from registry.errors import InvalidInput
-from registry.identifiers import normalise_dnr, normalise_paragraph
+from registry.identifiers import DNR_PATTERN, PARAGRAPH_PATTERN, normalise_paragraph, plain_pattern
 from registry.models.vocabulary import (
     BODY_LEVELS,
     CASE_DOCUMENT_ROLES,
@@ -43,10 +42,19 @@ def _messages(**extra: str) -> dict[str, str]:
     return {**_MESSAGES, **extra}
 
 
+#: Control characters (NUL and friends) come from broken exports and files, never from people.
+NO_CONTROL_CHARACTERS = validate.Regexp(r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$",
+                                        error="Texten innehåller otillåtna styrtecken (till exempel NUL).")
+
+
 def Text(**kwargs: Any) -> fields.String:
-    """A string field that also refuses blank text when required."""
+    """A string field; refuses control characters (documented as a pattern in OpenAPI)."""
     kwargs.setdefault("error_messages", _messages(invalid="Ange text."))
-    return fields.String(**kwargs)
+    given = kwargs.pop("validate", None)
+    checks = list(given) if isinstance(given, (list, tuple)) else ([given] if given else [])
+    if not any(isinstance(c, validate.Regexp) for c in checks):
+        checks.append(NO_CONTROL_CHARACTERS)
+    return fields.String(validate=checks, **kwargs)
 
 
 def Date(**kwargs: Any) -> fields.Date:
@@ -77,9 +85,9 @@ class BaseSchema(Schema):
     @pre_load
     def strip_strings(self, data, **_kwargs):
         # People paste titles with trailing spaces; "  " must count as empty.
-        if isinstance(data, dict):
-            return {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items()}
-        return data
+        if not isinstance(data, dict):
+            return data
+        return {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items()}
 
 
 def load_or_raise(schema: Schema, data: Any, *, what: str) -> Any:
@@ -119,31 +127,25 @@ class BodySchema(BaseSchema):
     level = Text(required=True, validate=OneOf(BODY_LEVELS, "organnivå"))
 
 
+DNR_MESSAGE = "Diarienumret ”{input}” kunde inte tolkas; skriv det som till exempel ”KS 2025.032” eller ”KS 2025/32”."
+
+
+def Dnr(**kwargs: Any) -> fields.String:
+    return Text(validate=validate.Regexp(plain_pattern(DNR_PATTERN), error=DNR_MESSAGE), **kwargs)
+
+
 class DecisionSchema(BaseSchema):
     """A beslut: which organ, which meeting, which §, which ärende, with what outcome."""
 
     body = Text(required=True, validate=NotBlank("Organet"))
     meeting_date = Date(required=True)
-    paragraph = Text(required=True)
-    dnr = Text(load_default=None, allow_none=True)
+    paragraph = Text(required=True, validate=validate.Regexp(
+        plain_pattern(PARAGRAPH_PATTERN),
+        error="Paragrafen ”{input}” kunde inte tolkas; skriv ett nummer som ”61” eller ”§ 61”."))
+    dnr = Dnr(load_default=None, allow_none=True)
     outcome = Text(load_default="övrigt", validate=OneOf(DECISION_OUTCOMES, "beslutsutfall"))
     wording = Text(load_default=None, allow_none=True)
     reservations = fields.List(Text(), load_default=list)
-
-    @validates("paragraph")
-    def _check_paragraph(self, value: str, **_kwargs) -> None:
-        try:
-            normalise_paragraph(value)
-        except InvalidInput as error:
-            raise ValidationError(error.message) from None
-
-    @validates("dnr")
-    def _check_dnr(self, value: str | None, **_kwargs) -> None:
-        if value:
-            try:
-                normalise_dnr(value)
-            except InvalidInput as error:
-                raise ValidationError(error.message) from None
 
     @post_load
     def _normalise(self, data, **_kwargs):
@@ -240,7 +242,7 @@ class CasePaperSchema(BaseSchema):
 class CaseSchema(BaseSchema):
     """An ärende with its decisions in order and the documents it concerns."""
 
-    dnr = Text(required=True, validate=NotBlank("Diarienumret"))
+    dnr = Dnr(required=True)
     kind = Text(required=True, validate=OneOf(CASE_KINDS, "ärendetyp"))
     title = Text(required=True, validate=[NotBlank("Rubriken"), validate.Length(max=400)])
     submitted_by = Text(load_default=None, allow_none=True)
@@ -249,13 +251,6 @@ class CaseSchema(BaseSchema):
     decisions = fields.List(fields.Nested(DecisionSchema), load_default=list)
     documents = fields.List(fields.Nested(CaseDocumentSchema), load_default=list)
     papers = fields.List(fields.Nested(CasePaperSchema), load_default=list)
-
-    @validates("dnr")
-    def _check_dnr(self, value: str, **_kwargs) -> None:
-        try:
-            normalise_dnr(value)
-        except InvalidInput as error:
-            raise ValidationError(error.message) from None
 
 
 class RegisterExportSchema(BaseSchema):
@@ -292,6 +287,12 @@ class SectionOutSchema(Schema):
     anchor = fields.String()
     heading = fields.String()
     text = fields.String()
+
+
+class DecisionCreateSchema(DecisionSchema):
+    """A beslut recorded through the API, naming its ärende."""
+
+    case = Dnr(required=True)
 
 
 class DocumentOutSchema(Schema):
@@ -366,7 +367,7 @@ class CheckInputSchema(BaseSchema):
     text = Text(required=True, validate=[validate.Length(min=1, max=200_000, error="Texten ska ha 1–200 000 tecken."),
                                          validate.Regexp(r"\S", error="Texten får inte vara tom.")])
     ruleset = Text(load_default=None, allow_none=True)
-    type = Text(load_default=None, allow_none=True)
+    type = Text(load_default=None, allow_none=True, validate=OneOf(CANONICAL_TYPES, "dokumenttyp"))
     adopted_by = Text(load_default=None, allow_none=True)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -46,14 +46,18 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def error_response(status: int, message: str, errors: dict | None = None):
+def error_response(status: int, message: str, errors: dict | None = None, headers: dict | None = None):
     if wants_json():
         body = {"error": {"status": status, "code": CODES.get(status, "error"), "message": message,
                           "errors": errors or {}}}
         response = jsonify(body)
         response.status_code = status
-        return response
-    return render_template("error.html", status=status, message=message, errors=errors or {}), status
+    else:
+        response = current_app.make_response(
+            (render_template("error.html", status=status, message=message, errors=errors or {}), status))
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -71,7 +75,9 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
         status = error.code or 500
-        return error_response(status, HTTP_MESSAGES.get(status, error.description or "Fel."))
+        # Keep what the protocol needs, such as Allow on 405.
+        headers = {k: v for k, v in error.get_headers() if k.lower() in ("allow", "retry-after", "www-authenticate")}
+        return error_response(status, HTTP_MESSAGES.get(status, error.description or "Fel."), headers=headers)
 
     @app.errorhandler(OperationalError)
     def _database_down(error: OperationalError):

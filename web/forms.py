@@ -50,7 +50,8 @@ def sections_as_text(document: Document | None) -> str:
 def form_to_data(form: Mapping[str, str], *, revision: bool) -> dict[str, Any]:
     """Form fields to schema input; empty optional fields become None so they can be cleared."""
     def value(name: str) -> str | None:
-        text = (form.get(name) or "").strip()
+        # Browsers send textarea line breaks as CRLF; store them as the rest of the register does.
+        text = (form.get(name) or "").replace("\r\n", "\n").strip()
         return text or None
 
     data: dict[str, Any] = {
@@ -66,7 +67,7 @@ def form_to_data(form: Mapping[str, str], *, revision: bool) -> dict[str, Any]:
         "valid_until": value("valid_until"),
         "next_review_on": value("next_review_on"),
         "topics": [t.strip() for t in (form.get("topics") or "").split(",") if t.strip()],
-        "sections": parse_sections(form.get("sections_text", "")),
+        "sections": parse_sections((form.get("sections_text") or "").replace("\r\n", "\n")),
     }
     decision = {k: value(f"decision_{f}") for k, f in (("body", "body"), ("meeting_date", "date"),
                                                      ("paragraph", "paragraph"), ("dnr", "dnr"))}

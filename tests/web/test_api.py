@@ -98,8 +98,8 @@ def test_cases_and_decisions(writer):
     assert writer.get("/api/v1/cases/ks 2025/32").json["dnr"] == "KS 2025.032"
     created = writer.post("/api/v1/cases", json={"dnr": "KS 2026/5", "kind": "motion", "title": "Motion om träd"})
     assert created.status_code == 201
-    decision = writer.post("/api/v1/cases/KS 2026.005/decisions", json={"body": "KS", "meeting_date": "2026-02-01",
-                                                                          "paragraph": "§ 7", "outcome": "bifall"})
+    decision = writer.post("/api/v1/decisions", json={"case": "KS 2026.005", "body": "KS", "meeting_date": "2026-02-01",
+                                                       "paragraph": "§ 7", "outcome": "bifall"})
     assert decision.status_code == 201 and decision.json["paragraph"] == "7"
     assert_error(writer.post("/api/v1/cases", json={"dnr": "KS 2026.5", "kind": "motion", "title": "Samma"}), 409)
 

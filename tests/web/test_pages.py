@@ -195,3 +195,24 @@ def test_unknown_pages_and_ids_are_swedish_404s(client):
     for path in ("/finns-inte", "/dokument/finns-inte"):
         response = client.get(path)
         assert response.status_code == 404 and "Sidan finns inte" in text_of(response)
+
+
+def test_case_motion_opens_in_prova(client):
+    html = text_of(client.get("/prova?arende=KS 2025.032"))
+    assert "Kommunstyrelsen ges i uppdrag att ta fram" in html
+
+
+def test_browser_line_breaks_do_not_count_as_changes(fresh_app):
+    client = fresh_app.test_client()
+    login(client, "registrator")
+    doc = "7d0c6f7e-3b1e-5a52-9c3e-0d1a2b3c4d05"
+    form = text_of(client.get(f"/dokument/{doc}/redigera"))
+    fields = dict(re.findall(r'<input id="(\w+)" name="\w+" type="text" value="([^"]*)"', form))
+    areas = {k: v.replace("\n", "\r\n") for k, v in re.findall(r'<textarea id="(\w+)"[^>]*>([^<]*)</textarea>', form)}
+    data = {**fields, **areas, "type": "riktlinje", "status": "gällande", "adopted_by": "KS", "reason": "Ingen ändring",
+            "expected_version": "1", "csrf_token": csrf_of(client)}
+    import html as html_lib
+
+    data = {k: html_lib.unescape(v) for k, v in data.items()}
+    assert client.post(f"/dokument/{doc}/redigera", data=data).status_code == 302
+    assert "Version 2" not in text_of(client.get(f"/dokument/{doc}"))

@@ -61,7 +61,7 @@ NAMES = {
     "DocumentList": schemas.DocumentListSchema, "RelationIn": schemas.RelationSchema,
     "Relation": schemas.RelationOutSchema, "Finding": schemas.FindingOutSchema,
     "CaseIn": schemas.CaseSchema, "Case": schemas.CaseOutSchema, "DecisionIn": schemas.DecisionSchema,
-    "Decision": schemas.DecisionOutSchema, "CheckIn": schemas.CheckInputSchema,
+    "Decision": schemas.DecisionOutSchema, "DecisionCreate": schemas.DecisionCreateSchema, "CheckIn": schemas.CheckInputSchema,
     "Assessment": schemas.AssessmentSchema, "Ruleset": schemas.RulesetOutSchema, "Error": schemas.ErrorSchema,
     "Section": schemas.SectionOutSchema, "SectionIn": schemas.SectionSchema, "CaseDocumentIn": schemas.CaseDocumentSchema,
     "CasePaperIn": schemas.CasePaperSchema, "PaperDateIn": schemas.PaperDateSchema, "Paper": schemas.PaperOutSchema,
@@ -79,8 +79,8 @@ def _name_of(schema) -> str:
 ETAG = {"ETag": {"description": "Dokumentets version; skicka den i If-Match vid ändring.", "schema": {"type": "string"}}}
 
 
-@lru_cache(maxsize=1)
-def _spec_dict() -> dict:
+@lru_cache(maxsize=8)
+def _spec_dict(rulesets: tuple[str, ...] = ()) -> dict:
     spec = APISpec(title="Styrdok API", version="1", openapi_version="3.0.3",
                    info={"description": "Registret över styrdokument, kommunens typdefinitioner och bedömningar. "
                                         "Läsning av publicerade dokument kräver ingen nyckel; ändringar kräver "
@@ -95,7 +95,7 @@ def _spec_dict() -> dict:
     list_of = lambda item, key: {"type": "object", "properties": {key: {"type": "array", "items": {"$ref": f"#/components/schemas/{item}"}}}}  # noqa: E731
     spec.path("/api/v1/documents", operations={
         "get": _op("Dokument i registret (publicerade utan nyckel)", 200, "DocumentList", errors=(400, 422),
-                   params=[_query("page", "integer", minimum=1), _query("per_page", "integer", minimum=1, maximum=200),
+                   params=[_query("page", "integer", minimum=1, maximum=100_000), _query("per_page", "integer", minimum=1, maximum=200),
                            _query("q"), _query("type"), _query("status")]),
         "post": _op("Registrera ett dokument", 201, "Document", body="DocumentIn", errors=(404, 409, 422),
                     secured=True, headers=ETAG),
@@ -123,9 +123,9 @@ def _spec_dict() -> dict:
     })
     spec.path("/api/v1/cases/{dnr}", operations={"get": _op("Ett ärende (diarienummer i valfri form)", 200, "Case",
                                                              errors=(404,), params=dnr)})
-    spec.path("/api/v1/cases/{dnr}/decisions", operations={
-        "post": _op("Registrera ett beslut i ärendet", 201, "Decision", body="DecisionIn",
-                    errors=(404, 409, 422), secured=True, params=dnr)})
+    spec.path("/api/v1/decisions", operations={
+        "post": _op("Registrera ett beslut i ett ärende (samma § igen ger 200)", 201, "Decision",
+                    body="DecisionCreate", errors=(404, 409, 422), secured=True)})
     spec.path("/api/v1/rulesets", operations={"get": _op("Regeluppsättningar", 200, list_of("Ruleset", "rulesets"), errors=())})
     spec.path("/api/v1/rulesets/{key}", operations={"get": _op("En regeluppsättning", 200, "Ruleset", errors=(404,),
                                                                params=[_path_param("key")])})
@@ -141,15 +141,37 @@ def _spec_dict() -> dict:
         "properties": {**{k: v for k, v in document_in["properties"].items() if k != "id"},
                        "reason": {"type": "string", "minLength": 1}},
     }
-    for name in ("DocumentIn", "RelationIn", "CaseIn", "DecisionIn", "CheckIn"):
+    for name in ("DocumentIn", "RelationIn", "CaseIn", "DecisionIn", "DecisionCreate", "CheckIn"):
         result["components"]["schemas"][name]["additionalProperties"] = False
+    _tighten_nullable_refs(result)
+    if rulesets:
+        result["components"]["schemas"]["CheckIn"]["properties"]["ruleset"]["enum"] = [*rulesets, None]
     return result
 
 
-def build_spec(_app: Flask) -> dict:
-    return _spec_dict()
+def _tighten_nullable_refs(node) -> None:
+    """apispec writes a nullable nested schema as anyOf [ref, any object]; say "ref or null"."""
+    if isinstance(node, dict):
+        any_of = node.get("anyOf")
+        if isinstance(any_of, list) and len(any_of) == 2 and any_of[1] == {"type": "object", "nullable": True}:
+            node.pop("anyOf")
+            node["allOf"] = [any_of[0]]
+            node["nullable"] = True
+        for value in node.values():
+            _tighten_nullable_refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            _tighten_nullable_refs(value)
+
+
+def build_spec(app: Flask) -> dict:
+    from registry.rules.loader import available_rulesets
+
+    return _spec_dict(tuple(available_rulesets(app.config["STYRDOK_SETTINGS"].rules_dir)))
 
 
 @docs_bp.get("/api/docs")
 def docs():
-    return render_template("api_docs.html", spec=_spec_dict())
+    from flask import current_app
+
+    return render_template("api_docs.html", spec=build_spec(current_app))

@@ -13,7 +13,7 @@ from registry.models.vocabulary import RELATION_KINDS
 from registry.queries import RegisterFilters, list_documents, relations_of
 from registry.rules import engine
 from registry.rules.loader import available_rulesets, cached_ruleset
-from registry.schemas import CheckInputSchema, DecisionSchema, load_or_raise
+from registry.schemas import CheckInputSchema, DecisionCreateSchema, load_or_raise
 from registry.serialize import case_to_dict, document_to_dict
 from registry.services import link_documents, record_decision, register_case, register_document, revise_document
 from registry.services.cases import find_case
@@ -204,10 +204,10 @@ def create_case():
     return response
 
 
-@bp.post("/cases/<path:dnr>/decisions")
-def create_decision(dnr: str):
-    case = _case(dnr)
-    values = load_or_raise(DecisionSchema(), _body(), what="Beslut")
+@bp.post("/decisions")
+def create_decision():
+    values = load_or_raise(DecisionCreateSchema(), _body(), what="Beslut")
+    case = _case(values.pop("case"))
     decision, created = record_decision(db(), values, actor=g.user.username, case=case, validated=True)
     commit()
     from registry.serialize import decision_to_dict
@@ -262,11 +262,17 @@ def create_classification():
     if stated and stated not in rules.types:
         raise ApiError(422, f"Okänd dokumenttyp ”{stated}”.", {"type": [f"Kända typer: {', '.join(rules.types)}."]})
     metadata = {}
+    unknown_organ = None
     if values.get("adopted_by"):
         organ = db().scalar(select(Body).where(Body.key == values["adopted_by"]))
         if organ is None:
-            raise ApiError(422, f"Organet ”{values['adopted_by']}” finns inte.", {"adopted_by": ["Okänt organ."]})
-        metadata = {"adopted_by": organ.key, "adopted_by_level": organ.level}
+            unknown_organ = values["adopted_by"]
+        else:
+            metadata = {"adopted_by": organ.key, "adopted_by_level": organ.level}
     related = related_index().related(values["text"]) if rules is ruleset() else []
-    return jsonify(engine.classify(values["text"], rules, stated_type=stated, metadata=metadata,
-                                   related=related).to_dict())
+    assessment = engine.classify(values["text"], rules, stated_type=stated, metadata=metadata, related=related)
+    if unknown_organ:
+        # An organ the register does not know is told, not refused: the rest of the check still helps.
+        assessment.findings.append(engine.Finding(
+            "unknown_organ", "info", f"Organet ”{unknown_organ}” finns inte i registret; organet har inte kontrollerats."))
+    return jsonify(assessment.to_dict())

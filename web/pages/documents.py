@@ -168,6 +168,10 @@ def edit_document(document_id: str):
     return redirect(url_for("pages.document", document_id=doc.id))
 
 
+def _same_text(value: str | None) -> str:
+    return " ".join((value or "").split())
+
+
 def _conflict(doc: Document, form: dict, error: StaleVersion) -> dict:
     """What the other person changed, beside what this person tried to save."""
     db().refresh(doc)
@@ -175,7 +179,7 @@ def _conflict(doc: Document, form: dict, error: StaleVersion) -> dict:
     differences = [
         {"field": LABELS.get(name, name), "theirs": theirs.get(name, ""), "yours": form.get(name, "")}
         for name in LABELS if name not in ("reason", "expected_version")
-        and (theirs.get(name, "") or "").strip() != (form.get(name, "") or "").strip()
+        and _same_text(theirs.get(name, "")) != _same_text(form.get(name, ""))
     ]
     form["expected_version"] = str(doc.version)  # saving again is now a deliberate choice
     return {"message": error.message, "differences": differences}

@@ -76,7 +76,18 @@ def try_motion():
 
     rulesets = available_rulesets(current_app.config["STYRDOK_SETTINGS"].rules_dir)
     if request.method == "GET":
-        return render_template("try.html", result=None, text="", error=None, rulesets=rulesets,
+        text = ""
+        if request.args.get("arende"):
+            from registry.errors import InvalidInput
+            from registry.services.cases import find_case
+            from web.db import db
+
+            try:
+                case = find_case(db(), request.args["arende"])
+            except InvalidInput:
+                case = None
+            text = (case.text or "") if case else ""
+        return render_template("try.html", result=None, text=text, error=None, rulesets=rulesets,
                                chosen=ruleset().key)
     text, error = _input_text()
     rules = _chosen_ruleset()

@@ -1,0 +1,194 @@
+"""Every page in real Chromium: axe (WCAG 2.1 A and AA) in empty, filled, error and conflict
+states, keyboard-only use, and 320 px width. Screenshots are saved for people to look at."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from registry.services.demo import demo_motion_text
+from tests.browser.conftest import log_in
+
+DOC = "7d0c6f7e-3b1e-5a52-9c3e-0d1a2b3c4d01"
+WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+AXE = Axe()
+
+
+def assert_accessible(page, name: str, screenshots) -> None:
+    page.screenshot(path=str(screenshots / f"{name}.png"), full_page=True)
+    results = AXE.run(page, options=WCAG)
+    assert results.violations_count == 0, f"{name}:\n{results.generate_report()}"
+
+
+def _prova_result(page, base):
+    page.goto(f"{base}/prova")
+    page.fill("#text", demo_motion_text())
+    page.click("button:has-text('Bedöm')")
+    page.wait_for_selector("#result")
+
+
+def _prova_error(page, base):
+    page.goto(f"{base}/prova")
+    page.click("button:has-text('Bedöm')")
+    page.wait_for_selector("#error-summary")
+
+
+def _form_error(page, base):
+    page.goto(f"{base}/dokument/ny")
+    page.fill("#decision_date", "igår")
+    page.click("button:has-text('Registrera')")
+    page.wait_for_selector("#error-summary")
+
+
+def _form_filled(page, base):
+    page.goto(f"{base}/dokument/ny")
+    page.fill("#title", "Strategi med riktlinjer för AI")
+    page.select_option("#type", "strategi")
+    page.fill("#full_text", "Hur ska AI användas? Inom vilka områden är AI olämpligt att användas?")
+    page.wait_for_selector("#live-findings .finding", timeout=10_000)
+
+
+def _login_error(page, base):
+    page.goto(f"{base}/logga-in")
+    page.fill("#username", "ingen")
+    page.fill("#password", "fel")
+    page.click("button[type=submit]:has-text('Logga in')")
+    page.wait_for_selector("#error-summary")
+
+
+PUBLIC_STATES = {
+    "register": lambda p, b: p.goto(f"{b}/"),
+    "register-empty": lambda p, b: p.goto(f"{b}/?q=finns-inte-alls"),
+    "document": lambda p, b: p.goto(f"{b}/dokument/{DOC}"),
+    "case": lambda p, b: p.goto(f"{b}/arenden/KS 2025.032"),
+    "prova-empty": lambda p, b: p.goto(f"{b}/prova"),
+    "prova-result": _prova_result,
+    "prova-error": _prova_error,
+    "rules": lambda p, b: p.goto(f"{b}/regler"),
+    "accessibility": lambda p, b: p.goto(f"{b}/om/tillganglighet"),
+    "login": lambda p, b: p.goto(f"{b}/logga-in"),
+    "login-error": _login_error,
+    "api-docs": lambda p, b: p.goto(f"{b}/api/docs"),
+    "not-found": lambda p, b: p.goto(f"{b}/finns-inte"),
+}
+
+STAFF_STATES = {
+    "form-empty": lambda p, b: p.goto(f"{b}/dokument/ny"),
+    "form-filled-live-findings": _form_filled,
+    "form-error": _form_error,
+    "edit": lambda p, b: p.goto(f"{b}/dokument/{DOC}/redigera"),
+    "audit-trail": lambda p, b: p.goto(f"{b}/granskning"),
+    "users": lambda p, b: p.goto(f"{b}/admin/anvandare"),
+}
+
+
+@pytest.mark.parametrize("name", list(PUBLIC_STATES))
+def test_public_pages_pass_axe(page, live_server, screenshots, name):
+    PUBLIC_STATES[name](page, live_server)
+    assert_accessible(page, name, screenshots)
+
+
+@pytest.mark.parametrize("name", list(STAFF_STATES))
+def test_staff_pages_pass_axe(page, live_server, screenshots, name):
+    log_in(page, live_server, "admin")
+    STAFF_STATES[name](page, live_server)
+    assert_accessible(page, name, screenshots)
+
+
+def test_conflict_state_passes_axe(browser, live_server, screenshots):
+    first = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    second = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    log_in(first, live_server, "registrator")
+    log_in(second, live_server, "admin")
+    guide = "7d0c6f7e-3b1e-5a52-9c3e-0d1a2b3c4d05"
+    first.goto(f"{live_server}/dokument/{guide}/redigera")
+    second.goto(f"{live_server}/dokument/{guide}/redigera")
+    second.fill("#owner", "Kanslienheten")
+    second.fill("#reason", "Ny ägare")
+    second.click("button:has-text('Spara ny version')")
+    second.wait_for_url(f"{live_server}/dokument/{guide}")
+    first.fill("#owner", "Staben")
+    first.fill("#reason", "Annan ägare")
+    first.click("button:has-text('Spara ny version')")
+    first.wait_for_selector("#conflict")
+    assert "Kanslienheten" in first.inner_text("#conflict") and "Staben" in first.inner_text("#conflict")
+    assert_accessible(first, "form-conflict", screenshots)
+
+
+NAV = [("Prova en motion", "/prova"), ("Regler", "/regler"), ("Tillgänglighetsredogörelse", "/om/tillganglighet"),
+       ("Logga in", "/logga-in"), ("Registret", "/")]
+
+
+def _tab_to(page, text: str, limit: int = 80) -> None:
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate("document.activeElement && document.activeElement.textContent.trim()")
+        if focused == text:
+            return
+    raise AssertionError(f"Kom aldrig fram till ”{text}” med Tab")
+
+
+def test_skip_link_comes_first_and_moves_focus(page, live_server):
+    page.goto(f"{live_server}/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Till huvudinnehållet"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+@pytest.mark.parametrize("label, path", NAV)
+def test_every_page_is_reachable_with_the_keyboard(page, live_server, label, path):
+    page.goto(f"{live_server}/dokument/{DOC}")
+    _tab_to(page, label)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.split("?")[0] == f"{live_server}{path}"
+
+
+def test_a_motion_can_be_checked_with_the_keyboard_alone(page, live_server):
+    page.goto(f"{live_server}/prova")
+    _tab_to(page, "Prova en motion")
+    page.keyboard.press("Tab")
+    for _ in range(12):
+        if page.evaluate("document.activeElement.id") == "text":
+            break
+        page.keyboard.press("Tab")
+    page.keyboard.insert_text(demo_motion_text())
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == "Bedöm":
+            break
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.wait_for_selector("#result")
+    assert "Typen stämmer inte med definitionerna" in page.inner_text("#result")
+
+
+def test_a_document_can_be_registered_with_the_keyboard_alone(browser, live_server):
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    log_in(page, live_server, "registrator")
+    page.goto(f"{live_server}/dokument/ny")
+    page.focus("#title")
+    page.keyboard.type("Riktlinjer för tangentbord")
+    page.keyboard.press("Tab")
+    page.keyboard.press("ArrowDown")  # the type select moves to its first type
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == "Registrera":
+            break
+    page.keyboard.press("Enter")
+    page.wait_for_selector("h1:has-text('Riktlinjer för tangentbord')")
+
+
+PAGES_320 = ["/", f"/dokument/{DOC}", "/prova", "/regler", "/arenden/KS 2025.032", "/om/tillganglighet",
+             "/logga-in", "/api/docs"]
+
+
+@pytest.mark.parametrize("path", PAGES_320)
+def test_usable_at_320_px(browser, live_server, screenshots, path):
+    page = browser.new_context(viewport={"width": 320, "height": 800}).new_page()
+    page.goto(f"{live_server}{path}")
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    name = "320-" + (path.strip("/").replace("/", "-").replace(" ", "") or "register")
+    page.screenshot(path=str(screenshots / f"{name}.png"), full_page=True)
+    assert overflow <= 0, f"{path} rullar i sidled {overflow} px vid 320 px"
