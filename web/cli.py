@@ -162,21 +162,23 @@ def _open_output(path: str | None):
         yield handle
 
 
+def _read_bytes(path: str) -> tuple[bytes, str]:
+    """A file's bytes (or standard input's, for "-") and a name for messages."""
+    if path == "-":
+        return sys.stdin.buffer.read(), "standard in"
+    try:
+        return Path(path).read_bytes(), path
+    except FileNotFoundError:
+        raise UserError(f"Filen {path} finns inte.") from None
+    except IsADirectoryError:
+        raise UserError(f"{path} är en mapp, inte en fil.") from None
+    except OSError as error:
+        raise UserError(f"Kan inte läsa {path}: {error.strerror}.") from None
+
+
 def read_input_text(path: str) -> str:
     """Read a text file or standard input ("-") as UTF-8, with a clear message when it fails."""
-    if path == "-":
-        data = sys.stdin.buffer.read()
-        name = "standard in"
-    else:
-        try:
-            data = Path(path).read_bytes()
-        except FileNotFoundError:
-            raise UserError(f"Filen {path} finns inte.") from None
-        except IsADirectoryError:
-            raise UserError(f"{path} är en mapp, inte en fil.") from None
-        except OSError as error:
-            raise UserError(f"Kan inte läsa {path}: {error.strerror}.") from None
-        name = path
+    data, name = _read_bytes(path)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -240,17 +242,7 @@ def _read_document(path: str) -> str:
     """Plain text, PDF or DOCX from a file or standard input; refuses empty input."""
     from registry.extract import extract_text
 
-    if path == "-":
-        data, name = sys.stdin.buffer.read(), "standard in"
-    else:
-        try:
-            data, name = Path(path).read_bytes(), path
-        except FileNotFoundError:
-            raise UserError(f"Filen {path} finns inte.") from None
-        except IsADirectoryError:
-            raise UserError(f"{path} är en mapp, inte en fil.") from None
-        except OSError as error:
-            raise UserError(f"Kan inte läsa {path}: {error.strerror}.") from None
+    data, name = _read_bytes(path)
     with user_errors():
         text = extract_text(data, name)
     if not text.strip():
