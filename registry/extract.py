@@ -6,6 +6,7 @@ broken file cannot take the caller down; every failure becomes one Swedish messa
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import sys
@@ -67,10 +68,8 @@ def _extract_in_child(data: bytes, kind: str, name: str) -> str:
         raise UnreadableInput(f"{label} {name} tog för lång tid att läsa och avbröts.") from None
     if completed.returncode != 0:
         reason = ""
-        try:
+        with contextlib.suppress(ValueError):  # a child killed by a limit prints nothing useful
             reason = json.loads(completed.stdout or b"{}").get("error", "")
-        except ValueError:
-            pass
         raise UnreadableInput(f"{label} {name} kunde inte läsas" + (f": {reason}" if reason else " (skadad eller för stor).")) from None
     text = json.loads(completed.stdout)["text"]
     if not text.strip():

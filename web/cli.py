@@ -98,9 +98,9 @@ def user_errors() -> Iterator[None]:
         raise UserError(error.message) from None
 
 
-@click.group(help="Styrdok: register över styrdokument med kommunens egna typdefinitioner.")
+@click.group()
 def cli() -> None:
-    pass
+    """Styrdok: register över styrdokument med kommunens egna typdefinitioner."""
 
 
 DEMO_PASSWORD_HINT = "styrdok-demo-2025"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
 from typing import Any, Mapping
@@ -90,10 +91,8 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
             ok = False
     else:
         # Spend the same time as a real check, so timing does not reveal which usernames exist.
-        try:
+        with contextlib.suppress(VerificationError, InvalidHashError):
             _HASHER.verify(_DUMMY_HASH, password or "")
-        except (VerificationError, InvalidHashError):
-            pass
     if not ok:
         if user is not None:
             user.failed_logins += 1
