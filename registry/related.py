@@ -29,7 +29,8 @@ STOPWORDS = frozenset(
     verksamheternas arbete arbeta arbetet fråga frågor frågan område områden området syfte
     dokument dokumentet dokumenten kommunstyrelsen kommunfullmäktige fullmäktige nämnd nämnden
     nämnder förvaltning förvaltningen förslag motion motionen beslut beslutet viktig viktigt
-    stöd exempel använda används användning hjälp dem dom oss sina sitt hela helt samtliga vid ut upp bara än då nu sedan ju
+    stöd exempel använda används användning hjälp dem dom oss berör berörs berörde innan ger ges
+    interna intern gäller gällande beslutade sina sitt hela helt samtliga vid ut upp bara än då nu sedan ju
     """.split()
 )
 
@@ -80,6 +81,11 @@ def content_terms(text: str, lexicon: Lexicon | None) -> list[tuple[str, str]]:
                     continue
             result.append((stem(part), part))
     return result
+
+
+def display_term(word: str) -> str:
+    """"ai" and "it" are written AI and IT."""
+    return word.upper() if len(word) <= 3 else word
 
 
 def _modifier(token: str, lexicon: Lexicon) -> str | None:
@@ -202,5 +208,4 @@ class RelatedIndex:
 
     def _display(self, term: str) -> str:
         surfaces = self._surface.get(term)
-        word = surfaces.most_common(1)[0][0] if surfaces else term
-        return word.upper() if len(word) <= 3 else word  # "ai" and "it" are written AI and IT
+        return display_term(surfaces.most_common(1)[0][0] if surfaces else term)

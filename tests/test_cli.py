@@ -206,3 +206,15 @@ def test_console_script_exit_status_and_one_line(tmp_path):
                             capture_output=True, text=True, env={**env, "PYTHONPATH": "."}, check=False)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [f"styrdok: fel: Filen {tmp_path / 'saknas.txt'} finns inte."]
+
+
+def test_report_command(run, tmp_path):
+    run("init", "--demo")
+    text = run("report", "overlaps")
+    assert text.exit_code == 0 and "Grupp 1" in text.stdout and "Digitaliseringsstrategi" in text.stdout
+    data = json.loads(run("report", "violations", "--format", "json").stdout)
+    assert any(r["document"].startswith("Ärende KS 2025.032") for r in data["rows"])
+    assert run("report", "reviews", "--format", "xlsx").exit_code == 2
+    out = tmp_path / "skick.xlsx"
+    assert run("report", "hygiene", "--format", "xlsx", "--output", str(out)).exit_code == 0
+    assert out.read_bytes()[:2] == b"PK"

@@ -375,6 +375,43 @@ def _wrap(text: str) -> str:
     return textwrap.fill(text, width=100, initial_indent="    ", subsequent_indent="    ")
 
 
+@cli.command("report")
+@click.argument("name", type=click.Choice(["overlaps", "violations", "reviews", "hygiene"]))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "xlsx"]), default="text", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Fil att skriva till (krävs för xlsx).")
+@click.option("--min-score", type=click.FloatRange(0.01, 1.0), help="overlaps: lägsta likhet (0–1).")
+def report_command(name: str, fmt: str, output: str | None, min_score: float | None) -> None:
+    """Rapporter för revisorer: overlaps, violations, reviews, hygiene."""
+    import csv as csv_module
+
+    from registry.reports import build_report, csv_lines, text_lines, write_xlsx
+    from registry.services.findings import register_ruleset
+
+    if fmt == "xlsx" and not output:
+        raise UserError("Ange --output FIL.xlsx för xlsx.")
+    rt = runtime()
+    options = {"min_score": min_score} if (min_score and name == "overlaps") else {}
+    if name == "overlaps" and sys.stderr.isatty():
+        options["progress"] = lambda message: click.echo(message, err=True)
+    with user_errors(), rt.transaction(dry_run=True) as session:
+        report = build_report(session, name, register_ruleset(session, rt.settings), **options)
+    if fmt == "xlsx":
+        write_xlsx(report, output)
+        click.echo(f"Skrev {len(report.rows)} rader till {output}.", err=True)
+        return
+    with _open_output(output) as out:
+        if fmt == "json":
+            json.dump(report.as_dict(), out, ensure_ascii=False, indent=2)
+            out.write("\n")
+        elif fmt == "csv":
+            writer = csv_module.writer(out)
+            for line in csv_lines(report):
+                writer.writerow(line)
+        else:
+            for line in text_lines(report):
+                out.write(line + "\n")
+
+
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Adress att lyssna på.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port.")

@@ -10,6 +10,7 @@ ENGLISH = {
     "Regler": "Definitions",
     "Nytt dokument": "New document",
     "Granskning": "Audit trail",
+    "Rapporter": "Reports",
     "Användare": "Users",
     "Logga in": "Log in",
     "Logga ut": "Log out",

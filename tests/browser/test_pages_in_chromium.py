@@ -79,6 +79,10 @@ STAFF_STATES = {
     "edit": lambda p, b: p.goto(f"{b}/dokument/{DOC}/redigera"),
     "audit-trail": lambda p, b: p.goto(f"{b}/granskning"),
     "users": lambda p, b: p.goto(f"{b}/admin/anvandare"),
+    "reports": lambda p, b: p.goto(f"{b}/rapporter"),
+    "report-overlaps": lambda p, b: p.goto(f"{b}/rapporter/overlaps"),
+    "report-violations": lambda p, b: p.goto(f"{b}/rapporter/violations"),
+    "report-reviews-empty": lambda p, b: p.goto(f"{b}/rapporter/reviews"),
 }
 
 

@@ -216,3 +216,17 @@ def test_browser_line_breaks_do_not_count_as_changes(fresh_app):
     data = {k: html_lib.unescape(v) for k, v in data.items()}
     assert client.post(f"/dokument/{doc}/redigera", data=data).status_code == 302
     assert "Version 2" not in text_of(client.get(f"/dokument/{doc}"))
+
+
+def test_reports_for_the_auditor(app):
+    client = app.test_client()
+    login(client, "revisor")
+    overlaps = text_of(client.get("/rapporter/overlaps"))
+    assert "Grupp 1" in overlaps and "Intern AI-vägledning för medarbetare" in overlaps and "AI" in overlaps
+    violations = text_of(client.get("/rapporter/violations"))
+    assert "Ärende KS 2025.032" in violations and "type_contains_other_type" in violations
+    xlsx = client.get("/rapporter/hygiene?format=xlsx")
+    assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
+    csv_text = client.get("/rapporter/overlaps?format=csv").data.decode("utf-8-sig")
+    assert csv_text.splitlines()[0].startswith("Grupp,Likhet")
+    assert client.get("/rapporter/finns-inte").status_code == 404

@@ -20,6 +20,7 @@ PAGES = [
     ("/", "read"), (f"/dokument/{DOC}", "read"), (f"/dokument/{DOC}/graf.svg", "read"), ("/regler", "read"),
     ("/prova", "read"), ("/om/tillganglighet", "read"), ("/arenden/KS 2025.032", "read"), ("/api/docs", "read"),
     ("/api/v1/documents", "read"), ("/api/v1/openapi.json", "read"), ("/api/v1/rulesets", "read"),
+    ("/rapporter", "read_all"), ("/rapporter/overlaps", "read_all"), ("/api/v1/reports/violations", "read_all"),
     ("/dokument/ny", "write"), (f"/dokument/{DOC}/redigera", "write"), ("/granskning", "audit"),
     ("/admin/anvandare", "admin"),
 ]

@@ -129,6 +129,16 @@ def _spec_dict(rulesets: tuple[str, ...] = ()) -> dict:
     spec.path("/api/v1/rulesets", operations={"get": _op("Regeluppsättningar", 200, list_of("Ruleset", "rulesets"), errors=())})
     spec.path("/api/v1/rulesets/{key}", operations={"get": _op("En regeluppsättning", 200, "Ruleset", errors=(404,),
                                                                params=[_path_param("key")])})
+    spec.path("/api/v1/reports/{name}", operations={"get": _op(
+        "En rapport (overlaps, violations, reviews, hygiene); kräver inloggning eller nyckel", 200,
+        {"type": "object", "properties": {"report": {"type": "string"}, "title": {"type": "string"},
+                                          "summary": {"type": "string"}, "columns": {"type": "array", "items": {"type": "object"}},
+                                          "rows": {"type": "array", "items": {"type": "object"}},
+                                          "groups": {"type": "array", "items": {"type": "object"}}}},
+        errors=(404, 422), secured=True,
+        params=[{"name": "name", "in": "path", "required": True,
+                 "schema": {"type": "string", "enum": ["overlaps", "violations", "reviews", "hygiene"]}},
+                {"name": "format", "in": "query", "required": False, "schema": {"type": "string", "enum": ["json", "csv", "xlsx"]}}])})
     spec.path("/api/v1/checks", operations={"post": _op("Bedöm en motion eller ett uppdrag", 200, "Assessment",
                                                         body="CheckIn", errors=(422,))})
     spec.path("/api/v1/classifications", operations={"post": _op("Bedöm ett dokuments text (och typ)", 200,

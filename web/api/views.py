@@ -276,3 +276,16 @@ def create_classification():
         assessment.findings.append(engine.Finding(
             "unknown_organ", "info", f"Organet ”{unknown_organ}” finns inte i registret; organet har inte kontrollerats."))
     return jsonify(assessment.to_dict())
+
+
+@bp.get("/reports/<name>")
+def get_report(name: str):
+    from registry.reports import REPORTS
+    from web.pages.reports import report_response
+
+    if name not in REPORTS:
+        raise ApiError(404, f"Rapporten ”{name}” finns inte. Rapporter: {', '.join(REPORTS)}.")
+    fmt = request.args.get("format", "json")
+    if fmt not in ("json", "csv", "xlsx"):
+        raise ApiError(422, "format ska vara json, csv eller xlsx.", {"format": ["json, csv eller xlsx."]})
+    return report_response(name, fmt)

@@ -1,0 +1,333 @@
+"""The auditors' reports: overlaps, rule violations, reviews due, register hygiene.
+
+Each report is a title, columns and rows of plain values, so one exporter serves text, JSON,
+CSV and XLSX, the CLI, the page and the API alike. Read-only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
+
+from registry.models import Document, Finding, Relation
+from registry.models.vocabulary import IN_FORCE, REPEALED, SUPERSEDED
+from registry.overlaps import NEAR_COPY, OVERLAP_THRESHOLD, clusters, find_overlaps
+from registry.queries import live_documents, snapshot, swedish_key
+from registry.rules.engine import _lexicon
+from registry.rules.model import Ruleset
+
+#: Relations that explain why two documents cover the same ground (a riktlinje that
+#: concretises its policy is related, not overlapping). "berör" and "hänvisar till" do not.
+EXPLAINING_RELATIONS = ("genomför", "konkretiserar", "ersätter", "upphäver")
+DUE_SOON_DAYS = 90
+
+
+@dataclass
+class Report:
+    name: str
+    title: str
+    columns: list[tuple[str, str]]  # (key, Swedish heading)
+    rows: list[dict[str, Any]]
+    summary: str
+    groups: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"report": self.name, "title": self.title, "summary": self.summary,
+                "columns": [{"key": k, "title": t} for k, t in self.columns], "rows": self.rows,
+                "groups": self.groups}
+
+
+Progress = Callable[[str], None]
+
+
+def _titles(session: Session) -> dict[str, Document]:
+    return {d.id: d for d in session.scalars(select(Document)).unique()}
+
+
+def overlaps_report(session: Session, ruleset: Ruleset, *, min_score: float = OVERLAP_THRESHOLD,
+                    progress: Progress | None = None) -> Report:
+    documents = live_documents(session)
+    if progress:
+        progress(f"Jämför {len(documents)} dokument …")
+    explained = session.execute(select(Relation.source_id, Relation.target_id)
+                                .where(Relation.kind.in_(EXPLAINING_RELATIONS))).all()
+    pairs = find_overlaps([snapshot(d) for d in documents], _lexicon(ruleset), threshold=min_score,
+                          explained=[tuple(r) for r in explained])
+    by_id = {d.id: d for d in documents}
+    rows = []
+    groups = []
+    for number, cluster in enumerate(clusters(pairs), start=1):
+        groups.append({"cluster": number, "documents": [{"id": i, "title": by_id[i].title, "type": by_id[i].type_key}
+                                                          for i in cluster.documents],
+                       "shared_terms": cluster.shared_terms})
+        for pair in sorted(cluster.pairs, key=lambda p: -p.score):
+            first, second = by_id[pair.first], by_id[pair.second]
+            rows.append({
+                "cluster": number, "score": pair.score, "kind": _overlap_kind(ruleset, first, second, pair.score),
+                "first_id": first.id, "first": first.title, "first_type": first.type_key,
+                "second_id": second.id, "second": second.title, "second_type": second.type_key,
+                "shared_terms": ", ".join(pair.shared_terms[:8]),
+                "sections": "; ".join(f"{a or '–'} / {b or '–'}" for a, b in pair.sections),
+            })
+    return Report(
+        "overlaps", "Överlappande dokument",
+        [("cluster", "Grupp"), ("score", "Likhet"), ("kind", "Slag"), ("first", "Dokument"), ("first_type", "Typ"),
+         ("second", "Överlappar"), ("second_type", "Typ"), ("shared_terms", "Gemensamma ord"),
+         ("sections", "Avsnitt")],
+        rows,
+        f"{len(rows)} par i {len(groups)} grupper bland {len(documents)} gällande eller beredda dokument "
+        f"(likhet minst {min_score:.2f}; par som förklaras av en relation är utelämnade).",
+        groups,
+    )
+
+
+def _overlap_kind(ruleset: Ruleset, first: Document, second: Document, score: float) -> str:
+    if score >= NEAR_COPY:
+        return "nära kopia"
+    if first.status == IN_FORCE and second.status == IN_FORCE and first.valid_from and second.valid_from \
+            and first.valid_from != second.valid_from:
+        return "nyare upprepar äldre"
+    if ruleset.family_of(first.type_key) == ruleset.family_of(second.type_key):
+        return "samma familj, samma ämne"
+    return "samma ämne"
+
+
+def violations_report(session: Session, ruleset: Ruleset) -> Report:
+    current = (select(Finding, Document).join(Document, Document.id == Finding.document_id)
+               .where(Finding.document_version == Document.version, Finding.severity.in_(("error", "warning")),
+                      Finding.code != "possible_overlap"))
+    rows = []
+    for finding, document in session.execute(current):
+        rows.append({"rule": finding.code, "severity": finding.severity, "document_id": document.id,
+                     "document": document.title, "type": document.type_key, "status": document.status,
+                     "owner": document.owner or "(saknas)", "message": finding.message,
+                     "ruleset": f"{finding.ruleset_key} ({finding.ruleset_version})"})
+    rows += _case_violations(session, ruleset)
+    rows.sort(key=lambda r: (r["rule"], swedish_key(r["owner"]), swedish_key(r["document"])))
+    by_rule: dict[str, int] = {}
+    by_owner: dict[str, int] = {}
+    for row in rows:
+        by_rule[row["rule"]] = by_rule.get(row["rule"], 0) + 1
+        by_owner[row["owner"]] = by_owner.get(row["owner"], 0) + 1
+    groups = [{"by": "rule", "counts": by_rule}, {"by": "owner", "counts": by_owner}]
+    return Report(
+        "violations", "Avvikelser från kommunens regler",
+        [("rule", "Regel"), ("severity", "Allvar"), ("document", "Dokument eller ärende"), ("type", "Typ"), ("status", "Status"),
+         ("owner", "Dokumentansvarig"), ("message", "Vad"), ("ruleset", "Regeluppsättning")],
+        rows,
+        f"{len(rows)} avvikelser i {len({r['document_id'] for r in rows})} dokument; "
+        + ", ".join(f"{k}: {v}" for k, v in sorted(by_rule.items())) if rows else "Inga avvikelser.",
+        groups,
+    )
+
+
+def _case_violations(session: Session, ruleset: Ruleset) -> list[dict[str, Any]]:
+    """Motions and uppdrag in the register that ask for a type their content does not fit."""
+    from registry.models import Case
+    from registry.rules.engine import check
+
+    rows = []
+    for case in session.scalars(select(Case).where(Case.kind.in_(("motion", "medborgarförslag", "uppdrag")))):
+        if not (case.text or "").strip():
+            continue
+        assessment = check(case.text, ruleset)
+        if assessment.verdict != "mismatch":
+            continue
+        for finding in assessment.findings:
+            if finding.severity == "error":
+                rows.append({"rule": finding.code, "severity": finding.severity, "document_id": case.dnr,
+                             "document": f"Ärende {case.dnr}: {case.title}",
+                             "type": ", ".join(assessment.requested_types), "status": case.kind,
+                             "owner": case.submitted_by or "(saknas)", "message": finding.message,
+                             "ruleset": f"{ruleset.key} ({ruleset.version})"})
+    return rows
+
+
+# --- aktualitetsprövning --------------------------------------------------------------------------
+
+def election_year_on_or_before(day: dt.date) -> int:
+    """Swedish general elections are held every four years: 2018, 2022, 2026 …"""
+    return day.year - ((day.year - 2018) % 4)
+
+
+def mandate_start(day: dt.date, level: str | None) -> dt.date:
+    """Start of the mandate period that ``day`` falls in: KF's on 15 October of the election
+    year, KS's and the nämnder's on 1 January after."""
+    year = election_year_on_or_before(day)
+    start = dt.date(year, 10, 15) if level == "fullmäktige" else dt.date(year + 1, 1, 1)
+    if day < start:
+        year -= 4
+        start = dt.date(year, 10, 15) if level == "fullmäktige" else dt.date(year + 1, 1, 1)
+    return start
+
+
+def review_due(document: Document, ruleset: Ruleset) -> tuple[dt.date | None, str]:
+    """When the document is due for aktualitetsprövning, and why."""
+    if document.next_review_on:
+        return document.next_review_on, "angivet datum"
+    adopted = document.decision.meeting_date if document.decision else document.valid_from
+    if adopted is None:
+        return None, "antagningsdatum saknas"
+    document_type = ruleset.types.get(document.type_key)
+    years = document_type.review_years if document_type and document_type.review_years else 4
+    level = document.adopted_by.level if document.adopted_by else None
+    if years == 4:
+        # Once per mandate period: by the end of the first year of the next period.
+        start = mandate_start(adopted, level)
+        next_start = start.replace(year=start.year + 4)
+        return next_start.replace(year=next_start.year + 1) - dt.timedelta(days=1), "en gång per mandatperiod"
+    return adopted.replace(year=adopted.year + years), f"vart {years}:e år"
+
+
+def reviews_report(session: Session, ruleset: Ruleset, *, today: dt.date | None = None) -> Report:
+    today = today or dt.date.today()
+    soon = today + dt.timedelta(days=DUE_SOON_DAYS)
+    rows = []
+    for document in session.scalars(select(Document).where(Document.status == IN_FORCE)).unique():
+        due, basis = review_due(document, ruleset)
+        if due is None or due > soon:
+            continue
+        rows.append({"state": "försenad" if due < today else "inom 90 dagar", "due": due.isoformat(),
+                     "days": (due - today).days, "document_id": document.id, "document": document.title,
+                     "type": document.type_key, "owner": document.owner or "(saknas)",
+                     "organ": document.adopted_by.key if document.adopted_by else "(saknas)", "basis": basis})
+    rows.sort(key=lambda r: (r["due"], swedish_key(r["document"])))
+    overdue = sum(1 for r in rows if r["state"] == "försenad")
+    return Report(
+        "reviews", "Aktualitetsprövning",
+        [("state", "Läge"), ("due", "Senast"), ("days", "Dagar kvar"), ("document", "Dokument"), ("type", "Typ"),
+         ("owner", "Dokumentansvarig"), ("organ", "Organ"), ("basis", "Grund")],
+        rows, f"{overdue} försenade och {len(rows) - overdue} inom 90 dagar (per {today.isoformat()}).",
+    )
+
+
+def hygiene_report(session: Session, ruleset: Ruleset) -> Report:
+    rows: list[dict[str, Any]] = []
+    ended = aliased(Document)
+    newer = aliased(Document)
+    for relation, old, new in session.execute(
+        select(Relation, ended, newer).join(ended, ended.id == Relation.target_id)
+        .join(newer, newer.id == Relation.source_id)
+        .where(Relation.kind.in_(("ersätter", "upphäver")), ended.status == IN_FORCE, newer.status == IN_FORCE)
+    ):
+        rows.append(_hygiene_row("ersatt men gällande", old,
+                                 f"”{new.title}” {relation.kind} det, men det är fortfarande markerat som gällande."))
+    for document in session.scalars(select(Document).where(Document.status == IN_FORCE,
+                                                           (Document.owner.is_(None)) | (func.trim(Document.owner) == ""))).unique():
+        rows.append(_hygiene_row("utan dokumentansvarig", document, "Ingen dokumentansvarig är angiven."))
+    source, target = aliased(Document), aliased(Document)
+    for relation, live, dead in session.execute(
+        select(Relation, source, target).join(source, source.id == Relation.source_id)
+        .join(target, target.id == Relation.target_id)
+        .where(source.status == IN_FORCE, target.status.in_((REPEALED, SUPERSEDED)),
+               Relation.kind.notin_(("ersätter", "upphäver")))
+    ):
+        rows.append(_hygiene_row("relation till upphävt", live,
+                                 f"{relation.kind} ”{dead.title}”, som är {dead.status}."))
+    parents: dict[str, set[str]] = {}
+    for source_id, kind in session.execute(
+        select(Relation.source_id, Document.type_key).join(Document, Document.id == Relation.target_id)
+        .where(Relation.kind.in_(("genomför", "konkretiserar")))
+    ):
+        parents.setdefault(source_id, set()).add(kind)
+    for document in session.scalars(select(Document).where(Document.status == IN_FORCE)).unique():
+        document_type = ruleset.types.get(document.type_key)
+        rule = document_type.parent_rule if document_type else None
+        level = document.adopted_by.level if document.adopted_by else None
+        if rule and (not rule.when_adopted_by or level in rule.when_adopted_by) \
+                and not parents.get(document.id, set()) & set(rule.parents):
+            rows.append(_hygiene_row("saknar överordnat dokument", document, rule.text or
+                                     f"Ska stödja ett dokument av typen {', '.join(rule.parents)}."))
+    rows.sort(key=lambda r: (r["problem"], swedish_key(r["document"])))
+    return Report(
+        "hygiene", "Registrets skick",
+        [("problem", "Problem"), ("document", "Dokument"), ("type", "Typ"), ("owner", "Dokumentansvarig"),
+         ("detail", "Detalj")],
+        rows, f"{len(rows)} saker att åtgärda." if rows else "Inget att åtgärda.",
+    )
+
+
+def _hygiene_row(problem: str, document: Document, detail: str) -> dict[str, Any]:
+    return {"problem": problem, "document_id": document.id, "document": document.title, "type": document.type_key,
+            "owner": document.owner or "(saknas)", "detail": detail}
+
+
+REPORTS = {
+    "overlaps": "Överlappande dokument",
+    "violations": "Avvikelser från kommunens regler",
+    "reviews": "Aktualitetsprövning",
+    "hygiene": "Registrets skick",
+}
+
+
+def build_report(session: Session, name: str, ruleset: Ruleset, **options: Any) -> Report:
+    if name == "overlaps":
+        return overlaps_report(session, ruleset, **options)
+    if name == "violations":
+        return violations_report(session, ruleset)
+    if name == "reviews":
+        return reviews_report(session, ruleset)
+    if name == "hygiene":
+        return hygiene_report(session, ruleset)
+    from registry.errors import NotFound
+
+    raise NotFound(f"Rapporten ”{name}” finns inte. Rapporter: {', '.join(REPORTS)}.", field="name")
+
+
+# --- exports ------------------------------------------------------------------------------------------
+
+def spreadsheet_safe(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula is written as text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def csv_lines(report: Report) -> Iterator[list[Any]]:
+    yield [title for _, title in report.columns]
+    for row in report.rows:
+        yield [spreadsheet_safe(row.get(key, "")) for key, _ in report.columns]
+
+
+def write_xlsx(report: Report, path_or_buffer) -> None:
+    """XLSX in constant memory; no string ever becomes a formula."""
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(path_or_buffer, {"constant_memory": True, "strings_to_formulas": False,
+                                                    "strings_to_urls": False, "in_memory": not isinstance(path_or_buffer, str)})
+    sheet = workbook.add_worksheet(report.name)
+    bold = workbook.add_format({"bold": True})
+    for column, (_, title) in enumerate(report.columns):
+        sheet.write_string(0, column, title, bold)
+    for line, row in enumerate(report.rows, start=1):
+        for column, (key, _) in enumerate(report.columns):
+            value = row.get(key, "")
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                sheet.write_number(line, column, value)
+            else:
+                sheet.write_string(line, column, str(spreadsheet_safe(value)))
+    workbook.close()
+
+
+def text_lines(report: Report) -> Iterator[str]:
+    yield report.title
+    yield "=" * len(report.title)
+    yield report.summary
+    yield ""
+    if report.name == "overlaps":
+        for group in report.groups:
+            yield f"Grupp {group['cluster']}: gemensamma ord {', '.join(group['shared_terms'])}"
+            for document in group["documents"]:
+                yield f"  - {document['title']} ({document['type']})"
+            for row in (r for r in report.rows if r["cluster"] == group["cluster"]):
+                where = f"; avsnitt {row['sections']}" if row["sections"] else ""
+                yield (f"    {row['score']:.2f} {row['kind']}: {row['first']} ~ {row['second']}"
+                       f" [{row['shared_terms']}]{where}")
+            yield ""
+        return
+    for row in report.rows:
+        yield " | ".join(str(row.get(key, "")) for key, _ in report.columns)

@@ -1,0 +1,51 @@
+"""Auditors' reports as pages, with the same exports as the CLI."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import abort, current_app, render_template, request, send_file
+
+from registry.errors import NotFound
+from registry.reports import REPORTS, build_report, csv_lines, write_xlsx
+from web.db import db
+from web.pages import bp
+from web.pages.common import ruleset
+
+
+def report_response(name: str, fmt: str):
+    """The report as a page, JSON, CSV or XLSX; shared by the page and the API."""
+    try:
+        report = build_report(db(), name, ruleset())
+    except NotFound:
+        abort(404)
+    if fmt == "json":
+        return current_app.json.response(report.as_dict())
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        for line in csv_lines(report):
+            writer.writerow(line)
+        return send_file(io.BytesIO(buffer.getvalue().encode("utf-8-sig")), as_attachment=True,
+                         download_name=f"{name}.csv", mimetype="text/csv; charset=utf-8")
+    if fmt == "xlsx":
+        buffer = io.BytesIO()
+        write_xlsx(report, buffer)
+        buffer.seek(0)
+        return send_file(buffer, as_attachment=True, download_name=f"{name}.xlsx",
+                         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return render_template("report.html", report=report, reports=REPORTS)
+
+
+@bp.route("/rapporter")
+def reports():
+    return render_template("reports.html", reports=REPORTS)
+
+
+@bp.route("/rapporter/<name>")
+def report(name: str):
+    fmt = request.args.get("format", "html")
+    if fmt not in ("html", "json", "csv", "xlsx"):
+        abort(404)
+    return report_response(name, fmt)
