@@ -53,6 +53,18 @@ TYPES: dict[str, tuple[str, list[str]]] = {
 
 ORGANS = ["KF", "KS", "BUN", "SBN", "SN", "KLK"]
 
+_SYLLABLES = ["bo", "stad", "vik", "sjö", "berg", "lund", "gård", "holm", "ström", "dal", "näs", "by", "torp",
+              "kär", "väg", "skog", "äng", "hamn", "bro", "sund", "ås", "fors", "mark", "vall", "lid", "tuna"]
+_ENDINGS = ["ning", "het", "skap", "else", "ande", "are", "eri", "ism", "itet", "ion"]
+
+
+def _vocabulary(rng: random.Random, size: int = 6000) -> list[str]:
+    """Pseudo-Swedish words, so documents on the same topic still differ as real ones do."""
+    words = set()
+    while len(words) < size:
+        words.add("".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(1, 3))) + rng.choice(_ENDINGS))
+    return sorted(words)
+
 
 @dataclass
 class Generated:
@@ -60,18 +72,28 @@ class Generated:
     planted_pairs: list[tuple[str, str]]
 
 
+def _edited(text: str, rng: random.Random, vocabulary: list[str], share: float = 0.1) -> str:
+    words = text.split()
+    for _ in range(max(1, int(len(words) * share))):
+        words[rng.randrange(len(words))] = rng.choice(vocabulary)
+    return " ".join(words)
+
+
 def generate(count: int, *, seed: int = 7, duplicate_share: float = 0.02) -> Generated:
     rng = random.Random(seed)
+    vocabulary = _vocabulary(rng)
     topics = list(TOPICS)
     snapshots: list[DocumentSnapshot] = []
     planted: list[tuple[str, str]] = []
     for number in range(count):
         if snapshots and rng.random() < duplicate_share:
             original = rng.choice(snapshots)
+            # A planted overlap: a later version that repeats the original with small edits.
             copy = DocumentSnapshot(
                 id=f"dok-{number:06d}", title=original.title + " (reviderad)", type=original.type,
                 topics=original.topics, summary=original.summary, text=original.text,
-                sections=original.sections,
+                sections=tuple(SectionSnapshot(s.anchor, s.heading, _edited(s.text, rng, vocabulary))
+                               for s in original.sections),
             )
             snapshots.append(copy)
             planted.append((original.id, copy.id))
@@ -87,6 +109,7 @@ def generate(count: int, *, seed: int = 7, duplicate_share: float = 0.02) -> Gen
             a, b = rng.sample(words, 2)
             sentences = [template.format(t=topic, a=a, b=b) for template in templates]
             sentences.append(f"Arbetet med {rng.choice(words)} följs upp av {rng.choice(ORGANS)}.")
+            sentences.append(" ".join(rng.choice(vocabulary) for _ in range(rng.randint(15, 30))) + ".")
             sections.append(SectionSnapshot(f"avsnitt-{index + 1}", f"{words[index % len(words)].capitalize()}", " ".join(sentences)))
         snapshots.append(DocumentSnapshot(
             id=f"dok-{number:06d}", title=title, type=type_key, topics=(topic,),

@@ -1,20 +1,22 @@
 """Documents that cover the same ground: pairs, clusters and the terms and sections they share.
 
-Exact all-pairs comparison costs n² and does not hold at 100,000 documents. We find candidate
-pairs with MinHash locality-sensitive hashing over each document's content terms (documents
-with similar term sets land in the same bucket in at least one band), then score only those
-candidates with exact tf-idf cosine and explain each pair by its shared terms and sections.
+Documents become l2-normalised tf-idf rows of a sparse matrix. Up to EXACT_LIMIT documents (a
+kommun's whole register) every pair is compared exactly, with sparse matrix products in row
+blocks. Above that, all-pairs costs n² and does not hold at 100,000 documents: candidate pairs
+come from MinHash locality-sensitive hashing over each document's distinctive terms (documents
+with similar term sets share a bucket in at least one band), and only candidates are scored
+with the same exact cosine. Every pair is explained by its shared terms and sections.
 Pure: no database; the report layer feeds it snapshots.
 """
 
 from __future__ import annotations
 
-import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 import numpy as np
+from scipy import sparse
 
 from registry.related import DocumentSnapshot, content_terms, display_term
 from registry.rules.engine import Lexicon
@@ -23,19 +25,18 @@ from registry.rules.engine import Lexicon
 #: from NEAR_COPY up they are near-copies.
 OVERLAP_THRESHOLD = 0.12
 NEAR_COPY = 0.8
-#: Up to this many documents every pair is compared exactly (a kommun's whole register);
-#: above it, candidates come from MinHash buckets.
-EXACT_LIMIT = 3000
+#: Up to this many documents every pair is compared exactly.
+EXACT_LIMIT = 5000
 #: MinHash signature: BANDS × ROWS hash functions. With 32 bands of 2 rows a pair with term-set
-#: Jaccard 0.3 is a candidate with probability 1-(1-0.09)^32 ≈ 0.95; copies (≈1.0) always are.
+#: Jaccard 0.3 is a candidate with probability 1-(1-0.09)^32 ≈ 0.95; near-copies always are.
 BANDS = 32
 ROWS = 2
-_PRIME = (1 << 61) - 1
 #: Terms in more than this share of documents say nothing about a topic; they are left out of
-#: the signatures (not of the final score).
+#: the signatures (not of the score).
 MAX_DOCUMENT_FREQUENCY = 0.05
 #: A bucket with more documents than this holds boilerplate, not a topic.
 MAX_BUCKET = 200
+_BLOCK = 1000
 
 
 @dataclass
@@ -55,82 +56,106 @@ class OverlapCluster:
 
 
 @dataclass
-class _Prepared:
+class Prepared:
     ids: list[str]
-    vectors: list[dict[int, float]]
-    norms: list[float]
-    term_ids: list[np.ndarray]
-    vocabulary: list[str]
+    matrix: sparse.csr_matrix  # documents × terms, rows l2-normalised tf-idf
+    signature_terms: sparse.csr_matrix  # documents × terms, 1 where a term is distinctive enough
     surface: list[str]
 
 
-def _prepare(snapshots: Sequence[DocumentSnapshot], lexicon: Lexicon | None) -> _Prepared:
+def prepare(snapshots: Sequence[DocumentSnapshot], lexicon: Lexicon | None) -> Prepared:
     vocabulary: dict[str, int] = {}
-    surfaces: list[Counter] = []
-    counts: list[Counter] = []
-    for snapshot in snapshots:
+    surfaces: list[str] = []
+    rows, columns, values = [], [], []
+    for row, snapshot in enumerate(snapshots):
         text = " ".join([snapshot.title, *snapshot.topics, snapshot.summary, snapshot.text,
                          *(f"{s.heading} {s.text}" for s in snapshot.sections)])
-        document_counts: Counter = Counter()
+        counts: Counter = Counter()
         for term, surface in content_terms(text, lexicon):
-            index = vocabulary.setdefault(term, len(vocabulary))
-            if index == len(surfaces):
-                surfaces.append(Counter())
-            surfaces[index][surface] += 1
-            document_counts[index] += 1
-        counts.append(document_counts)
-    total = len(snapshots)
-    frequency = Counter()
-    for document_counts in counts:
-        frequency.update(document_counts.keys())
-    idf = {t: math.log((1 + total) / (1 + n)) + 1.0 for t, n in frequency.items()}
-    limit = max(2, int(MAX_DOCUMENT_FREQUENCY * total))
-    vectors, norms, term_ids = [], [], []
-    for document_counts in counts:
-        vector = {t: (1.0 + math.log(n)) * idf[t] for t, n in document_counts.items()}
-        vectors.append(vector)
-        norms.append(math.sqrt(sum(v * v for v in vector.values())) or 1.0)
-        term_ids.append(np.fromiter((t for t in document_counts if frequency[t] <= limit), dtype=np.int64))
-    words = [""] * len(vocabulary)
-    for word, index in vocabulary.items():
-        words[index] = word
-    return _Prepared([s.id for s in snapshots], vectors, norms, term_ids, words,
-                     [display_term(c.most_common(1)[0][0]) if c else "" for c in surfaces])
+            index = vocabulary.get(term)
+            if index is None:
+                index = vocabulary[term] = len(surfaces)
+                surfaces.append(surface)  # the first way the word was written shows it
+            counts[index] += 1
+        rows.extend([row] * len(counts))
+        columns.extend(counts.keys())
+        values.extend(counts.values())
+    shape = (len(snapshots), max(len(vocabulary), 1))
+    counts_matrix = sparse.csr_matrix((np.asarray(values, dtype=np.float64), (rows, columns)), shape=shape)
+    frequency = np.diff(counts_matrix.tocsc().indptr)
+    idf = np.log((1 + shape[0]) / (1 + frequency)) + 1.0
+    matrix = counts_matrix.copy()
+    matrix.data = 1.0 + np.log(matrix.data)
+    matrix = matrix.multiply(idf[None, :]).tocsr()
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    matrix = sparse.diags(1.0 / norms) @ matrix
+    distinctive = frequency <= max(2, int(MAX_DOCUMENT_FREQUENCY * shape[0]))
+    signature_terms = (counts_matrix.multiply(distinctive[None, :]) > 0).tocsr()
+    surface = [display_term(word) for word in surfaces]
+    return Prepared([s.id for s in snapshots], matrix.tocsr(), signature_terms, surface)
 
 
-def _candidates(prepared: _Prepared, seed: int = 20261127) -> set[tuple[int, int]]:
+def exact_pairs(prepared: Prepared, threshold: float) -> Iterator[tuple[int, int, float]]:
+    """Every pair at or above the threshold, by sparse products in row blocks."""
+    matrix = prepared.matrix
+    transposed = matrix.T.tocsc()
+    for start in range(0, matrix.shape[0], _BLOCK):
+        block = (matrix[start:start + _BLOCK] @ transposed).tocoo()
+        keep = (block.data >= threshold) & (block.col > block.row + start)
+        for row, column, value in zip(block.row[keep], block.col[keep], block.data[keep]):
+            yield start + int(row), int(column), float(value)
+
+
+def minhash_candidates(prepared: Prepared, seed: int = 20261127) -> set[tuple[int, int]]:
+    """Pairs that share a MinHash bucket in at least one band."""
+    terms = prepared.signature_terms
     rng = np.random.default_rng(seed)
-    hashes = BANDS * ROWS
-    a = rng.integers(1, _PRIME - 1, size=hashes, dtype=np.int64).astype(np.uint64)
-    b = rng.integers(0, _PRIME - 1, size=hashes, dtype=np.int64).astype(np.uint64)
-    buckets: dict[tuple, list[int]] = defaultdict(list)
-    for document, terms in enumerate(prepared.term_ids):
-        if terms.size == 0:
-            continue
-        # (a·x + b) mod 2^64 then folded: a cheap universal hash per function, vectorised.
-        values = (terms.astype(np.uint64)[:, None] * a[None, :] + b[None, :]) >> np.uint64(3)
-        signature = values.min(axis=0)
-        for band in range(BANDS):
-            key = (band, *signature[band * ROWS:(band + 1) * ROWS].tolist())
-            buckets[key].append(document)
+    count = BANDS * ROWS
+    a = rng.integers(1, 2**61, size=count, dtype=np.uint64) | np.uint64(1)
+    b = rng.integers(0, 2**61, size=count, dtype=np.uint64)
+    has_terms = np.diff(terms.indptr) > 0
+    starts = terms.indptr[:-1][has_terms]
+    term_ids = terms.indices.astype(np.uint64)
+    documents = np.flatnonzero(has_terms)
+    signature = np.empty((documents.size, count), dtype=np.uint64)
+    for h in range(count):
+        # A multiply-shift hash per function (a odd, mod 2^64); minimum per document.
+        signature[:, h] = np.minimum.reduceat(term_ids * a[h] + b[h], starts)
     pairs: set[tuple[int, int]] = set()
-    for members in buckets.values():
-        if 1 < len(members) <= MAX_BUCKET:
+    for band in range(BANDS):
+        keys = signature[:, band * ROWS:(band + 1) * ROWS]
+        _, inverse, sizes = np.unique(keys, axis=0, return_inverse=True, return_counts=True)
+        inverse = inverse.ravel()
+        shared = np.flatnonzero((sizes > 1) & (sizes <= MAX_BUCKET))
+        if shared.size == 0:
+            continue
+        order = np.argsort(inverse, kind="stable")
+        bounds = np.searchsorted(inverse[order], shared)
+        for group, begin in zip(shared, bounds):
+            members = documents[order[begin:begin + sizes[group]]]
             for i, first in enumerate(members):
                 for second in members[i + 1:]:
-                    pairs.add((first, second))
+                    pairs.add((int(first), int(second)))
     return pairs
 
 
-def cosine(prepared: _Prepared, first: int, second: int) -> tuple[float, list[int]]:
-    a, b = prepared.vectors[first], prepared.vectors[second]
-    if len(a) > len(b):
-        a, b = b, a
-    shared = [t for t in a if t in b]
-    dot = sum(a[t] * b[t] for t in shared)
-    score = dot / (prepared.norms[first] * prepared.norms[second])
-    shared.sort(key=lambda t: -(prepared.vectors[first][t] * prepared.vectors[second][t]))
-    return score, shared
+def scored_candidates(prepared: Prepared, pairs: Iterable[tuple[int, int]], threshold: float) -> Iterator[tuple[int, int, float]]:
+    """The exact cosine of each candidate pair, vectorised in chunks."""
+    pairs = sorted(pairs)
+    matrix = prepared.matrix
+    for start in range(0, len(pairs), 50_000):
+        chunk = np.asarray(pairs[start:start + 50_000], dtype=np.int64)
+        scores = np.asarray(matrix[chunk[:, 0]].multiply(matrix[chunk[:, 1]]).sum(axis=1)).ravel()
+        for (first, second), score in zip(chunk[scores >= threshold], scores[scores >= threshold]):
+            yield int(first), int(second), float(score)
+
+
+def shared_terms(prepared: Prepared, first: int, second: int, limit: int = 10) -> list[str]:
+    row_a, row_b = prepared.matrix.getrow(first), prepared.matrix.getrow(second)
+    product = row_a.multiply(row_b).tocoo()
+    order = np.argsort(-product.data)[:limit]
+    return [prepared.surface[product.col[i]] for i in order]
 
 
 def find_overlaps(
@@ -141,34 +166,36 @@ def find_overlaps(
     explained: Iterable[tuple[str, str]] = (),
 ) -> list[OverlapPair]:
     """Pairs of documents whose content overlaps, best first; pairs a relation explains are left out."""
-    prepared = _prepare(snapshots, lexicon)
+    if len(snapshots) < 2:
+        return []
+    prepared = prepare(snapshots, lexicon)
     skip = {frozenset(pair) for pair in explained}
-    by_id = {s.id: s for s in snapshots}
+    if len(snapshots) <= EXACT_LIMIT:
+        scored = exact_pairs(prepared, threshold)
+    else:
+        scored = scored_candidates(prepared, minhash_candidates(prepared), threshold)
     results = []
-    count = len(prepared.ids)
-    candidates = (((i, j) for i in range(count) for j in range(i + 1, count))
-                  if count <= EXACT_LIMIT else _candidates(prepared))
-    for first, second in candidates:
-        if frozenset((prepared.ids[first], prepared.ids[second])) in skip:
+    for first, second, score in scored:
+        ids = (prepared.ids[first], prepared.ids[second])
+        if frozenset(ids) in skip:
             continue
-        score, shared = cosine(prepared, first, second)
-        if score < threshold:
-            continue
-        terms = [prepared.surface[t] for t in shared[:10]]
-        pair = OverlapPair(prepared.ids[first], prepared.ids[second], round(score, 3), terms)
-        pair.sections = _matching_sections(by_id[pair.first], by_id[pair.second], set(terms))
+        terms = shared_terms(prepared, first, second)
+        pair = OverlapPair(ids[0], ids[1], round(score, 3), terms)
+        pair.sections = _matching_sections(snapshots[first], snapshots[second], set(terms))
         results.append(pair)
     results.sort(key=lambda p: (-p.score, p.first, p.second))
     return results
 
 
 def _matching_sections(first: DocumentSnapshot, second: DocumentSnapshot, terms: set[str]) -> list[tuple[str, str]]:
-    """Sections of each document that hold the shared terms, so an auditor sees where."""
+    """Sections of each document that hold most of the shared terms, so an auditor sees where."""
+    wanted = {t.lower() for t in terms}
+
     def best(snapshot: DocumentSnapshot) -> str:
         top, top_hits = "", 0
         for section in snapshot.sections:
-            words = {w.lower() for w in f"{section.heading} {section.text}".split()}
-            hits = sum(1 for t in terms if t.lower() in words)
+            words = {w.strip(".,;:()”\"").lower() for w in f"{section.heading} {section.text}".split()}
+            hits = len(wanted & words)
             if hits > top_hits:
                 top, top_hits = section.heading, hits
         return top
@@ -200,3 +227,4 @@ def clusters(pairs: Sequence[OverlapPair]) -> list[OverlapCluster]:
         result.append(OverlapCluster(documents, members, [t for t, _ in counter.most_common(8)]))
     result.sort(key=lambda c: (-len(c.documents), -max(p.score for p in c.pairs)))
     return result
+

@@ -64,22 +64,38 @@ class _Entry:
 
 def content_terms(text: str, lexicon: Lexicon | None) -> list[tuple[str, str]]:
     """(stem, surface) pairs for the words that carry a text's topic."""
-    result = []
+    memo = _TERM_MEMO.setdefault(id(lexicon), {})
+    result: list[tuple[str, str]] = []
     for token in tokenize(text):
-        parts = [token] + (token.split("-") if "-" in token else [])
-        for part in parts:
-            if not part or part in STOPWORDS or part.isdigit() or len(part) < 2:
+        terms = memo.get(token)
+        if terms is None:
+            if len(memo) > 500_000:  # a long-running server must not grow without bound
+                memo.clear()
+            terms = memo[token] = _token_terms(token, lexicon)
+        result.extend(terms)
+    return result
+
+
+#: Per lexicon, what each token contributes: tokens repeat, their analysis need not.
+_TERM_MEMO: dict[int, dict[str, list[tuple[str, str]]]] = {}
+
+
+def _token_terms(token: str, lexicon: Lexicon | None) -> list[tuple[str, str]]:
+    result = []
+    parts = [token] + (token.split("-") if "-" in token else [])
+    for part in parts:
+        if not part or part in STOPWORDS or part.isdigit() or len(part) < 2:
+            continue
+        if lexicon is not None:
+            if part in lexicon.forms:
                 continue
-            if lexicon is not None:
-                if part in lexicon.forms:
-                    continue
-                if lexicon.type_of(part):
-                    # "digitaliseringsstrategi" is about digitalisering: keep the modifier.
-                    modifier = _modifier(part, lexicon)
-                    if modifier and modifier not in STOPWORDS and len(modifier) >= 3:
-                        result.append((stem(modifier), modifier))
-                    continue
-            result.append((stem(part), part))
+            if lexicon.type_of(part):
+                # "digitaliseringsstrategi" is about digitalisering: keep the modifier.
+                modifier = _modifier(part, lexicon)
+                if modifier and modifier not in STOPWORDS and len(modifier) >= 3:
+                    result.append((stem(modifier), modifier))
+                continue
+        result.append((stem(part), part))
     return result
 
 

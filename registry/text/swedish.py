@@ -33,7 +33,8 @@ def stem(word: str) -> str:
 
 def tokenize(text: str) -> list[str]:
     """Lowercase words; hyphenated compounds ("AI-strategi") stay one token."""
-    return [m.group(0).lower().replace("–", "-") for m in WORD.finditer(text)]
+    tokens = WORD.findall(text.lower())
+    return [t.replace("–", "-") for t in tokens] if "–" in text else tokens
 
 
 def normalise(text: str) -> str:
