@@ -22,15 +22,21 @@ from registry.related import DocumentSnapshot, content_terms, display_term
 from registry.rules.engine import Lexicon
 
 #: Pairs at or above this cosine are reported as overlapping (documents on the same topic);
-#: from NEAR_COPY up they are near-copies.
+#: from NEAR_COPY up they are near-copies. Registers above EXACT_LIMIT default to the strong
+#: threshold: at 100,000 documents every same-topic pair is more than anyone can read.
 OVERLAP_THRESHOLD = 0.12
+LARGE_REGISTER_THRESHOLD = 0.5
 NEAR_COPY = 0.8
 #: Up to this many documents every pair is compared exactly.
 EXACT_LIMIT = 5000
-#: MinHash signature: BANDS × ROWS hash functions. With 32 bands of 2 rows a pair with term-set
-#: Jaccard 0.3 is a candidate with probability 1-(1-0.09)^32 ≈ 0.95; near-copies always are.
-BANDS = 32
-ROWS = 2
+#: MinHash signature: bands × rows hash functions, chosen by how similar pairs must be.
+#: Topic overlaps (low threshold): 32 bands of 2 rows make a pair with term-set Jaccard 0.3 a
+#: candidate with probability 1-(1-0.3²)^32 ≈ 0.95. Strong overlaps and near-copies: 16 bands of
+#: 4 rows keep Jaccard 0.8 at 1-(1-0.8⁴)^16 ≈ 1.0 while Jaccard 0.1 pairs almost never collide,
+#: which is what keeps 100,000 documents to minutes, not hours.
+BANDS_ROWS_TOPIC = (32, 2)
+BANDS_ROWS_STRONG = (16, 4)
+STRONG_THRESHOLD = 0.4
 #: Terms in more than this share of documents say nothing about a topic; they are left out of
 #: the signatures (not of the score).
 MAX_DOCUMENT_FREQUENCY = 0.05
@@ -107,11 +113,12 @@ def exact_pairs(prepared: Prepared, threshold: float) -> Iterator[tuple[int, int
             yield start + int(row), int(column), float(value)
 
 
-def minhash_candidates(prepared: Prepared, seed: int = 20261127) -> set[tuple[int, int]]:
+def minhash_candidates(prepared: Prepared, bands: int = 32, rows: int = 2,
+                       seed: int = 20261127) -> set[tuple[int, int]]:
     """Pairs that share a MinHash bucket in at least one band."""
     terms = prepared.signature_terms
     rng = np.random.default_rng(seed)
-    count = BANDS * ROWS
+    count = bands * rows
     a = rng.integers(1, 2**61, size=count, dtype=np.uint64) | np.uint64(1)
     b = rng.integers(0, 2**61, size=count, dtype=np.uint64)
     has_terms = np.diff(terms.indptr) > 0
@@ -123,8 +130,8 @@ def minhash_candidates(prepared: Prepared, seed: int = 20261127) -> set[tuple[in
         # A multiply-shift hash per function (a odd, mod 2^64); minimum per document.
         signature[:, h] = np.minimum.reduceat(term_ids * a[h] + b[h], starts)
     pairs: set[tuple[int, int]] = set()
-    for band in range(BANDS):
-        keys = signature[:, band * ROWS:(band + 1) * ROWS]
+    for band in range(bands):
+        keys = signature[:, band * rows:(band + 1) * rows]
         _, inverse, sizes = np.unique(keys, axis=0, return_inverse=True, return_counts=True)
         inverse = inverse.ravel()
         shared = np.flatnonzero((sizes > 1) & (sizes <= MAX_BUCKET))
@@ -173,7 +180,8 @@ def find_overlaps(
     if len(snapshots) <= EXACT_LIMIT:
         scored = exact_pairs(prepared, threshold)
     else:
-        scored = scored_candidates(prepared, minhash_candidates(prepared), threshold)
+        bands, rows = BANDS_ROWS_STRONG if threshold >= STRONG_THRESHOLD else BANDS_ROWS_TOPIC
+        scored = scored_candidates(prepared, minhash_candidates(prepared, bands, rows), threshold)
     results = []
     for first, second, score in scored:
         ids = (prepared.ids[first], prepared.ids[second])

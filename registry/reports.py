@@ -15,7 +15,14 @@ from sqlalchemy.orm import Session, aliased
 
 from registry.models import Document, Finding, Relation
 from registry.models.vocabulary import IN_FORCE, REPEALED, SUPERSEDED
-from registry.overlaps import NEAR_COPY, OVERLAP_THRESHOLD, clusters, find_overlaps
+from registry.overlaps import (
+    EXACT_LIMIT,
+    LARGE_REGISTER_THRESHOLD,
+    NEAR_COPY,
+    OVERLAP_THRESHOLD,
+    clusters,
+    find_overlaps,
+)
 from registry.queries import live_documents, snapshot, swedish_key
 from registry.rules.engine import _lexicon
 from registry.rules.model import Ruleset
@@ -48,9 +55,11 @@ def _titles(session: Session) -> dict[str, Document]:
     return {d.id: d for d in session.scalars(select(Document)).unique()}
 
 
-def overlaps_report(session: Session, ruleset: Ruleset, *, min_score: float = OVERLAP_THRESHOLD,
+def overlaps_report(session: Session, ruleset: Ruleset, *, min_score: float | None = None,
                     progress: Progress | None = None) -> Report:
     documents = live_documents(session)
+    if min_score is None:
+        min_score = OVERLAP_THRESHOLD if len(documents) <= EXACT_LIMIT else LARGE_REGISTER_THRESHOLD
     if progress:
         progress(f"Jämför {len(documents)} dokument …")
     explained = session.execute(select(Relation.source_id, Relation.target_id)
