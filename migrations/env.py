@@ -11,6 +11,7 @@ from alembic import context
 import registry.models  # noqa: F401  (fills Base.metadata)
 from registry.config import load_settings
 from registry.db import Base, make_engine
+from registry.migrate import include_object
 
 config = context.config
 target_metadata = Base.metadata
@@ -20,6 +21,7 @@ def _run(connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
+        include_object=include_object,
         compare_type=True,
         # SQLite cannot ALTER most things in place; batch mode copies the table.
         render_as_batch=connection.dialect.name == "sqlite",

@@ -116,9 +116,11 @@ def list_documents(
         limit = (today or _dt.date.today()) + _dt.timedelta(days=90)
         query = query.where(Document.next_review_on.is_not(None), Document.next_review_on <= limit)
     if filters.q.strip():
-        needle = f"%{filters.q.strip().lower()}%"
-        query = query.where(or_(func.lower(Document.title).like(needle), func.lower(Document.summary).like(needle),
-                                func.lower(Document.full_text).like(needle)))
+        from registry.search import matching_ids
+
+        found = matching_ids(session, filters.q)
+        if found is not None:
+            query = query.where(Document.id.in_(found))
     ids = sorted(session.execute(query).all(), key=lambda row: (swedish_key(row.title), row.id))
     total = len(ids)
     page_ids = [row.id for row in ids[(page - 1) * per_page: page * per_page]]

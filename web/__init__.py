@@ -67,6 +67,13 @@ def create_app(settings: Settings | None = None, *, testing: bool = False) -> Fl
     app.register_blueprint(api_bp)
     app.register_blueprint(docs_bp)
     app.jinja_env.globals.update(t=t, lang=lang, today=dt.date.today)
+    from markupsafe import Markup
+
+    from registry.search import highlight
+
+    # highlight() escapes the text itself before it adds <mark>, so its output is safe HTML.
+    app.jinja_env.globals["search_excerpt"] = lambda document, query: Markup(highlight(
+        " ".join(filter(None, [document.summary, document.full_text, *(s.text for s in document.sections)])), query))
     app.jinja_env.filters["zip"] = lambda first, second: list(zip(first, second))
     app.jinja_env.filters["isodate"] = lambda v: v.strftime("%Y-%m-%d") if v else "–"
     app.jinja_env.filters["isotime"] = lambda v: v.astimezone().strftime("%Y-%m-%d %H:%M") if v else "–"

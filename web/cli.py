@@ -113,6 +113,12 @@ def init_command(demo: bool) -> None:
     rt = runtime()
     migrate.upgrade(rt.engine)
     click.echo(f"Databasen har senaste schemat ({migrate.current_revision(rt.engine)}).")
+    from registry.search import index_missing
+
+    with rt.transaction() as session:
+        added = index_missing(session)
+    if added:
+        click.echo(f"Sökindexet kompletterades med {added} dokument.")
     if demo:
         from registry.services.demo import load_demo
         from registry.services.findings import assessment_hook

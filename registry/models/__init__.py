@@ -6,6 +6,7 @@ from registry.models.cases import Case, CaseDocument, CasePaper, Decision
 from registry.models.documents import Document, DocumentTopic, DocumentVersion, Section
 from registry.models.findings import Finding
 from registry.models.relations import Relation
+from registry.models.search import SearchEntry
 from registry.models.settings import RegisterSetting
 from registry.models.users import ApiToken, User, UserSession
 
@@ -24,6 +25,7 @@ __all__ = [
     "DocumentVersion",
     "Finding",
     "RegisterSetting",
+    "SearchEntry",
     "Relation",
     "Section",
 ]

@@ -139,6 +139,9 @@ def _record_version(
         changes=changes, snapshot=after,
     )
     session.add(version)
+    from registry.search import index_document  # the search index follows every change
+
+    index_document(session, document)
     record_event(
         session, actor=actor, action="document.registered" if before is None else "document.revised",
         entity_type="document", entity_id=document.id,

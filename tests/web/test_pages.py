@@ -33,7 +33,9 @@ def test_swedish_sort_puts_a_ring_a_diaeresis_o_diaeresis_after_z():
 def test_filters_and_search(client):
     assert "Digitaliseringsstrategi" in text_of(client.get("/?typ=strategi"))
     assert "Checklista innan" not in text_of(client.get("/?typ=strategi"))
-    assert "1 dokument" in text_of(client.get("/?q=cybersäkerhet"))
+    found = text_of(client.get("/?q=cybersäkerhet"))
+    assert "1 dokument" in found and "<mark>cybersäkerhet</mark>" in found
+    assert "Digitaliseringsstrategi" in text_of(client.get("/?q=strategi"))
     assert "Inga dokument matchar" in text_of(client.get("/?q=finnsinte"))
     assert "Intern AI-vägledning" in text_of(client.get("/?organ=KLK"))
 

@@ -154,6 +154,10 @@ def _spec_dict(rulesets: tuple[str, ...] = ()) -> dict:
     for name in ("DocumentIn", "RelationIn", "CaseIn", "DecisionIn", "DecisionCreate", "CheckIn"):
         result["components"]["schemas"][name]["additionalProperties"] = False
     _tighten_nullable_refs(result)
+    report_ok = result["paths"]["/api/v1/reports/{name}"]["get"]["responses"]["200"]["content"]
+    report_ok["text/csv"] = {"schema": {"type": "string"}}
+    report_ok["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"] = {
+        "schema": {"type": "string", "format": "binary"}}
     if rulesets:
         result["components"]["schemas"]["CheckIn"]["properties"]["ruleset"]["enum"] = [*rulesets, None]
     return result

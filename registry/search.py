@@ -1,0 +1,153 @@
+"""Swedish full-text search over titles, summaries, text and sections, on both databases.
+
+One Python analyser for both engines: lowercase, Snowball Swedish stems with å, ä and ö kept,
+each stem also written backwards. A query word matches a stored word that starts with it
+("bygglov" finds "bygglovsansökan") or ends with it ("strategi" finds
+"digitaliseringsstrategi"). Query words are reduced to letters and digits before they reach the
+database, so no input can break the query. Diarienummer and § are matched apart from the text.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from sqlalchemy import and_, delete, or_, select, text
+from sqlalchemy.orm import Session
+
+from registry.errors import InvalidInput
+from registry.identifiers import normalise_dnr
+from registry.models import Decision, Document, SearchEntry
+from registry.text.swedish import stem, tokenize
+
+_SAFE = re.compile(r"[^0-9a-zåäöéü]+")
+MAX_QUERY_WORDS = 8
+
+
+def analyse(text_value: str) -> list[str]:
+    """The stems stored for a text (and looked for in a query)."""
+    result = []
+    for token in tokenize(text_value or ""):
+        for part in [token, *token.split("-")] if "-" in token else [token]:
+            cleaned = _SAFE.sub("", part)
+            if len(cleaned) >= 2:
+                result.append(stem(cleaned))
+    return result
+
+
+def document_terms(document: Document) -> list[str]:
+    parts = [document.title, document.summary or "", document.full_text or "", " ".join(document.topic_names)]
+    parts += [f"{s.heading} {s.text}" for s in document.sections]
+    return analyse(" ".join(parts))
+
+
+def index_document(session: Session, document: Document) -> None:
+    """Replace the document's search entry (called by the services on every change)."""
+    terms = sorted(set(document_terms(document)))
+    entry = session.scalar(select(SearchEntry).where(SearchEntry.document_id == document.id))
+    joined, reversed_joined = " ".join(terms), " ".join(t[::-1] for t in terms)
+    if entry is None:
+        session.add(SearchEntry(document_id=document.id, terms=joined, reversed_terms=reversed_joined))
+    elif entry.terms != joined:
+        entry.terms, entry.reversed_terms = joined, reversed_joined
+    session.flush()
+
+
+def _loosen(word: str) -> str:
+    """Undo what the stemmer leaves on definite forms, so the prefix covers all of them:
+    "skolskjutsen" stems to "skolskjuts" but "skolskjuts" to "skolskjut"; "policyn", "taxan"."""
+    if len(word) > 4 and word.endswith("s"):
+        return word[:-1]
+    if len(word) > 4 and word.endswith("n") and word[-2] in "aeiouyåäö":
+        return word[:-1]
+    return word
+
+
+def query_words(query: str) -> list[str]:
+    words = []
+    for word in analyse(query):
+        word = _loosen(word)
+        if word not in words:
+            words.append(word)
+    return words[:MAX_QUERY_WORDS]
+
+
+def _identifier_matches(session: Session, query: str) -> set[str] | None:
+    """Documents whose decision has this diarienummer or §, when the query is one."""
+    try:
+        dnr = normalise_dnr(query)
+    except InvalidInput:
+        dnr = None
+    if dnr:
+        return set(session.scalars(select(Document.id).join(Decision, Decision.id == Document.decision_id)
+                                   .where(Decision.dnr_normalised == dnr)))
+    paragraph = re.fullmatch(r"\s*(?:§\s*(\d{1,4})|(\d{1,4})\s*§|paragraf\s+(\d{1,4}))\s*", query, re.IGNORECASE)
+    if paragraph:
+        number = next(g for g in paragraph.groups() if g)
+        return set(session.scalars(select(Document.id).join(Decision, Decision.id == Document.decision_id)
+                                   .where(Decision.paragraph == number)))
+    return None
+
+
+def matching_ids(session: Session, query: str) -> set[str] | None:
+    """Ids of documents matching the query; None when the query has no searchable words."""
+    identified = _identifier_matches(session, query)
+    if identified is not None:
+        return identified
+    words = query_words(query)
+    if not words:
+        return None
+    if session.get_bind().dialect.name == "sqlite":
+        expression = " AND ".join(f'(terms : "{w}"* OR reversed_terms : "{w[::-1]}"*)' for w in words)
+        rows = session.execute(text(
+            "SELECT e.document_id FROM search_fts JOIN search_entries e ON e.id = search_fts.rowid "
+            "WHERE search_fts MATCH :q"), {"q": expression})
+        return {row[0] for row in rows}
+    conditions = []
+    for number, word in enumerate(words):
+        conditions.append(or_(
+            text(f"to_tsvector('simple'::regconfig, search_entries.terms) @@ to_tsquery('simple'::regconfig, :w{number})"),
+            text(f"to_tsvector('simple'::regconfig, search_entries.reversed_terms) @@ to_tsquery('simple'::regconfig, :r{number})"),
+        ))
+    params = {f"w{n}": f"{w}:*" for n, w in enumerate(words)} | {f"r{n}": f"{w[::-1]}:*" for n, w in enumerate(words)}
+    rows = session.execute(select(SearchEntry.document_id).where(and_(*conditions)), params)
+    return {row[0] for row in rows}
+
+
+def highlight(text_value: str, query: str, limit: int = 240) -> str:
+    """An HTML-safe excerpt with the matched words in <mark>; the text is escaped first."""
+    words = query_words(query)
+    source = " ".join((text_value or "").split())
+    tokens = list(re.finditer(r"[0-9A-Za-zÅÄÖåäöÉéÜü]+", source))
+    hits = [m for m in tokens if any(stem(_SAFE.sub("", m.group(0).lower())).startswith(w)
+                                     or stem(_SAFE.sub("", m.group(0).lower())).endswith(w) for w in words)]
+    start = max(0, hits[0].start() - 60) if hits else 0
+    excerpt = source[start:start + limit]
+    pieces, cursor = [], 0
+    for match in re.finditer(r"[0-9A-Za-zÅÄÖåäöÉéÜü]+", excerpt):
+        word = match.group(0)
+        if any(stem(_SAFE.sub("", word.lower())).startswith(w) or stem(_SAFE.sub("", word.lower())).endswith(w) for w in words):
+            pieces.append(html.escape(excerpt[cursor:match.start()]))
+            pieces.append(f"<mark>{html.escape(word)}</mark>")
+            cursor = match.end()
+    pieces.append(html.escape(excerpt[cursor:]))
+    return ("…" if start else "") + "".join(pieces) + ("…" if start + limit < len(source) else "")
+
+
+def reindex_all(session: Session) -> int:
+    """Rebuild the whole index (after an import that bypassed the services, or a restore)."""
+    session.execute(delete(SearchEntry))
+    count = 0
+    for document in session.scalars(select(Document)).unique():
+        index_document(session, document)
+        count += 1
+    return count
+
+
+def index_missing(session: Session) -> int:
+    """Index documents that have no search entry yet (after the migration that added search)."""
+    missing = session.scalars(select(Document).where(
+        Document.id.notin_(select(SearchEntry.document_id)))).unique().all()
+    for document in missing:
+        index_document(session, document)
+    return len(missing)
