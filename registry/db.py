@@ -24,6 +24,10 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
     # pysqlite's own transaction handling breaks SAVEPOINTs and lets writers start without a
     # lock; we take over: BEGIN is emitted by the "begin" listener below.
     dbapi_connection.isolation_level = None
+    from registry.text.swedish import swedish_collation
+
+    # "sv" sorts Å, Ä, Ö after Z, as PostgreSQL's "sv-SE-x-icu" does.
+    dbapi_connection.create_collation("sv", swedish_collation)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -51,3 +55,8 @@ def make_engine(url: str, **kwargs) -> Engine:
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def swedish_order(column, dialect_name: str):
+    """ORDER BY a text column in Swedish alphabetical order on either database."""
+    return column.collate("sv" if dialect_name == "sqlite" else "sv-SE-x-icu")

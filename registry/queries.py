@@ -69,12 +69,7 @@ from sqlalchemy import func, or_  # noqa: E402
 
 from registry.models import Body, DocumentTopic, Finding  # noqa: E402
 
-_SWEDISH_ORDER = str.maketrans({"å": "{", "ä": "|", "ö": "}", "é": "e", "ü": "y", "à": "a"})
-
-
-def swedish_key(text: str) -> str:
-    """Sort key with Swedish alphabetical order: … X, Y, Z, Å, Ä, Ö."""
-    return (text or "").lower().translate(_SWEDISH_ORDER)
+from registry.text.swedish import swedish_key  # noqa: E402,F401  (re-exported for callers)
 
 
 @_dataclass
@@ -103,7 +98,9 @@ def list_documents(
     today: _dt.date | None = None,
 ) -> tuple[list[RegisterRow], int]:
     """The register as a reader sees it: filtered, in Swedish order, one page at a time."""
-    query = select(Document.id, Document.title).where(Document.status.in_(statuses))
+    from registry.models import SearchEntry
+
+    query = select(Document.id).where(Document.status.in_(statuses))
     if filters.status:
         query = query.where(Document.status == filters.status)
     if filters.type:
@@ -116,14 +113,19 @@ def list_documents(
         limit = (today or _dt.date.today()) + _dt.timedelta(days=90)
         query = query.where(Document.next_review_on.is_not(None), Document.next_review_on <= limit)
     if filters.q.strip():
-        from registry.search import matching_ids
+        from registry.search import matching_clause
 
-        found = matching_ids(session, filters.q)
-        if found is not None:
-            query = query.where(Document.id.in_(found))
-    ids = sorted(session.execute(query).all(), key=lambda row: (swedish_key(row.title), row.id))
-    total = len(ids)
-    page_ids = [row.id for row in ids[(page - 1) * per_page: page * per_page]]
+        clause = matching_clause(session, filters.q)
+        if clause is not None:
+            query = query.where(clause)
+    # The index keeps a Swedish sort key per title, so ordering is a plain indexed sort; the
+    # window count gives the total in the same pass, so the search runs once per page.
+    ordered = (query.add_columns(func.count().over().label("total"))
+               .outerjoin(SearchEntry, SearchEntry.document_id == Document.id)
+               .order_by(SearchEntry.sort_key, Document.id))
+    rows = session.execute(ordered.limit(per_page).offset((page - 1) * per_page)).all()
+    page_ids = [row.id for row in rows]
+    total = rows[0].total if rows else session.scalar(select(func.count()).select_from(query.subquery()))
     documents = {d.id: d for d in session.scalars(select(Document).where(Document.id.in_(page_ids))).unique()}
     counts = dict(session.execute(
         select(Finding.document_id, func.count())

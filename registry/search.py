@@ -12,13 +12,13 @@ from __future__ import annotations
 import html
 import re
 
-from sqlalchemy import and_, delete, or_, select, text
+from sqlalchemy import Integer, and_, column, delete, or_, select, text
 from sqlalchemy.orm import Session
 
 from registry.errors import InvalidInput
 from registry.identifiers import normalise_dnr
 from registry.models import Decision, Document, SearchEntry
-from registry.text.swedish import stem, tokenize
+from registry.text.swedish import stem, swedish_key, tokenize
 
 _SAFE = re.compile(r"[^0-9a-zåäöéü]+")
 MAX_QUERY_WORDS = 8
@@ -46,10 +46,12 @@ def index_document(session: Session, document: Document) -> None:
     terms = sorted(set(document_terms(document)))
     entry = session.scalar(select(SearchEntry).where(SearchEntry.document_id == document.id))
     joined, reversed_joined = " ".join(terms), " ".join(t[::-1] for t in terms)
+    sort_key = swedish_key(document.title)[:300]
     if entry is None:
-        session.add(SearchEntry(document_id=document.id, terms=joined, reversed_terms=reversed_joined))
-    elif entry.terms != joined:
-        entry.terms, entry.reversed_terms = joined, reversed_joined
+        session.add(SearchEntry(document_id=document.id, terms=joined, reversed_terms=reversed_joined,
+                                sort_key=sort_key))
+    elif (entry.terms, entry.sort_key) != (joined, sort_key):
+        entry.terms, entry.reversed_terms, entry.sort_key = joined, reversed_joined, sort_key
     session.flush()
 
 
@@ -72,46 +74,53 @@ def query_words(query: str) -> list[str]:
     return words[:MAX_QUERY_WORDS]
 
 
-def _identifier_matches(session: Session, query: str) -> set[str] | None:
+def _identifier_clause(query: str):
     """Documents whose decision has this diarienummer or §, when the query is one."""
     try:
         dnr = normalise_dnr(query)
     except InvalidInput:
         dnr = None
     if dnr:
-        return set(session.scalars(select(Document.id).join(Decision, Decision.id == Document.decision_id)
-                                   .where(Decision.dnr_normalised == dnr)))
+        return select(Document.id).join(Decision, Decision.id == Document.decision_id).where(Decision.dnr_normalised == dnr)
     paragraph = re.fullmatch(r"\s*(?:§\s*(\d{1,4})|(\d{1,4})\s*§|paragraf\s+(\d{1,4}))\s*", query, re.IGNORECASE)
     if paragraph:
         number = next(g for g in paragraph.groups() if g)
-        return set(session.scalars(select(Document.id).join(Decision, Decision.id == Document.decision_id)
-                                   .where(Decision.paragraph == number)))
+        return select(Document.id).join(Decision, Decision.id == Document.decision_id).where(Decision.paragraph == number)
     return None
 
 
-def matching_ids(session: Session, query: str) -> set[str] | None:
-    """Ids of documents matching the query; None when the query has no searchable words."""
-    identified = _identifier_matches(session, query)
+def matching_clause(session: Session, query: str):
+    """A WHERE clause on Document.id for the query, run inside the database; None without words."""
+    identified = _identifier_clause(query)
     if identified is not None:
-        return identified
+        return Document.id.in_(identified)
     words = query_words(query)
     if not words:
         return None
     if session.get_bind().dialect.name == "sqlite":
         expression = " AND ".join(f'(terms : "{w}"* OR reversed_terms : "{w[::-1]}"*)' for w in words)
-        rows = session.execute(text(
-            "SELECT e.document_id FROM search_fts JOIN search_entries e ON e.id = search_fts.rowid "
-            "WHERE search_fts MATCH :q"), {"q": expression})
-        return {row[0] for row in rows}
+        matches = (select(SearchEntry.document_id)
+                   .where(SearchEntry.id.in_(text("SELECT rowid FROM search_fts WHERE search_fts MATCH :q")
+                                             .bindparams(q=expression).columns(column("rowid", Integer)))))
+        return Document.id.in_(matches)
     conditions = []
     for number, word in enumerate(words):
+        # Words are letters and digits only (see analyse), so ":*" prefix queries cannot break.
         conditions.append(or_(
-            text(f"to_tsvector('simple'::regconfig, search_entries.terms) @@ to_tsquery('simple'::regconfig, :w{number})"),
-            text(f"to_tsvector('simple'::regconfig, search_entries.reversed_terms) @@ to_tsquery('simple'::regconfig, :r{number})"),
+            text(f"to_tsvector('simple'::regconfig, search_entries.terms) @@ to_tsquery('simple'::regconfig, :w{number})")
+            .bindparams(**{f"w{number}": f"{word}:*"}),
+            text(f"to_tsvector('simple'::regconfig, search_entries.reversed_terms) @@ to_tsquery('simple'::regconfig, :r{number})")
+            .bindparams(**{f"r{number}": f"{word[::-1]}:*"}),
         ))
-    params = {f"w{n}": f"{w}:*" for n, w in enumerate(words)} | {f"r{n}": f"{w[::-1]}:*" for n, w in enumerate(words)}
-    rows = session.execute(select(SearchEntry.document_id).where(and_(*conditions)), params)
-    return {row[0] for row in rows}
+    return Document.id.in_(select(SearchEntry.document_id).where(and_(*conditions)))
+
+
+def matching_ids(session: Session, query: str) -> set[str] | None:
+    """Ids of documents matching the query; None when the query has no searchable words."""
+    clause = matching_clause(session, query)
+    if clause is None:
+        return None
+    return set(session.scalars(select(Document.id).where(clause)))
 
 
 def highlight(text_value: str, query: str, limit: int = 240) -> str:

@@ -26,10 +26,12 @@ def upgrade() -> None:
     sa.Column('document_id', sa.String(length=36), nullable=False),
     sa.Column('terms', sa.Text(), nullable=False),
     sa.Column('reversed_terms', sa.Text(), nullable=False),
+    sa.Column('sort_key', sa.String(length=300), nullable=False),
     sa.ForeignKeyConstraint(['document_id'], ['documents.id'], name=op.f('fk_search_entries_document_id_documents')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_search_entries')),
     sa.UniqueConstraint('document_id', name=op.f('uq_search_entries_document_id'))
     )
+    op.create_index(op.f('ix_search_entries_sort_key'), 'search_entries', ['sort_key'], unique=False)
     if op.get_bind().dialect.name == "sqlite":
         # unicode61 with remove_diacritics 0: "får" is not "far", "mål" is not "mal".
         op.execute(
@@ -66,4 +68,5 @@ def downgrade() -> None:
     else:
         op.execute("DROP INDEX IF EXISTS ix_search_entries_terms_tsv")
         op.execute("DROP INDEX IF EXISTS ix_search_entries_reversed_tsv")
+    op.drop_index(op.f('ix_search_entries_sort_key'), table_name='search_entries')
     op.drop_table('search_entries')

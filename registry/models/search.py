@@ -21,3 +21,5 @@ class SearchEntry(Base):
     terms: Mapped[str] = mapped_column(Text)
     #: The same stems written backwards, so "strategi" finds "digitaliseringsstrategi".
     reversed_terms: Mapped[str] = mapped_column(Text)
+    #: The title as a Swedish sort key (Å, Ä, Ö after Z), the same on both databases.
+    sort_key: Mapped[str] = mapped_column(String(300), index=True)

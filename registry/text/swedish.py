@@ -136,3 +136,17 @@ def _mark_att_satser(units: list[Unit]) -> None:
                 units[position + 1].in_att_sats = True
         elif re.match(r"^att\s+\w", unit.text, re.IGNORECASE):
             unit.in_att_sats = True
+
+
+_SWEDISH_ORDER = str.maketrans({"å": "{", "ä": "|", "ö": "}", "é": "e", "ü": "y", "à": "a"})
+
+
+def swedish_key(text: str) -> str:
+    """Sort key with Swedish alphabetical order: … X, Y, Z, Å, Ä, Ö."""
+    return (text or "").lower().translate(_SWEDISH_ORDER)
+
+
+def swedish_collation(a: str, b: str) -> int:
+    """The same order as a SQLite collation function."""
+    ka, kb = swedish_key(a), swedish_key(b)
+    return (ka > kb) - (ka < kb)
