@@ -218,3 +218,33 @@ def test_report_command(run, tmp_path):
     out = tmp_path / "skick.xlsx"
     assert run("report", "hygiene", "--format", "xlsx", "--output", str(out)).exit_code == 0
     assert out.read_bytes()[:2] == b"PK"
+
+
+def test_audit_verify_names_a_row_changed_behind_its_back(run):
+    from sqlalchemy import text
+
+    run("init", "--demo")
+    ok = run("audit", "verify")
+    assert ok.exit_code == 0 and "oförändrad" in ok.stdout
+    engine = make_engine(run.url)
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("ALTER TABLE audit_events DISABLE TRIGGER USER"))
+        else:
+            connection.execute(text("DROP TRIGGER trg_audit_events_no_update"))
+        connection.execute(text("UPDATE audit_events SET after = NULL WHERE id = 7"))
+    engine.dispose()
+    broken = run("audit", "verify")
+    assert broken.exit_code == 3
+    assert broken.stderr.strip().splitlines() == [broken.stderr.strip()] and "vid rad 7" in broken.stderr
+
+
+def test_in_force_on_a_date(run):
+    run("init", "--demo")
+    import datetime as dt
+
+    today = json.loads(run("in-force", "--date", dt.date.today().isoformat(), "--format", "json").stdout)
+    assert "Digitaliseringsstrategi för Vallentuna kommun" in [d["title"] for d in today["documents"]]
+    assert "Riktlinjer för informations- och cybersäkerhet" not in [d["title"] for d in today["documents"]]
+    assert json.loads(run("in-force", "--date", "2000-01-01", "--format", "json").stdout)["documents"] == []
+    assert run("in-force", "--date", "igår").exit_code == 2

@@ -418,6 +418,43 @@ def report_command(name: str, fmt: str, output: str | None, min_score: float | N
                 out.write(line + "\n")
 
 
+@cli.group("audit")
+def audit_group() -> None:
+    """Händelseloggen: kontrollera att ingen rad har ändrats i efterhand."""
+
+
+@audit_group.command("verify")
+def audit_verify() -> None:
+    """Gå igenom hashkedjan; exit 3 och första ändrade rad om den är bruten."""
+    from registry.audit import verify_chain
+
+    with runtime().transaction(dry_run=True) as session:
+        report = verify_chain(session)
+    if report.intact:
+        click.echo(f"Händelseloggen är oförändrad: {report.checked} rader kontrollerade.")
+        return
+    click.echo(f"styrdok: händelseloggen är ändrad vid rad {report.broken_at}: {report.reason} "
+               f"({report.checked} rader före den stämmer).", err=True)
+    sys.exit(3)
+
+
+@cli.command("in-force")
+@click.option("--date", "day", required=True, type=click.DateTime(formats=["%Y-%m-%d"]), help="Dagen, ÅÅÅÅ-MM-DD.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def in_force_command(day, fmt: str) -> None:
+    """Vilka styrdokument var gällande en viss dag, enligt versionshistoriken."""
+    from registry.history import in_force_on
+
+    with runtime().transaction(dry_run=True) as session:
+        documents = in_force_on(session, day.date())
+    if fmt == "json":
+        click.echo(json.dumps({"date": day.date().isoformat(), "documents": documents}, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"Gällande {day.date().isoformat()}: {len(documents)} dokument")
+    for document in documents:
+        click.echo(f"  {document['title']} ({document['type']}, version {document['version']})")
+
+
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Adress att lyssna på.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port.")

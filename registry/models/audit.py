@@ -23,3 +23,7 @@ class AuditEvent(Base):
     entity_id: Mapped[str] = mapped_column(String(60), index=True)
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    #: Hash chain: each row's hash covers its content and the previous row's hash, so changing
+    #: or removing a row behind the application's back breaks the chain from that row on.
+    prev_hash: Mapped[str] = mapped_column(String(64), default="")
+    hash: Mapped[str] = mapped_column(String(64), default="")

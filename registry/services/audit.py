@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from registry.models import AuditEvent
@@ -19,13 +20,32 @@ def record_event(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditEvent:
+    from registry.audit import AUDIT_LOCK_KEY, hash_of
+    from registry.timeutil import utcnow
+
+    session.flush()  # this transaction's earlier events first, so the chain sees them
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_LOCK_KEY})
+    previous = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)) or ""
     event = AuditEvent(
+        occurred_at=utcnow(),
         actor=actor,
         action=action,
         entity_type=entity_type,
         entity_id=str(entity_id),
         before=before,
         after=after,
+        prev_hash=previous,
     )
+    # JSON columns hand back what JSON can hold; hash that, not the Python objects we were given.
+    event.before, event.after = _json_round_trip(before), _json_round_trip(after)
+    event.hash = hash_of(event, previous)
     session.add(event)
+    session.flush()
     return event
+
+
+def _json_round_trip(value: Any) -> Any:
+    import json
+
+    return None if value is None else json.loads(json.dumps(value, default=str))

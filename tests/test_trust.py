@@ -1,0 +1,78 @@
+"""Trust: a tamper-evident audit trail, and what was in force on a given day."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select, text
+
+from registry.audit import verify_chain
+from registry.history import in_force_on
+from registry.models import AuditEvent, DocumentVersion
+from registry.services import register_document, repeal_document, revise_document
+
+
+def _disable_guard(session, table: str) -> None:
+    """Change a row behind the application's back, as an intruder with database access would."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))
+    else:
+        session.execute(text(f"DROP TRIGGER IF EXISTS trg_{table}_no_update"))
+        session.execute(text(f"DROP TRIGGER IF EXISTS trg_{table}_no_delete"))
+
+
+def test_an_untouched_trail_verifies(db_session, make_document):
+    make_document(title="A")
+    make_document(title="B")
+    report = verify_chain(db_session)
+    assert report.intact and report.checked >= 2
+
+
+@pytest.mark.parametrize("tamper", ["update", "delete"])
+def test_the_first_changed_row_is_named(db_session, make_document, tamper):
+    for title in ("Första", "Andra", "Tredje"):
+        make_document(title=title)
+    events = db_session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
+    victim = events[len(events) // 2]
+    following = events[len(events) // 2 + 1]
+    _disable_guard(db_session, "audit_events")
+    if tamper == "update":
+        db_session.execute(text("UPDATE audit_events SET actor = 'någon annan' WHERE id = :id"), {"id": victim.id})
+        expected = victim.id
+    else:
+        db_session.execute(text("DELETE FROM audit_events WHERE id = :id"), {"id": victim.id})
+        expected = following.id
+    db_session.expire_all()
+    report = verify_chain(db_session)
+    assert not report.intact and report.broken_at == expected
+
+
+def test_in_force_on_a_day_uses_the_history(db_session, make_document):
+    old = make_document(title="Policy 2019", type="policy", valid_from="2019-01-01")
+    draft = make_document(title="Utkast", status="utkast")
+    versions = {v.document_id: v for v in db_session.scalars(select(DocumentVersion))}
+    recorded = versions[old.id].changed_at
+    day_after = (recorded + dt.timedelta(days=1)).date()
+    repeal_document(db_session, old.id, actor="t", reason="Inaktuell")
+    # Move the repeal a week on, so the days between are "before the repeal" in the history.
+    later = db_session.scalars(select(DocumentVersion).where(DocumentVersion.document_id == old.id,
+                                                             DocumentVersion.version == 2)).one()
+    _disable_guard(db_session, "document_versions")
+    db_session.execute(text("UPDATE document_versions SET changed_at = :t WHERE id = :id"),
+                       {"t": recorded + dt.timedelta(days=7), "id": later.id})
+    db_session.expire_all()
+    before = {d["title"] for d in in_force_on(db_session, day_after)}
+    after = {d["title"] for d in in_force_on(db_session, (recorded + dt.timedelta(days=8)).date())}
+    assert "Policy 2019" in before and "Utkast" not in before
+    assert "Policy 2019" not in after
+    assert draft.status == "utkast"
+
+
+def test_revisions_keep_every_version_comparable(db_session, make_document):
+    document = make_document(title="Riktlinje", owner="A")
+    revise_document(db_session, document.id, {"owner": "B", "expected_version": 1, "reason": "Ny ägare"}, actor="t")
+    revise_document(db_session, document.id, {"owner": "C", "expected_version": 2, "reason": "Igen"}, actor="t")
+    snapshots = [v.snapshot["owner"] for v in document.versions]
+    assert snapshots == ["A", "B", "C"]
+    assert document.versions[2].changes == {"owner": ["B", "C"]}
