@@ -248,3 +248,53 @@ def test_in_force_on_a_date(run):
     assert "Riktlinjer för informations- och cybersäkerhet" not in [d["title"] for d in today["documents"]]
     assert json.loads(run("in-force", "--date", "2000-01-01", "--format", "json").stdout)["documents"] == []
     assert run("in-force", "--date", "igår").exit_code == 2
+
+
+def test_backup_while_writing_then_restore(run, databases, monkeypatch, tmp_path):
+    import threading
+
+    from registry.services import register_document
+
+    run("init", "--demo")
+    engine = make_engine(run.url)
+    sessions = make_session_factory(engine)
+    stop = threading.Event()
+    written: list[int] = []
+
+    def writer():
+        number = 0
+        while not stop.is_set() and number < 200:
+            with sessions() as session:
+                register_document(session, {"title": f"Under säkerhetskopiering {number}", "type": "rutin"},
+                                  actor="skrivare")
+                session.commit()
+            written.append(number)
+            number += 1
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    while len(written) < 5:
+        pass
+    committed_before = len(written)
+    target = tmp_path / "kopia.backup"
+    result = run("backup", str(target))
+    stop.set()
+    thread.join()
+    engine.dispose()
+    assert result.exit_code == 0, result.output
+    monkeypatch.setenv("STYRDOK_DATABASE_URL", databases.fresh_url())
+    if run.url.startswith("postgresql"):
+        run("init")
+    restored = run("restore", str(target))
+    assert restored.exit_code == 0, restored.output
+    assert "händelseloggen är oförändrad" in restored.output
+    count = int(restored.output.split("Återställt: ")[1].split(" dokument")[0])
+    assert count >= 5 + committed_before  # the five demo documents and every commit before the backup began
+
+
+def test_restore_refuses_a_damaged_file(run, tmp_path):
+    run("init")
+    bad = tmp_path / "trasig.backup"
+    bad.write_bytes(b"inte en databas")
+    result = run("restore", str(bad))
+    assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1

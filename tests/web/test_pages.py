@@ -232,3 +232,18 @@ def test_reports_for_the_auditor(app):
     csv_text = client.get("/rapporter/overlaps?format=csv").data.decode("utf-8-sig")
     assert csv_text.splitlines()[0].startswith("Grupp,Likhet")
     assert client.get("/rapporter/finns-inte").status_code == 404
+
+
+def test_database_down_gives_a_swedish_503_not_a_traceback(tmp_path):
+    from registry.config import load_settings
+    from web import create_app
+
+    settings = load_settings({"STYRDOK_DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/styrdok",
+                              "STYRDOK_INSTANCE_DIR": str(tmp_path)})
+    app = create_app(settings, testing=True)
+    client = app.test_client()
+    page = client.get("/")
+    assert page.status_code == 503 and "Tillfälligt otillgänglig" in text_of(page) and "Traceback" not in text_of(page)
+    api = client.get("/api/v1/documents")
+    assert api.status_code == 503 and api.json["error"]["code"] == "unavailable"
+    app.extensions["styrdok"]["engine"].dispose()
