@@ -37,9 +37,12 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
 
 
 def _begin_sqlite(conn) -> None:
-    # IMMEDIATE takes the write lock up front, so two writers queue on busy_timeout instead of
-    # one failing later with "database is locked" when it upgrades a read lock.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # A writing transaction takes the write lock up front (IMMEDIATE), so two writers queue on
+    # busy_timeout instead of one failing later with "database is locked" when it upgrades a
+    # read lock. Readers (execution option writes=False) begin DEFERRED and, in WAL mode, never
+    # block a writer, however long a report takes.
+    writes = conn.get_execution_options().get("writes", True)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
 def make_engine(url: str, **kwargs) -> Engine:
@@ -53,8 +56,10 @@ def make_engine(url: str, **kwargs) -> Engine:
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False)
+def make_session_factory(engine: Engine, *, writes: bool = True) -> sessionmaker[Session]:
+    """Sessions for writing (the default) or, with ``writes=False``, for reading only."""
+    bind = engine if writes else engine.execution_options(writes=False)
+    return sessionmaker(bind=bind, expire_on_commit=False)
 
 
 def swedish_order(column, dialect_name: str):

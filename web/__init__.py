@@ -47,7 +47,8 @@ def create_app(settings: Settings | None = None, *, testing: bool = False) -> Fl
     if url.startswith("sqlite:///") and ":memory:" not in url:
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     engine = make_engine(url)
-    app.extensions["styrdok"] = {"engine": engine, "sessions": make_session_factory(engine)}
+    app.extensions["styrdok"] = {"engine": engine, "sessions": make_session_factory(engine),
+                                 "read_sessions": make_session_factory(engine, writes=False)}
 
     from web import auth, errors, security
     from web.admin import bp as admin_bp

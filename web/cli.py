@@ -52,7 +52,7 @@ class Runtime:
     def transaction(self, *, dry_run: bool = False) -> Iterator[Session]:
         """One transaction for the whole command: commit at the end, or change nothing."""
         self.require_schema()
-        session = make_session_factory(self.engine)()
+        session = make_session_factory(self.engine, writes=not dry_run)()
         try:
             yield session
             if dry_run:

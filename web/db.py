@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from flask import current_app, g
+from flask import current_app, g, request
 from sqlalchemy.orm import Session
+
+READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 def db() -> Session:
+    """The request's session; GET requests read without taking SQLite's write lock."""
     if "db_session" not in g:
-        g.db_session = current_app.extensions["styrdok"]["sessions"]()
+        kind = "read_sessions" if request.method in READ_METHODS else "sessions"
+        g.db_session = current_app.extensions["styrdok"][kind]()
     return g.db_session
 
 
