@@ -162,7 +162,8 @@ class SectionSchema(BaseSchema):
 class DocumentSchema(BaseSchema):
     """A styrdokument as registered or imported."""
 
-    id = Text(load_default=None, allow_none=True, validate=validate.Length(min=8, max=36))
+    id = Text(load_default=None, allow_none=True, validate=validate.Regexp(
+        r"^[A-Za-z0-9._-]{8,36}$", error="Ett id har 8–36 tecken: bokstäver a–z, siffror, punkt, - och _."))
     title = Text(required=True, validate=[NotBlank("Titeln"), validate.Length(max=300)])
     type = Text(required=True, validate=OneOf(CANONICAL_TYPES, "dokumenttyp"))
     status = Text(load_default="utkast", validate=OneOf(DOCUMENT_STATUSES, "status"))
