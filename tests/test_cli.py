@@ -252,6 +252,7 @@ def test_in_force_on_a_date(run):
 
 def test_backup_while_writing_then_restore(run, databases, monkeypatch, tmp_path):
     import threading
+    import time
 
     from registry.services import register_document
 
@@ -273,8 +274,8 @@ def test_backup_while_writing_then_restore(run, databases, monkeypatch, tmp_path
 
     thread = threading.Thread(target=writer)
     thread.start()
-    while len(written) < 5:
-        pass
+    while len(written) < 5:  # let the writer commit a few documents before the backup starts
+        time.sleep(0.01)
     committed_before = len(written)
     target = tmp_path / "kopia.backup"
     result = run("backup", str(target))
