@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from registry.config import PROJECT_ROOT
-from registry.rules.engine import _lexicon, check, classify
+from registry.rules.engine import type_lexicon, check, classify
 from registry.rules.loader import load_ruleset
 from registry.rules.model import Ruleset
 from registry.types import same_type
@@ -60,7 +60,7 @@ class TitleBaseline:
     """Read the first type word of the title; nothing else."""
 
     def __init__(self, ruleset: Ruleset):
-        self.lexicon = _lexicon(ruleset)
+        self.lexicon = type_lexicon(ruleset)
 
     def type_in_title(self, text: str) -> str | None:
         title = text.strip().split("\n", 1)[0].lower()

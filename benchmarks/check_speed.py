@@ -18,7 +18,7 @@ from collections import Counter
 
 from registry.config import PROJECT_ROOT
 from registry.related import RelatedIndex, content_terms
-from registry.rules.engine import _lexicon, check
+from registry.rules.engine import type_lexicon, check
 from registry.rules.loader import load_ruleset
 from registry.services.demo import demo_motion_text
 
@@ -67,7 +67,7 @@ def main(argv=None) -> int:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     ruleset = load_ruleset(PROJECT_ROOT / "rules", "vallentuna")
-    lexicon = _lexicon(ruleset)
+    lexicon = type_lexicon(ruleset)
     motion = demo_motion_text()
     snapshots = generate(args.documents).snapshots
 

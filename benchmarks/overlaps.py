@@ -21,7 +21,7 @@ from pathlib import Path
 from registry.config import PROJECT_ROOT
 from registry.overlaps import find_overlaps
 from registry.related import content_terms
-from registry.rules.engine import _lexicon
+from registry.rules.engine import type_lexicon
 from registry.rules.loader import load_ruleset
 
 from benchmarks.synthetic import generate
@@ -123,7 +123,7 @@ def main(argv=None) -> int:
     parser.add_argument("--no-baseline", action="store_true")
     args = parser.parse_args(argv)
     ruleset = load_ruleset(PROJECT_ROOT / "rules", "vallentuna")
-    lexicon = _lexicon(ruleset)
+    lexicon = type_lexicon(ruleset)
     generated = generate(args.documents)
     planted = {frozenset(p) for p in generated.planted_pairs}
 

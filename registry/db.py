@@ -24,10 +24,6 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
     # pysqlite's own transaction handling breaks SAVEPOINTs and lets writers start without a
     # lock; we take over: BEGIN is emitted by the "begin" listener below.
     dbapi_connection.isolation_level = None
-    from registry.text.swedish import swedish_collation
-
-    # "sv" sorts Å, Ä, Ö after Z, as PostgreSQL's "sv-SE-x-icu" does.
-    dbapi_connection.create_collation("sv", swedish_collation)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -61,7 +57,3 @@ def make_session_factory(engine: Engine, *, writes: bool = True) -> sessionmaker
     bind = engine if writes else engine.execution_options(writes=False)
     return sessionmaker(bind=bind, expire_on_commit=False)
 
-
-def swedish_order(column, dialect_name: str):
-    """ORDER BY a text column in Swedish alphabetical order on either database."""
-    return column.collate("sv" if dialect_name == "sqlite" else "sv-SE-x-icu")

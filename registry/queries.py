@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from registry.models import Document, Relation
+from registry.models import Body, Document, DocumentTopic, Finding, Relation
 from registry.models.vocabulary import IN_FORCE, IN_PREPARATION
 from registry.related import DocumentSnapshot, RelatedIndex, SectionSnapshot
-from registry.rules.engine import _lexicon
+from registry.rules.engine import type_lexicon
 from registry.rules.model import Ruleset
+from registry.text.swedish import swedish_key  # noqa: F401  (callers sort with it)
 
 #: Documents a new text can overlap with: those in force and those being prepared.
 LIVE_STATUSES = (IN_FORCE, IN_PREPARATION)
@@ -39,7 +43,7 @@ def live_documents(session: Session) -> list[Document]:
 
 
 def build_related_index(session: Session, ruleset: Ruleset) -> RelatedIndex:
-    return RelatedIndex(_lexicon(ruleset), (snapshot(d) for d in live_documents(session)))
+    return RelatedIndex(type_lexicon(ruleset), (snapshot(d) for d in live_documents(session)))
 
 
 def document_text(document: Document) -> str:
@@ -62,17 +66,7 @@ def parent_types(session: Session, document: Document) -> list[str]:
 
 # --- the register list ------------------------------------------------------------------------------
 
-import datetime as _dt  # noqa: E402
-from dataclasses import dataclass as _dataclass  # noqa: E402
-
-from sqlalchemy import func, or_  # noqa: E402
-
-from registry.models import Body, DocumentTopic, Finding  # noqa: E402
-
-from registry.text.swedish import swedish_key  # noqa: E402,F401  (re-exported for callers)
-
-
-@_dataclass
+@dataclass
 class RegisterFilters:
     q: str = ""
     type: str = ""
@@ -82,7 +76,7 @@ class RegisterFilters:
     review_due: bool = False
 
 
-@_dataclass
+@dataclass
 class RegisterRow:
     document: Document
     findings: int
@@ -95,7 +89,7 @@ def list_documents(
     statuses: tuple[str, ...],
     page: int = 1,
     per_page: int = 25,
-    today: _dt.date | None = None,
+    today: dt.date | None = None,
 ) -> tuple[list[RegisterRow], int]:
     """The register as a reader sees it: filtered, in Swedish order, one page at a time."""
     from registry.models import SearchEntry
@@ -110,7 +104,7 @@ def list_documents(
     if filters.topic:
         query = query.where(Document.id.in_(select(DocumentTopic.document_id).where(DocumentTopic.topic == filters.topic)))
     if filters.review_due:
-        limit = (today or _dt.date.today()) + _dt.timedelta(days=90)
+        limit = (today or dt.date.today()) + dt.timedelta(days=90)
         query = query.where(Document.next_review_on.is_not(None), Document.next_review_on <= limit)
     if filters.q.strip():
         from registry.search import matching_clause

@@ -24,7 +24,7 @@ from registry.overlaps import (
     find_overlaps,
 )
 from registry.queries import live_documents, snapshot, swedish_key
-from registry.rules.engine import _lexicon
+from registry.rules.engine import type_lexicon
 from registry.rules.model import Ruleset
 
 #: Relations that explain why two documents cover the same ground (a riktlinje that
@@ -64,7 +64,7 @@ def overlaps_report(session: Session, ruleset: Ruleset, *, min_score: float | No
         progress(f"Jämför {len(documents)} dokument …")
     explained = session.execute(select(Relation.source_id, Relation.target_id)
                                 .where(Relation.kind.in_(EXPLAINING_RELATIONS))).all()
-    pairs = find_overlaps([snapshot(d) for d in documents], _lexicon(ruleset), threshold=min_score,
+    pairs = find_overlaps([snapshot(d) for d in documents], type_lexicon(ruleset), threshold=min_score,
                           explained=[tuple(r) for r in explained])
     by_id = {d.id: d for d in documents}
     rows = []

@@ -199,9 +199,6 @@ class DocumentSchema(BaseSchema):
 class DocumentRevisionSchema(DocumentSchema):
     """A revision: any document field, plus the version the editor saw and why they changed it."""
 
-    class Meta:
-        unknown = RAISE
-
     expected_version = fields.Integer(
         required=True, strict=True, error_messages=_messages(invalid="Ange ett heltal.")
     )

@@ -21,6 +21,7 @@ from registry.models import Decision, Document, SearchEntry
 from registry.text.swedish import stem, swedish_key, tokenize
 
 _SAFE = re.compile(r"[^0-9a-zåäöéü]+")
+_WORD = re.compile(r"[0-9A-Za-zÅÄÖåäöÉéÜü]+")
 MAX_QUERY_WORDS = 8
 
 
@@ -126,18 +127,20 @@ def matching_ids(session: Session, query: str) -> set[str] | None:
 def highlight(text_value: str, query: str, limit: int = 240) -> str:
     """An HTML-safe excerpt with the matched words in <mark>; the text is escaped first."""
     words = query_words(query)
+
+    def hit(word: str) -> bool:
+        stemmed = stem(_SAFE.sub("", word.lower()))
+        return any(stemmed.startswith(w) or stemmed.endswith(w) for w in words)
+
     source = " ".join((text_value or "").split())
-    tokens = list(re.finditer(r"[0-9A-Za-zÅÄÖåäöÉéÜü]+", source))
-    hits = [m for m in tokens if any(stem(_SAFE.sub("", m.group(0).lower())).startswith(w)
-                                     or stem(_SAFE.sub("", m.group(0).lower())).endswith(w) for w in words)]
-    start = max(0, hits[0].start() - 60) if hits else 0
+    first = next((m for m in _WORD.finditer(source) if hit(m.group(0))), None)
+    start = max(0, first.start() - 60) if first else 0
     excerpt = source[start:start + limit]
     pieces, cursor = [], 0
-    for match in re.finditer(r"[0-9A-Za-zÅÄÖåäöÉéÜü]+", excerpt):
-        word = match.group(0)
-        if any(stem(_SAFE.sub("", word.lower())).startswith(w) or stem(_SAFE.sub("", word.lower())).endswith(w) for w in words):
+    for match in _WORD.finditer(excerpt):
+        if hit(match.group(0)):
             pieces.append(html.escape(excerpt[cursor:match.start()]))
-            pieces.append(f"<mark>{html.escape(word)}</mark>")
+            pieces.append(f"<mark>{html.escape(match.group(0))}</mark>")
             cursor = match.end()
     pieces.append(html.escape(excerpt[cursor:]))
     return ("…" if start else "") + "".join(pieces) + ("…" if start + limit < len(source) else "")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from registry.rules.engine import _lexicon, check, classify, classify_mentions, find_mentions
+from registry.rules.engine import type_lexicon, check, classify, classify_mentions, find_mentions
 from registry.text.swedish import analyse
 
 SEED_MOTION_TAIL = """Motion om att införa en kommunal strategi för artificiell intelligens
@@ -48,12 +48,12 @@ Kommunstyrelsen ges i uppdrag att ta fram ett inom kommunens verksamheter föran
     ],
 )
 def test_type_words_are_read_head_final(rulesets, word, expected):
-    assert _lexicon(rulesets["vallentuna"]).type_of(word) == expected
+    assert type_lexicon(rulesets["vallentuna"]).type_of(word) == expected
 
 
 def _roles(text, ruleset):
     units = analyse(text)
-    return {(r.mention.word, r.role) for r in classify_mentions(units, find_mentions(units, _lexicon(ruleset)))}
+    return {(r.mention.word, r.role) for r in classify_mentions(units, find_mentions(units, type_lexicon(ruleset)))}
 
 
 @pytest.mark.parametrize(

@@ -138,11 +138,11 @@ def test_exports_are_safe_in_a_spreadsheet(db_session, make_document, rulesets):
 def test_near_copies_are_found_exactly_and_through_minhash(monkeypatch, rulesets, exact_limit):
     from benchmarks.synthetic import generate
     from registry import overlaps
-    from registry.rules.engine import _lexicon
+    from registry.rules.engine import type_lexicon
 
     monkeypatch.setattr(overlaps, "EXACT_LIMIT", exact_limit)
     generated = generate(300, seed=3, duplicate_share=0.05)
-    pairs = overlaps.find_overlaps(generated.snapshots, _lexicon(rulesets["vallentuna"]), threshold=0.5)
+    pairs = overlaps.find_overlaps(generated.snapshots, type_lexicon(rulesets["vallentuna"]), threshold=0.5)
     found = {frozenset((p.first, p.second)) for p in pairs}
     planted = {frozenset(p) for p in generated.planted_pairs}
     assert planted and len(found & planted) >= 0.95 * len(planted)

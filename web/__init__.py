@@ -11,7 +11,7 @@ from flask import Flask, g, request
 from registry.config import Settings, load_settings
 from registry.db import make_engine, make_session_factory
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+from registry.extract import MAX_BYTES as MAX_UPLOAD_BYTES  # one limit for uploads and parsing
 
 
 def _secret_key(settings: Settings, configured: str | None) -> str:

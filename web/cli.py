@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from registry import migrate
 from registry.config import Settings, load_settings
 from registry.db import make_engine, make_session_factory
-from registry.errors import InvalidInput, RegistryError
+from registry.errors import RegistryError
 
 
 class UserError(click.ClickException):

@@ -132,7 +132,6 @@ class Mention:
 class Lexicon:
     forms: dict[str, str]  # surface form -> type key
     not_names: frozenset[str]
-    max_form: int
     memo: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
 
     def type_of(self, token: str) -> str | None:
@@ -169,7 +168,7 @@ class Lexicon:
 
 
 @lru_cache(maxsize=64)
-def _lexicon(ruleset: Ruleset) -> Lexicon:
+def type_lexicon(ruleset: Ruleset) -> Lexicon:
     forms: dict[str, str] = {}
     not_names: set[str] = set()
     # The municipality's own definitions win over inherited ones when both claim a word.
@@ -178,7 +177,7 @@ def _lexicon(ruleset: Ruleset) -> Lexicon:
         not_names.update(document_type.not_names)
         for name in document_type.names:
             forms[name] = document_type.key
-    return Lexicon(forms, frozenset(not_names), max(map(len, forms)) if forms else 0)
+    return Lexicon(forms, frozenset(not_names))
 
 
 def find_mentions(units: Sequence[Unit], lexicon: Lexicon) -> list[Mention]:
@@ -298,7 +297,7 @@ def classify_mentions(units: Sequence[Unit], mentions: Sequence[Mention]) -> lis
     return roles
 
 
-def requested_types(units: Sequence[Unit], roles: Sequence[MentionRole]) -> list[str]:
+def requested_types(roles: Sequence[MentionRole]) -> list[str]:
     """The types the text asks to be produced, in the order they first appear."""
     ordered: list[str] = []
     for role in roles:
@@ -524,7 +523,7 @@ class _Context:
 def _analyse(text: str, ruleset: Ruleset) -> _Context:
     units = analyse(text)
     index_units(units, _cue_index(ruleset))
-    lexicon = _lexicon(ruleset)
+    lexicon = type_lexicon(ruleset)
     mentions = find_mentions(units, lexicon)
     roles = classify_mentions(units, mentions)
     mention_tokens: dict[int, set[int]] = {}
@@ -753,7 +752,7 @@ def _related_finding(related: Sequence[RelatedDocument]) -> list[Finding]:
 def check(text: str, ruleset: Ruleset, *, related: Sequence[RelatedDocument] = ()) -> Assessment:
     """Assess a request: which types it asks for and which its content fits."""
     ctx = _analyse(text, ruleset)
-    requested = requested_types(ctx.units, ctx.roles)
+    requested = requested_types(ctx.roles)
     best = _best_fit(ctx, ctx.scores)
     findings: list[Finding] = []
     findings += _nesting_findings(ctx, ctx.roles, requested)

@@ -82,7 +82,7 @@ def render_markdown(assessment: Assessment, ruleset: Ruleset) -> str:
             lines += ["", "Det framgår av texten:", ""]
             lines += [f"- ”{sentence}”" for sentence in evidence[:6]]
     elif assessment.verdict == "fits":
-        lines.append(f"Den begärda typen stämmer med definitionerna"
+        lines.append("Den begärda typen stämmer med definitionerna"
                      + (f"; innehållet motsvarar {_label(ruleset, assessment.best_fit)}." if assessment.best_fit else "."))
     else:
         lines.append("Texten ger för lite underlag för att avgöra vilken typ av styrdokument den motsvarar.")

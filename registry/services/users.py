@@ -119,13 +119,18 @@ def start_session(session: Session, user: User) -> str:
     return token
 
 
-def session_user(session: Session, token: str | None) -> User | None:
+def _live_user(session: Session, model, token: str | None, ended: str) -> User | None:
+    """The active user behind a secret that has not ended (a login session or an API token)."""
     if not token:
         return None
-    row = session.scalar(select(UserSession).where(UserSession.token_hash == _digest(token)))
-    if row is None or row.ended_at is not None or not row.user.active:
+    row = session.scalar(select(model).where(model.token_hash == _digest(token)))
+    if row is None or getattr(row, ended) is not None or not row.user.active:
         return None
     return row.user
+
+
+def session_user(session: Session, token: str | None) -> User | None:
+    return _live_user(session, UserSession, token, "ended_at")
 
 
 def end_session(session: Session, token: str | None) -> None:
@@ -154,9 +159,4 @@ def create_api_token(session: Session, user: User, name: str, *, actor: str) -> 
 
 
 def token_user(session: Session, token: str | None) -> User | None:
-    if not token:
-        return None
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
-    if row is None or row.revoked_at is not None or not row.user.active:
-        return None
-    return row.user
+    return _live_user(session, ApiToken, token, "revoked_at")

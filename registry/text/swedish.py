@@ -145,8 +145,3 @@ def swedish_key(text: str) -> str:
     """Sort key with Swedish alphabetical order: … X, Y, Z, Å, Ä, Ö."""
     return (text or "").lower().translate(_SWEDISH_ORDER)
 
-
-def swedish_collation(a: str, b: str) -> int:
-    """The same order as a SQLite collation function."""
-    ka, kb = swedish_key(a), swedish_key(b)
-    return (ka > kb) - (ka < kb)

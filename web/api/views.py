@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, g, jsonify, render_template, request, url_for
+from flask import current_app, g, jsonify, request, url_for
 from sqlalchemy import select
 
-from registry.errors import InvalidInput, NotFound, RuleFileError
+from registry.errors import InvalidInput, RuleFileError
 from registry.models import Body, Case, Document
 from registry.models.vocabulary import RELATION_KINDS
 from registry.queries import RegisterFilters, list_documents, relations_of
@@ -20,7 +20,6 @@ from registry.services.cases import find_case
 from registry.services.findings import assessment_hook, current_findings
 from web.api import bp
 from web.api.spec import build_spec
-from web.auth import can
 from web.db import commit, db
 from web.errors import ApiError
 from web.pages.common import related_index, ruleset, visible_statuses

@@ -42,6 +42,6 @@ def related_index() -> RelatedIndex:
 
 def _restricted(rules: Ruleset, statuses: tuple[str, ...]) -> RelatedIndex:
     from registry.queries import live_documents, snapshot
-    from registry.rules.engine import _lexicon
+    from registry.rules.engine import type_lexicon
 
-    return RelatedIndex(_lexicon(rules), (snapshot(d) for d in live_documents(db()) if d.status in statuses))
+    return RelatedIndex(type_lexicon(rules), (snapshot(d) for d in live_documents(db()) if d.status in statuses))

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from registry.errors import InvalidInput, NotFound, RegistryError, StaleVersion
 from registry.models import AuditEvent, Body, Document, DocumentVersion
 from registry.models.vocabulary import DOCUMENT_STATUSES
-from registry.queries import RegisterFilters, document_text, list_documents, register_facets, relations_of, swedish_key
+from registry.queries import RegisterFilters, list_documents, register_facets, relations_of, swedish_key
 from registry.rules import engine
 from registry.services import register_document, revise_document
 from registry.services.documents import FIELD_LABELS
