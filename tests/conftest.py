@@ -125,3 +125,21 @@ def bodies(db_session):
 
 def shared_file(*parts: str) -> Path:
     return SHARED.joinpath(*parts)
+
+
+@pytest.fixture
+def run(fresh_db_url, monkeypatch, tmp_path):
+    monkeypatch.setenv("STYRDOK_DATABASE_URL", fresh_db_url)
+    monkeypatch.setenv("STYRDOK_INSTANCE_DIR", str(tmp_path / "instance"))
+    monkeypatch.setenv("STYRDOK_ACTOR", "testaren")
+    from click.testing import CliRunner
+
+    from web.cli import cli
+
+    runner = CliRunner()
+
+    def invoke(*args, input=None):
+        return runner.invoke(cli, list(args), input=input, catch_exceptions=False)
+
+    invoke.url = fresh_db_url
+    return invoke

@@ -25,20 +25,6 @@ SEED_TITLES = {
 }
 
 
-@pytest.fixture
-def run(fresh_db_url, monkeypatch, tmp_path):
-    monkeypatch.setenv("STYRDOK_DATABASE_URL", fresh_db_url)
-    monkeypatch.setenv("STYRDOK_INSTANCE_DIR", str(tmp_path / "instance"))
-    monkeypatch.setenv("STYRDOK_ACTOR", "testaren")
-    runner = CliRunner()
-
-    def invoke(*args, input=None):
-        return runner.invoke(cli, list(args), input=input, catch_exceptions=False)
-
-    invoke.url = fresh_db_url
-    return invoke
-
-
 def _counts(url):
     engine = make_engine(url)
     with make_session_factory(engine)() as session:

@@ -191,12 +191,98 @@ def read_input_text(path: str) -> str:
         raise UserError(f"{name} är inte text i UTF-8.") from None
 
 
+_DOCUMENT_SUFFIXES = (".pdf", ".docx", ".txt")
+_SHEET_SUFFIXES = (".xlsx", ".csv")
+
+
 @cli.command("import")
-@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), help="Filens format (annars efter filändelsen).")
+@click.argument("source", type=click.Path(allow_dash=True))
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]),
+              help="För en Styrdok-export: filens format (annars efter filändelsen).")
+@click.option("--register", "register_path", type=click.Path(dir_okay=False),
+              help="Kommunens dokumentförteckning (XLSX eller CSV) som hör till filerna.")
+@click.option("--kolumn", "columns", multiple=True, metavar="RUBRIK=FÄLT",
+              help="Ange själv vad en kolumn är, t.ex. ”Namn på dokumentet=titel” eller ”Anteckning=ingen”.")
 @click.option("--dry-run", is_flag=True, help="Visa vad som skulle hända utan att ändra något.")
-def import_command(file: str, fmt: str | None, dry_run: bool) -> None:
-    """Importera en Styrdok-export (JSON) eller en dokumentlista (CSV). Allt eller inget."""
+def import_command(source: str, fmt: str | None, register_path: str | None, columns: tuple[str, ...], dry_run: bool) -> None:
+    """Importera dokument: en mapp med PDF/DOCX (och förteckningen), en enskild fil, kommunens
+    förteckning (XLSX/CSV), eller en Styrdok-export (JSON/CSV). Samma import två gånger lägger
+    inte till något."""
+    path = Path(source)
+    lowered = source.lower()
+    is_export = fmt is not None or lowered.endswith(".json") or source == "-"
+    if not is_export and lowered.endswith(".csv") and register_path is None and not columns:
+        is_export = _is_styrdok_csv(path)
+    if is_export:
+        _import_export(source, fmt, dry_run)
+        return
+    if not path.exists():
+        raise UserError(f"{source} finns inte.")
+    documents: list[Path] = []
+    register = Path(register_path) if register_path else None
+    if path.is_dir():
+        documents = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in _DOCUMENT_SUFFIXES)
+        sheets = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in _SHEET_SUFFIXES)
+        if register is None and len(sheets) == 1:
+            register = sheets[0]
+            click.echo(f"Förteckning: {register.name}", err=True)
+        elif register is None and len(sheets) > 1:
+            raise UserError(f"Mappen har flera kalkylblad ({', '.join(p.name for p in sheets)}); välj ett med --register.")
+        if not documents and register is None:
+            raise UserError(f"Mappen {source} har inga PDF-, DOCX- eller textfiler och ingen förteckning.")
+    elif path.suffix.lower() in _SHEET_SUFFIXES and register is None:
+        register = path
+    else:
+        documents = [path]
+    _import_files(documents, register, columns, dry_run)
+
+
+def _is_styrdok_csv(path: Path) -> bool:
+    """A CSV written by ``styrdok export --format csv`` (its own column names), not a kommun's list."""
+    from registry.services.transfer import CSV_COLUMNS
+
+    try:
+        with path.open(encoding="utf-8-sig") as handle:
+            header = handle.readline()
+    except (OSError, UnicodeDecodeError):
+        return False
+    names = [c.strip() for c in header.strip().split(",")]
+    return bool(names) and all(n in CSV_COLUMNS for n in names)
+
+
+def _import_files(documents: list[Path], register: Path | None, columns: tuple[str, ...], dry_run: bool) -> None:
+    from registry.extract import extract_file
+    from registry.ingest.spreadsheet import parse_override, read_sheet
+    from registry.services.findings import assessment_hook, register_ruleset
+    from registry.services.ingest import apply_import, plan_import, read_sources
+
+    rt = runtime()
+    rt.require_schema()
+    with user_errors():
+        overrides = dict(parse_override(c) for c in columns)
+        sheet = None
+        if register is not None:
+            data, name = _read_bytes(str(register))
+            sheet = read_sheet(extract_file(data, register.name), overrides)
+            click.echo(sheet.describe_mapping(), err=True)
+        elif overrides:
+            raise UserError("--kolumn gäller förteckningen; ange den med --register.")
+    with _progress(len(documents), "Läser filer") as step:
+        reads = read_sources(((p.name, p.read_bytes) for p in documents), progress=step)
+    hook = assessment_hook(rt.settings)
+    with user_errors():
+        with rt.transaction(dry_run=dry_run) as session:
+            ruleset = register_ruleset(session, rt.settings)
+            proposals = plan_import(session, reads, sheet, ruleset)
+            with _progress(len(proposals), "Sparar") as step:
+                summary = apply_import(session, proposals, ruleset, actor=actor(), after_change=hook, progress=step)
+    if dry_run:
+        click.echo("Provkörning, inget sparades.")
+    click.echo("\n".join(summary.lines()))
+
+
+def _import_export(file: str, fmt: str | None, dry_run: bool) -> None:
+    """A Styrdok export (JSON) or document list (CSV): all or nothing."""
     from registry.services.findings import assessment_hook
     from registry.services.transfer import import_csv, import_register, parse_json, total_records
 
@@ -221,12 +307,12 @@ def import_command(file: str, fmt: str | None, dry_run: bool) -> None:
 
 
 @contextlib.contextmanager
-def _progress(total: int):
+def _progress(total: int, label: str = "Importerar"):
     """A progress bar on stderr when it is a terminal; silent otherwise."""
     if not sys.stderr.isatty() or total < 1:
         yield lambda _n: None
         return
-    with click.progressbar(length=total, label="Importerar", file=sys.stderr) as bar:
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
         yield bar.update
 
 

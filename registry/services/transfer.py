@@ -204,7 +204,8 @@ def import_register(
                                         after_change=after_change), "documents", index, document)
         step(1)
     for index, case in enumerate(values["cases"]):
-        _guard(lambda: _import_case(session, case, summary, actor=actor), "cases", index, case)
+        outcome = _guard(lambda: import_case(session, case, actor=actor), "cases", index, case)
+        summary.count(outcome, "ärenden")
         step(1)
     for index, relation in enumerate(values["relations"]):
         def link() -> None:
@@ -220,12 +221,15 @@ def import_register(
     return summary
 
 
-def _import_case(session: Session, case: dict[str, Any], summary: ImportSummary, *, actor: str) -> None:
+def import_case(session: Session, case: dict[str, Any], *, actor: str) -> str:
+    """Register a validated case, or add what is new to the one with its dnr.
+
+    Returns "added", "changed" or "unchanged"; importing the same case twice adds nothing.
+    """
     existing = find_case(session, case["dnr"])
     if existing is None:
         register_case(session, _case_input(case), actor=actor)
-        summary.count("added", "ärenden")
-        return
+        return "added"
     changed = False
     for decision in case["decisions"]:
         _, created = record_decision(session, decision, actor=actor, case=existing, validated=True)
@@ -234,7 +238,7 @@ def _import_case(session: Session, case: dict[str, Any], summary: ImportSummary,
         changed |= attach_document_to_case(session, existing, link["id"], role=link["role"], actor=actor)
     for paper in case["papers"]:
         changed |= add_case_paper(session, existing, paper, actor=actor)
-    summary.count("changed" if changed else "unchanged", "ärenden")
+    return "changed" if changed else "unchanged"
 
 
 def _case_input(values: dict[str, Any]) -> dict[str, Any]:
