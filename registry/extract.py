@@ -26,7 +26,12 @@ MEMORY_LIMIT_BYTES = 1024 * 1024 * 1024
 #: A long-lived child is replaced after this many files, so its CPU limit stays a per-file bound.
 FILES_PER_CHILD = 100
 
-LABELS = {"pdf": "PDF-filen", "zip": "Office-filen", "text": "Textfilen"}
+def _label(kind: str, name: str) -> str:
+    """How a message names the file: by what it is, and for Office files by the name people know."""
+    if kind == "pdf":
+        return "PDF-filen"
+    lowered = name.lower()
+    return "Word-filen" if lowered.endswith(".docx") else "Excel-filen" if lowered.endswith(".xlsx") else "Office-filen"
 
 
 def detect_kind(data: bytes) -> str:
@@ -157,7 +162,7 @@ class Extractor:
         kind = _refuse_early(data, name)
         if kind == "text":
             return Extracted("text", name, text=_decode_text(data, name))
-        label = LABELS[kind]
+        label = _label(kind, name)
         answer = self._ask(data)
         if answer is None:
             raise UnreadableInput(f"{label} {name} kunde inte läsas (skadad eller för stor).")
@@ -179,7 +184,12 @@ def extract_text(data: bytes, name: str = "filen") -> str:
     """The running text of ``data`` without page headers and footers; raises UnreadableInput."""
     from registry.ingest.layout import layout_of
 
-    layout = layout_of(extract_file(data, name))
-    if not layout.text.strip():
-        raise UnreadableInput(f"{name} innehåller ingen text (kanske en skannad bild utan textlager).")
-    return layout.text
+    extracted = extract_file(data, name)
+    layout = layout_of(extracted)
+    if layout.text.strip():
+        return layout.text
+    if extracted.kind == "text":
+        raise UnreadableInput(f"{name} är tom; ge en text att bedöma.")
+    if extracted.kind == "xlsx":
+        raise UnreadableInput(f"{name} är ett kalkylblad, inte en text att bedöma.")
+    raise UnreadableInput(f"{name} innehåller ingen text (kanske en skannad bild utan textlager).")

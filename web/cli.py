@@ -238,7 +238,8 @@ def import_command(source: str, fmt: str | None, register_path: str | None, colu
 
 
 def _is_styrdok_csv(path: Path) -> bool:
-    """A CSV written by ``styrdok export --format csv`` (its own column names), not a kommun's list."""
+    """A CSV in Styrdok's own document-list format (as ``styrdok export --format csv`` writes it),
+    not a kommun's list; its unknown columns are then reported, not guessed at."""
     from registry.services.transfer import CSV_COLUMNS
 
     try:
@@ -247,7 +248,8 @@ def _is_styrdok_csv(path: Path) -> bool:
     except (OSError, UnicodeDecodeError):
         return False
     names = [c.strip() for c in header.strip().split(",")]
-    return bool(names) and all(n in CSV_COLUMNS for n in names)
+    # Styrdok's own column names are English ("title", "type"); a kommun's list is Swedish.
+    return "title" in names and sum(n in CSV_COLUMNS for n in names) >= len(names) / 2
 
 
 def _import_files(documents: list[Path], register: Path | None, columns: tuple[str, ...], dry_run: bool) -> None:

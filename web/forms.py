@@ -109,3 +109,21 @@ def field_errors(errors: Mapping[str, list[str]]) -> dict[str, list[str]]:
                                             "topics" if path.startswith("topics") else path.split(".")[0])
         result.setdefault(name, []).extend(messages)
     return result
+
+
+def values_to_form(values: Mapping[str, Any]) -> dict[str, str]:
+    """Document schema input (as an import proposes it) to the fields of the document form."""
+    decision = values.get("decision") or {}
+    sections = values.get("sections") or []
+    return {
+        "title": values.get("title") or "", "type": values.get("type") or "",
+        "status": values.get("status") or "utkast", "scope": values.get("scope") or "kommunövergripande",
+        "owner": values.get("owner") or "", "adopted_by": values.get("adopted_by") or "",
+        "summary": values.get("summary") or "", "full_text": values.get("full_text") or "",
+        "valid_from": values.get("valid_from") or "", "valid_until": values.get("valid_until") or "",
+        "next_review_on": values.get("next_review_on") or "",
+        "topics": ", ".join(values.get("topics") or []),
+        "sections_text": "\n\n".join(f"## {s['heading']}\n{s.get('text', '')}".rstrip() for s in sections),
+        "decision_body": decision.get("body") or "", "decision_date": decision.get("meeting_date") or "",
+        "decision_paragraph": decision.get("paragraph") or "", "decision_dnr": decision.get("dnr") or "",
+    }

@@ -140,13 +140,10 @@ def register_case(session: Session, data: Mapping[str, Any], *, actor: str) -> C
 
 def add_case_paper(session: Session, case: Case, paper: Mapping[str, Any], *, actor: str) -> bool:
     """Add a handling (motion, tjänsteskrivelse ...) to a case; False when it is already there."""
-    exists = session.scalar(
-        select(CasePaper).where(
-            CasePaper.case_id == case.id,
-            CasePaper.kind == paper["kind"],
-            CasePaper.title == paper["title"],
-        )
-    )
+    same = select(CasePaper).where(CasePaper.case_id == case.id, CasePaper.kind == paper["kind"])
+    if paper["kind"] not in ("motion", "medborgarförslag"):  # a case has one motion, under any title
+        same = same.where(CasePaper.title == paper["title"])
+    exists = session.scalars(same).first()
     if exists is not None:
         return False
     dates = [{"date": d["date"].isoformat(), "source": d["source"]} for d in paper.get("dates", [])]

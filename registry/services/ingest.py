@@ -392,10 +392,11 @@ def _apply_case(session: Session, case_file: CaseFile, ruleset: Ruleset, summary
     summary.cases.append(f"{values['dnr']} ({state}): {values['title']}; beslut {decisions or 'inga'}; handlingar {papers or 'inga'}")
     for paper in values["papers"]:
         assessment = check(paper["text"], ruleset)
-        summary.findings.append(f"Ärende {values['dnr']}, {paper['kind']}: {_verdict(assessment, ruleset)}")
+        summary.findings.append(f"Ärende {values['dnr']}, {paper['kind']}: {describe_check(assessment, ruleset)}")
 
 
-def _verdict(assessment: Any, ruleset: Ruleset) -> str:
+def describe_check(assessment: Any, ruleset: Ruleset) -> str:
+    """One Swedish line: what a text asks for, what its content fits, and the first error."""
     def label(key: str) -> str:
         return ruleset.types[key].label if key in ruleset.types else key
 

@@ -8,6 +8,9 @@ from axe_playwright_python.sync_playwright import Axe
 
 from registry.services.demo import demo_motion_text
 from tests.browser.conftest import log_in
+from tests.conftest import shared_file
+from tests.docmaker import make_docx
+from tests.pdfmaker import make_pdf
 
 DOC = "7d0c6f7e-3b1e-5a52-9c3e-0d1a2b3c4d01"
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
@@ -48,6 +51,35 @@ def _form_filled(page, base):
     page.wait_for_selector("#live-findings .finding", timeout=10_000)
 
 
+def _import(page, base, files):
+    """Upload files on /importera and land on the review of the first."""
+    page.goto(f"{base}/importera")
+    page.set_input_files("#filer", files)
+    page.click("button:has-text('Läs in och granska')")
+    page.wait_for_selector("h1:has-text('Granska importen')")
+
+
+def _import_document(page, base):
+    _import(page, base, [{"name": "parkering.docx", "mimeType": "application/octet-stream", "buffer": make_docx(
+        "Riktlinjer för parkering", meta=["Antagen av kommunstyrelsen 2021-03-12, § 30"],
+        sections=[("Syfte", ["Riktlinjerna anger ramarna för parkering."])], numbered=["Avgift i centrum."])}])
+
+
+def _import_case(page, base):
+    _import(page, base, [{"name": "protokoll.txt", "mimeType": "text/plain",
+                          "buffer": shared_file("seed", "000_134f2a811ff37da0.txt").read_bytes()}])
+
+
+def _import_problem(page, base):
+    _import(page, base, [{"name": "skannad.pdf", "mimeType": "application/pdf", "buffer": make_pdf([[]])}])
+
+
+def _import_error(page, base):
+    page.goto(f"{base}/importera")
+    page.click("button:has-text('Läs in och granska')")
+    page.wait_for_selector("#error-summary")
+
+
 def _login_error(page, base):
     page.goto(f"{base}/logga-in")
     page.fill("#username", "ingen")
@@ -83,6 +115,11 @@ STAFF_STATES = {
     "report-overlaps": lambda p, b: p.goto(f"{b}/rapporter/overlaps"),
     "report-violations": lambda p, b: p.goto(f"{b}/rapporter/violations"),
     "report-reviews-empty": lambda p, b: p.goto(f"{b}/rapporter/reviews"),
+    "import-empty": lambda p, b: p.goto(f"{b}/importera"),
+    "import-error": _import_error,
+    "import-review-document": _import_document,
+    "import-review-case": _import_case,
+    "import-review-problem": _import_problem,
 }
 
 

@@ -118,11 +118,18 @@ def _live_findings(form: dict) -> list[engine.Finding]:
     return [f for f in assessment.findings if f.severity != "info" or f.code in ("related_documents", "thin_evidence")]
 
 
-def _render_form(doc: Document | None, form: dict, errors: dict, *, status: int = 200, conflict: dict | None = None):
+def _render_form(doc: Document | None, form: dict, errors: dict, *, status: int = 200, conflict: dict | None = None,
+                 review: dict | None = None):
+    """The document form; ``review`` is an imported file being checked before it is registered."""
+    bodies = _bodies()
+    if review is not None:  # organs the file names that the register does not have yet
+        known = {b.key for b in bodies}
+        bodies += [Body(key=o["key"], name=o["name"], level=o["level"])
+                   for o in review["item"].get("organs", []) if o["key"] not in known]
     return render_template(
         "document_form.html", doc=doc, form=form, errors=errors, labels=LABELS, types=_type_choices(),
-        statuses=DOCUMENT_STATUSES, bodies=_bodies(), live=_live_findings(form) if form.get("title") else [],
-        conflict=conflict,
+        statuses=DOCUMENT_STATUSES, bodies=bodies, live=_live_findings(form) if form.get("title") else [],
+        conflict=conflict, review=review,
     ), status
 
 

@@ -1,0 +1,108 @@
+"""Import on the web: upload, review what was read, confirm; nothing is saved before confirming."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from sqlalchemy import func, select
+
+from registry.models import Case, CasePaper, Document
+from tests.conftest import shared_file
+from tests.docmaker import make_docx
+from tests.web.conftest import csrf_of, login
+
+
+def _upload(client, files):
+    data = {"csrf_token": csrf_of(client), "filer": [(io.BytesIO(content), name) for name, content in files]}
+    return client.post("/importera", data=data, content_type="multipart/form-data")
+
+
+def _count(app, model):
+    with app.extensions["styrdok"]["sessions"]() as session:
+        return session.scalar(select(func.count()).select_from(model))
+
+
+POLICY = make_docx(
+    "Riktlinjer för parkering", meta=["Antagen av kommunstyrelsen 2021-03-12, § 30", "Dokumentansvarig: Trafikenheten"],
+    sections=[("Syfte", ["Riktlinjerna anger ramarna för hur parkering hanteras i kommunens verksamheter."])],
+    numbered=["Parkering avgiftsbeläggs i centrum."], header="VALLENTUNA KOMMUN", footer="SID 1/1")
+
+
+def test_only_registrators_may_import(client):
+    assert client.get("/importera").status_code in (302, 401, 403)
+
+
+def test_upload_review_and_confirm_a_document(fresh_app):
+    client = fresh_app.test_client()
+    login(client, "registrator")
+    documents = _count(fresh_app, Document)
+    response = _upload(client, [("parkering.docx", POLICY), ("../../etc/passwd<script>.docx", POLICY)])
+    assert response.status_code == 302 and "/importera/" in response.location
+    assert _count(fresh_app, Document) == documents  # nothing saved before review
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Granska importen: parkering.docx" in page and "Fil 1 av 2" in page
+    assert 'value="Riktlinjer för parkering"' in page
+    assert "ur texten: ”Antagen av kommunstyrelsen 2021-03-12, § 30”" in page
+    assert 'value="2021-03-12"' in page and 'value="30"' in page and 'value="Trafikenheten"' in page
+    assert "## Syfte" in page and "1. Parkering avgiftsbeläggs i centrum." in page
+    assert "VALLENTUNA KOMMUN" not in page.split("<main", 1)[1]
+    form = {name: value for name, value in re.findall(r'<input id="(\w+)" name="\1" type="text" value="([^"]*)"', page)}
+    form.update(csrf_token=csrf_of(client), type="riktlinje", status="utkast", adopted_by="KS", decision_body="KS",
+                full_text="", sections_text="## Syfte\nRiktlinjerna anger ramarna för parkering.", action="spara")
+    saved = client.post(response.location, data=form)
+    assert saved.status_code == 302, saved.get_data(as_text=True)[:2000]
+    assert _count(fresh_app, Document) == documents + 1
+    second = client.get(saved.location).get_data(as_text=True)
+    assert "Fil 2 av 2" in second and "passwd&lt;script&gt;.docx" in second and "<script>.docx" not in second
+    skipped = client.post(saved.location, data={"csrf_token": csrf_of(client), "action": "hoppa"})
+    done = client.get(skipped.location).get_data(as_text=True)
+    assert "Importen är klar" in done and "Överhoppad" in done
+    assert _count(fresh_app, Document) == documents + 1
+    assert client.post(saved.location.rsplit("/", 1)[0] + "/1", data={"csrf_token": csrf_of(client), "action": "spara"}).status_code == 200
+
+
+def test_uploaded_files_are_stored_by_content_hash_only(fresh_app, tmp_path):
+    client = fresh_app.test_client()
+    login(client, "registrator")
+    _upload(client, [("../../../utanför.docx", POLICY)])
+    store = tmp_path / "files"
+    stored = [p for p in store.rglob("*") if p.is_file()]
+    assert len(stored) == 1 and re.fullmatch(r"[0-9a-f]{64}", stored[0].name)
+    assert not list(tmp_path.parent.glob("utanför*"))
+
+
+def test_seed_case_file_is_reviewed_and_registered_with_its_checks(fresh_app):
+    client = fresh_app.test_client()
+    login(client, "registrator")
+    response = _upload(client, [("protokoll.txt", shared_file("seed", "000_134f2a811ff37da0.txt").read_bytes())])
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Ärende KS 2025.032" in page
+    assert "KS AU 2025-03-27 § 52" in page and "KS 2025-04-07 § 61" in page
+    assert "begär Strategi; innehållet stämmer bäst med Riktlinjer" in page
+    papers = _count(fresh_app, CasePaper)
+    confirmed = client.post(response.location, data={"csrf_token": csrf_of(client), "action": "registrera"})
+    assert confirmed.status_code == 302
+    assert _count(fresh_app, Case) == 1 and _count(fresh_app, CasePaper) == papers  # the demo already holds it
+
+
+def test_unreadable_upload_is_explained_and_nothing_saved(fresh_app):
+    client = fresh_app.test_client()
+    login(client, "registrator")
+    documents = _count(fresh_app, Document)
+    response = _upload(client, [("program.pdf", b"MZ\x90\x00" + b"\x00" * 300)])
+    page = client.get(response.location).get_data(as_text=True)
+    assert "program.pdf är ett program eller en annan binärfil" in page
+    assert _count(fresh_app, Document) == documents
+    empty = client.post("/importera", data={"csrf_token": csrf_of(client)}, content_type="multipart/form-data")
+    assert empty.status_code == 422 and "Välj minst en fil" in empty.get_data(as_text=True)
+
+
+def test_another_users_review_is_not_found(fresh_app):
+    client = fresh_app.test_client()
+    login(client, "registrator")
+    location = _upload(client, [("parkering.docx", POLICY)]).location
+    other = fresh_app.test_client()
+    login(other, "admin")
+    assert other.get(location).status_code == 404
+    assert other.get("/importera/inte-en-token/1").status_code == 404
