@@ -44,13 +44,15 @@ def write_folder(folder: Path, count: int, seed: int = 7) -> list[Path]:
     rows = [["Dokumentnamn", "Typ", "Beslutad av", "Beslutsdatum", "§", "Dokumentansvarig"]]
     paths = []
     for number, snapshot in enumerate(register.snapshots):
+        # The synthetic register reuses titles; a kommun's documents have titles of their own.
+        title = f"{snapshot.title} {number + 1}"
         adopted = dt.date(2015, 1, 1) + dt.timedelta(days=rng.randrange(3000))
         meta = [f"Antagen av kommunfullmäktige {adopted.isoformat()}, § {number % 200 + 1}",
                 "Dokumentansvarig: Kommunledningskontoret"]
         sections = [(s.heading, [s.text]) for s in snapshot.sections] or [("Syfte", [snapshot.summary])]
         name = f"dokument-{number:05d}"
         if number % 4 == 3:
-            items = [Text(snapshot.title, y=770, size=18, bold=True)] + [Text(line, y=740 - 16 * i) for i, line in enumerate(meta)]
+            items = [Text(title, y=770, size=18, bold=True)] + [Text(line, y=740 - 16 * i) for i, line in enumerate(meta)]
             y = 690
             for heading, texts in sections[:6]:
                 items.append(Text(heading, y=y, size=14, bold=True))
@@ -62,10 +64,10 @@ def write_folder(folder: Path, count: int, seed: int = 7) -> list[Path]:
             path.write_bytes(make_pdf([items]))
         else:
             path = folder / f"{name}.docx"
-            path.write_bytes(make_docx(snapshot.title, meta=meta, sections=sections, header="KOMMUNEN", footer="Sida 1"))
+            path.write_bytes(make_docx(title, meta=meta, sections=sections, header="KOMMUNEN", footer="Sida 1"))
         paths.append(path)
         if number % 2 == 0:
-            rows.append([snapshot.title, snapshot.type, "Kommunfullmäktige", adopted.strftime("%d/%m %Y"),
+            rows.append([title, snapshot.type, "Kommunfullmäktige", adopted.strftime("%d/%m %Y"),
                          str(number % 200 + 1), "Kommunledningskontoret"])
     (folder / "förteckning.xlsx").write_bytes(make_xlsx(rows))
     return paths

@@ -23,7 +23,13 @@ def _name(table: str, operation: str) -> str:
     return f"trg_{table}_no_{operation.lower()}"
 
 
-def create_guards() -> None:
+#: With gallring (from revision ec0710a2c006): documents and their versions may be deleted only when the
+#: document's tombstone is in culled_documents. (table, column naming the document)
+CULLABLE = {"documents": "id", "document_versions": "document_id"}
+
+
+def create_guards(*, culling: bool = False) -> None:
+    """Create the triggers; with ``culling`` a tombstone makes a document deletable."""
     dialect = op.get_bind().dialect.name
     if dialect == "postgresql":
         op.execute(
@@ -35,9 +41,33 @@ def create_guards() -> None:
             $$ LANGUAGE plpgsql
             """
         )
+        if culling:
+            op.execute(
+                f"""
+                CREATE OR REPLACE FUNCTION styrdok_refuse_unless_culled() RETURNS trigger AS $$
+                BEGIN
+                    IF EXISTS (SELECT 1 FROM culled_documents
+                               WHERE document_id = to_jsonb(OLD) ->> TG_ARGV[0]) THEN
+                        RETURN OLD;
+                    END IF;
+                    RAISE EXCEPTION '{MESSAGE} (% på %)', TG_OP, TG_TABLE_NAME;
+                END;
+                $$ LANGUAGE plpgsql
+                """
+            )
     for table, operations in GUARDED:
         for operation in operations:
             name = _name(table, operation)
+            if culling and operation == "DELETE" and table in CULLABLE:
+                column = CULLABLE[table]
+                if dialect == "postgresql":
+                    op.execute(f"CREATE TRIGGER {name} BEFORE DELETE ON {table} FOR EACH ROW "
+                               f"EXECUTE FUNCTION styrdok_refuse_unless_culled('{column}')")
+                else:
+                    op.execute(f"CREATE TRIGGER {name} BEFORE DELETE ON {table} WHEN NOT EXISTS "
+                               f"(SELECT 1 FROM culled_documents WHERE document_id = OLD.{column}) "
+                               f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END")
+                continue
             if dialect == "postgresql":
                 op.execute(
                     f"CREATE TRIGGER {name} BEFORE {operation} ON {table} "
@@ -61,3 +91,4 @@ def drop_guards() -> None:
                 op.execute(f"DROP TRIGGER IF EXISTS {name}")
     if dialect == "postgresql":
         op.execute("DROP FUNCTION IF EXISTS styrdok_refuse_change()")
+        op.execute("DROP FUNCTION IF EXISTS styrdok_refuse_unless_culled()")

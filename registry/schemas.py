@@ -421,3 +421,14 @@ class ErrorBodySchema(Schema):
 
 class ErrorSchema(Schema):
     error = fields.Nested(ErrorBodySchema)
+
+
+class CullingSchema(BaseSchema):
+    """Gallring of a document: the gallringsbeslut it is done under, and why."""
+
+    decision_reference = Text(required=True, validate=[
+        NotBlank("Gallringsbeslutet"), validate.Length(min=6, max=400, error="Ange gallringsbeslutet med organ, datum och § eller dnr."),
+        validate.Regexp(r"^.*\d", error="Ange gallringsbeslutet med datum och § eller dnr, till exempel ”KS 2024-05-06 § 88”."),
+        NO_CONTROL_CHARACTERS,
+    ])
+    reason = Text(load_default=None, allow_none=True, validate=validate.Length(max=2000))

@@ -364,3 +364,15 @@ def test_one_child_reads_many_files_and_survives_a_bad_one():
             extractor.extract(b"%PDF-1.4 trasig", "b.pdf")
         assert "Fler parkbänkar." in layout_of(extractor.extract(good, "c.docx")).text
 
+
+
+def test_a_different_file_under_a_title_already_in_the_register_is_reported_not_merged(run, tmp_path):
+    folder = tmp_path / "a"
+    folder.mkdir()
+    (folder / "plan.docx").write_bytes(make_docx("Handlingsplan för parker", sections=[("Mål", ["Fler bänkar."])]))
+    run("init")
+    assert "1 dokument nya" in run("import", str(folder)).stdout
+    (folder / "plan.docx").write_bytes(make_docx("Handlingsplan för parker", sections=[("Mål", ["Färre bänkar."])]))
+    result = run("import", str(folder))
+    assert "0 dokument nya" in result.stdout and "1 hoppades över" in result.stdout
+    assert "”Handlingsplan för parker” finns redan i registret med en annan text; inget ändrades." in result.stdout

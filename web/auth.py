@@ -26,6 +26,7 @@ ROUTE_PERMISSIONS: dict[str, str] = {
     "pages.new_document": "write",
     "pages.edit_document": "write",
     "pages.import_files": "write",
+    "pages.cull_document_page": "admin",
     "pages.review_import": "write",
     "pages.import_done": "write",
     "pages.case": "read",

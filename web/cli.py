@@ -526,6 +526,26 @@ def audit_verify() -> None:
     sys.exit(3)
 
 
+@cli.command("gallra")
+@click.argument("document_id")
+@click.option("--beslut", "decision_reference", required=True,
+              help="Gallringsbeslutet, t.ex. ”KS 2024-05-06 § 88 (dnr KS 2024/99)”.")
+@click.option("--skal", "reason", help="Varför dokumentet gallras (valfritt).")
+@click.option("--ja", "confirmed", is_flag=True, help="Bekräfta utan att frågas (för skript).")
+def cull_command(document_id: str, decision_reference: str, reason: str | None, confirmed: bool) -> None:
+    """Gallra (förstör) ett upphävt, ersatt eller avpublicerat dokument enligt ett gallringsbeslut.
+    Kvar blir en gravsten: vad, enligt vilket beslut, av vem och när."""
+    from registry.services.culling import cull_document
+
+    if not confirmed and not click.confirm(f"Dokumentet {document_id} förstörs och kan inte återställas. Fortsätta?"):
+        raise UserError("Avbrutet; inget gallrades.")
+    with user_errors(), runtime().transaction() as session:
+        tombstone = cull_document(session, document_id, {"decision_reference": decision_reference, "reason": reason},
+                                  actor=actor())
+        click.echo(f"Gallrat: ”{tombstone.title}” ({tombstone.version_count} versioner) enligt "
+                   f"{tombstone.decision_reference}. Kontrollsumma för sista versionen: {tombstone.content_sha256}.")
+
+
 @cli.command("in-force")
 @click.option("--date", "day", required=True, type=click.DateTime(formats=["%Y-%m-%d"]), help="Dagen, ÅÅÅÅ-MM-DD.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)

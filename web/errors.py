@@ -15,6 +15,7 @@ HTTP_MESSAGES = {
     403: "Du har inte behörighet till det här.",
     404: "Sidan eller posten finns inte.",
     405: "Metoden stöds inte här.",
+    410: "Posten är gallrad.",
     409: "Ändringen krockar med en annan ändring.",
     412: "Dokumentet har ändrats sedan du läste det.",
     413: "Filen eller texten är för stor; högst 20 MB.",
@@ -26,7 +27,7 @@ HTTP_MESSAGES = {
     503: "Registret är inte tillgängligt just nu. Försök igen om en stund.",
 }
 
-CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 410: "gone",
          409: "conflict", 412: "precondition_failed", 413: "too_large", 415: "unsupported_media_type",
          422: "invalid_input", 428: "precondition_required", 429: "too_many_requests", 500: "internal_error",
          503: "unavailable"}

@@ -3,6 +3,7 @@
 from registry.models.audit import AuditEvent
 from registry.models.bodies import Body
 from registry.models.cases import Case, CaseDocument, CasePaper, Decision
+from registry.models.culling import CulledDocument
 from registry.models.documents import Document, DocumentTopic, DocumentVersion, Section
 from registry.models.findings import Finding
 from registry.models.relations import Relation
@@ -19,6 +20,7 @@ __all__ = [
     "Case",
     "CaseDocument",
     "CasePaper",
+    "CulledDocument",
     "Decision",
     "Document",
     "DocumentTopic",
@@ -32,7 +34,9 @@ __all__ = [
 
 
 def _refuse_deleting_history(session, _flush_context, _instances) -> None:
-    """No code path may delete a document, a version or an audit event (the DB refuses too)."""
+    """No code path may delete a document, a version or an audit event through the ORM (the DB
+    refuses too). Gallring (services.culling) deletes with SQL, which the database allows only
+    once the document's tombstone exists."""
     from registry.errors import Conflict
 
     for instance in session.deleted:

@@ -299,9 +299,20 @@ class IngestSummary:
 
 
 def _existing(session: Session, values: dict[str, Any]) -> Document | None:
-    return session.scalars(select(Document).where(
+    """The register's document this proposal is: same title and type, and the same organ when
+    both name one (two nämnder may each have a "Delegationsordning")."""
+    organ = values.get("adopted_by")
+    for document in session.scalars(select(Document).where(
         func.lower(Document.title) == values["title"].lower(), Document.type_key == values["type"],
-    )).first()
+    )):
+        if organ and document.adopted_by is not None and document.adopted_by.key.upper() != organ.upper():
+            continue
+        return document
+    return None
+
+
+def _same_text(a: str | None, b: str | None) -> bool:
+    return " ".join((a or "").split()) == " ".join((b or "").split())
 
 
 def _quote(suggestion: Suggestion) -> str:
@@ -343,6 +354,12 @@ def apply_import(
                 _apply_case(session, proposal.case_file, ruleset, summary, actor=actor, import_case=import_case)
                 continue
             existing = _existing(session, proposal.values)
+            if existing is not None and proposal.values.get("full_text") and existing.full_text \
+                    and not _same_text(existing.full_text, proposal.values["full_text"]):
+                summary.skipped.append(
+                    f"{proposal.source}: ”{existing.title}” finns redan i registret med en annan text; inget "
+                    "ändrades. Revidera dokumentet i registret, eller ge filen en egen titel i förteckningen.")
+                continue
             if existing is not None:
                 summary.unchanged.append(f"{proposal.values['title']} ({proposal.source})")
                 created.append((proposal, existing))

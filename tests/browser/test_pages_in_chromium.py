@@ -115,6 +115,7 @@ STAFF_STATES = {
     "report-overlaps": lambda p, b: p.goto(f"{b}/rapporter/overlaps"),
     "report-violations": lambda p, b: p.goto(f"{b}/rapporter/violations"),
     "report-reviews-empty": lambda p, b: p.goto(f"{b}/rapporter/reviews"),
+    "cull-not-ended": lambda p, b: p.goto(f"{b}/dokument/{DOC}/gallra"),
     "import-empty": lambda p, b: p.goto(f"{b}/importera"),
     "import-error": _import_error,
     "import-review-document": _import_document,

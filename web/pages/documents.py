@@ -58,9 +58,53 @@ def _type_choices() -> list[tuple[str, str]]:
 
 def _visible_document(document_id: str) -> Document:
     document = db().get(Document, document_id)
+    if document is None:
+        _gone_if_culled(document_id)
     if document is None or document.status not in visible_statuses():
         abort(404)  # a draft is not there at all for someone who may not see it
     return document
+
+
+def _gone_if_culled(document_id: str) -> None:
+    """A culled document answers 410 with its tombstone: when, under which gallringsbeslut."""
+    from registry.services.culling import find_tombstone
+    from web.errors import ApiError
+
+    tombstone = find_tombstone(db(), document_id)
+    if tombstone is not None:
+        raise ApiError(410, f"”{tombstone.title}” gallrades {tombstone.culled_at:%Y-%m-%d} enligt {tombstone.decision_reference}.")
+
+
+@bp.route("/dokument/<document_id>/gallra", methods=["GET", "POST"])
+def cull_document_page(document_id: str):
+    """Gallring: an admin gives the gallringsbeslut and their own password again (a fresh login)."""
+    from registry.services.culling import CULLABLE_STATUSES, cull_document
+    from registry.services.users import authenticate
+
+    doc = db().get(Document, document_id)
+    if doc is None:
+        _gone_if_culled(document_id)
+        abort(404)
+    form = request.form.to_dict() if request.method == "POST" else {}
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        if authenticate(db(), g.user.username, form.get("password", "")) is None:
+            commit()  # the failed re-authentication is audited
+            errors["password"] = ["Lösenordet stämmer inte; gallring kräver att du anger ditt lösenord igen."]
+        else:
+            try:
+                tombstone = cull_document(db(), document_id, {"decision_reference": form.get("decision_reference", ""),
+                                                               "reason": form.get("reason") or None}, actor=g.user.username)
+            except RegistryError as error:
+                db().rollback()
+                errors = {"decision_reference": [error.message]} if isinstance(error, InvalidInput) else {"_": [error.message]}
+            else:
+                commit()
+                flash(f"”{tombstone.title}” är gallrat enligt {tombstone.decision_reference}.", "success")
+                return redirect(url_for("pages.index"))
+    return render_template("cull.html", doc=doc, form=form, errors=errors, cullable=doc.status in CULLABLE_STATUSES,
+                           labels={"decision_reference": "Gallringsbeslut", "reason": "Skäl", "password": "Ditt lösenord",
+                                   "_": "Gallring"}), (422 if errors else 200)
 
 
 @bp.route("/dokument/<document_id>")
