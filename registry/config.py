@@ -15,6 +15,10 @@ class Settings:
     rules_dir: Path
     instance_dir: Path
     default_ruleset: str
+    #: Behind HTTPS: cookies are Secure and named __Host-… (bound to this host, path /).
+    secure_cookies: bool = False
+    #: Failed and successful logins allowed per client address (Flask-Limiter syntax).
+    login_rate: str = "20 per minute"
 
 
 def load_settings(environ: os._Environ[str] | dict[str, str] | None = None) -> Settings:
@@ -27,4 +31,6 @@ def load_settings(environ: os._Environ[str] | dict[str, str] | None = None) -> S
         rules_dir=Path(env.get("STYRDOK_RULES_DIR", PROJECT_ROOT / "rules")),
         instance_dir=instance_dir,
         default_ruleset=env.get("STYRDOK_RULESET", "standard"),
+        secure_cookies=env.get("STYRDOK_SECURE_COOKIES", "") in ("1", "ja", "true"),
+        login_rate=env.get("STYRDOK_LOGIN_RATE", "20 per minute"),
     )

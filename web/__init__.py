@@ -26,6 +26,22 @@ def _secret_key(settings: Settings, configured: str | None) -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
+def _limit_logins(app: Flask, settings: Settings) -> None:
+    """At most ``settings.login_rate`` login attempts per client address (429 in Swedish after).
+
+    One limiter per app, in memory: with several workers each counts its own, and the per-account
+    lock after ten failures (services.users) is the control that holds across them.
+    """
+    from flask_limiter import Limiter
+    from flask_limiter.util import get_remote_address
+
+    limiter = Limiter(key_func=get_remote_address, app=app, storage_uri="memory://", default_limits=[],
+                      headers_enabled=True)
+    app.view_functions["auth.login"] = limiter.limit(settings.login_rate, methods=["POST"])(
+        app.view_functions["auth.login"])
+    app.extensions["styrdok"]["limiter"] = limiter
+
+
 def create_app(settings: Settings | None = None, *, testing: bool = False) -> Flask:
     """Build the app: settings, one engine and session factory, blueprints, errors, CLI."""
     import os
@@ -38,6 +54,10 @@ def create_app(settings: Settings | None = None, *, testing: bool = False) -> Fl
         MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        # Behind HTTPS the form session (CSRF) cookie is a __Host- cookie too.
+        SESSION_COOKIE_NAME="__Host-styrdok_session" if settings.secure_cookies else "styrdok_session",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        SESSION_COOKIE_PATH="/",
         TESTING=testing,
         JSON_SORT_KEYS=False,
     )
@@ -67,6 +87,7 @@ def create_app(settings: Settings | None = None, *, testing: bool = False) -> Fl
     app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(docs_bp)
+    _limit_logins(app, settings)
     app.jinja_env.globals.update(t=t, lang=lang, today=dt.date.today)
     from markupsafe import Markup
 

@@ -4,10 +4,31 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, abort, current_app, g, redirect, render_template, request, url_for
 
-from registry.services.users import authenticate, end_session, session_user, start_session, token_user
+from registry.services.users import (
+    authenticate,
+    end_session,
+    live_session,
+    needs_touch,
+    start_session,
+    token_user,
+    touch_session,
+)
+from registry.timeutil import utcnow
 from web.db import commit, db
 
-LOGIN_COOKIE = "styrdok_login"
+
+def login_cookie() -> str:
+    """Behind HTTPS the login cookie is a __Host- cookie: Secure, Path=/, never sent elsewhere."""
+    return "__Host-styrdok_login" if _secure() else "styrdok_login"
+
+
+def _secure() -> bool:
+    return current_app.config["STYRDOK_SETTINGS"].secure_cookies
+
+
+def now() -> object:
+    """The clock; tests replace it with STYRDOK_CLOCK to walk past the timeouts."""
+    return current_app.config.get("STYRDOK_CLOCK", utcnow)()
 
 #: What each role may do. The public (no login) may only read what is published.
 ROLE_PERMISSIONS: dict[str | None, frozenset[str]] = {
@@ -80,7 +101,18 @@ def _load_user() -> None:
 
             raise ApiError(401, "API-nyckeln är ogiltig eller återkallad.")
     else:
-        g.user = session_user(db(), request.cookies.get(LOGIN_COOKIE))
+        moment = now()
+        row = live_session(db(), request.cookies.get(login_cookie()), moment)
+        g.user = row.user if row is not None else None
+        if row is not None and needs_touch(row, moment):
+            _touch(row.id, moment)
+
+
+def _touch(session_id: int, moment) -> None:
+    """Note activity in its own short write, so reading pages never holds a write lock."""
+    with current_app.extensions["styrdok"]["sessions"]() as writer:
+        touch_session(writer, session_id, moment)
+        writer.commit()
 
 
 def _enforce() -> None:
@@ -125,15 +157,16 @@ def login():
             token = start_session(db(), user)
             commit()
             response = redirect(target)
-            response.set_cookie(LOGIN_COOKIE, token, httponly=True, samesite="Lax", secure=request.is_secure)
+            response.set_cookie(login_cookie(), token, httponly=True, samesite="Lax", path="/",
+                                secure=_secure() or request.is_secure)
             return response
     return render_template("login.html", error=error, next=target), (401 if error else 200)
 
 
 @bp.route("/logga-ut", methods=["POST"])
 def logout():
-    end_session(db(), request.cookies.get(LOGIN_COOKIE))
+    end_session(db(), request.cookies.get(login_cookie()))
     commit()
     response = redirect(url_for("pages.index"))
-    response.delete_cookie(LOGIN_COOKIE)
+    response.delete_cookie(login_cookie(), path="/", secure=_secure(), httponly=True, samesite="Lax")
     return response

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import secrets
 from typing import Any, Mapping
@@ -119,6 +120,44 @@ def start_session(session: Session, user: User) -> str:
     return token
 
 
+#: A login session ends after this long without a request, and after this long in any case.
+IDLE_TIMEOUT = dt.timedelta(minutes=30)
+ABSOLUTE_LIFETIME = dt.timedelta(hours=10)
+#: How stale last_seen_at may get before a request writes it again (not on every request).
+TOUCH_AFTER = dt.timedelta(minutes=2)
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)  # SQLite drops the zone
+
+
+def live_session(session: Session, token: str | None, now: dt.datetime | None = None) -> UserSession | None:
+    """The login session behind a browser's secret, unless it ended, idled out or grew too old."""
+    if not token:
+        return None
+    now = now or utcnow()
+    row = session.scalar(select(UserSession).where(UserSession.token_hash == _digest(token)))
+    if row is None or row.ended_at is not None or not row.user.active:
+        return None
+    started = _aware(row.created_at)
+    last = _aware(row.last_seen_at or row.created_at)
+    if now - started > ABSOLUTE_LIFETIME or now - last > IDLE_TIMEOUT:
+        return None
+    return row
+
+
+def needs_touch(row: UserSession, now: dt.datetime) -> bool:
+    return now - _aware(row.last_seen_at or row.created_at) > TOUCH_AFTER
+
+
+def touch_session(session: Session, session_id: int, now: dt.datetime) -> None:
+    """Record activity on a login session (for the idle timeout); not audited, not a change."""
+    row = session.get(UserSession, session_id)
+    if row is not None and row.ended_at is None:
+        row.last_seen_at = now
+        session.flush()
+
+
 def _live_user(session: Session, model, token: str | None, ended: str) -> User | None:
     """The active user behind a secret that has not ended (a login session or an API token)."""
     if not token:
@@ -129,8 +168,9 @@ def _live_user(session: Session, model, token: str | None, ended: str) -> User |
     return row.user
 
 
-def session_user(session: Session, token: str | None) -> User | None:
-    return _live_user(session, UserSession, token, "ended_at")
+def session_user(session: Session, token: str | None, now: dt.datetime | None = None) -> User | None:
+    row = live_session(session, token, now)
+    return row.user if row is not None else None
 
 
 def end_session(session: Session, token: str | None) -> None:

@@ -14,8 +14,10 @@ from web import create_app
 DRAFT_TITLE = "Hemligt utkast om skolskjuts"
 
 
-def _build(url: str, tmp_path) -> object:
-    settings = load_settings({"STYRDOK_DATABASE_URL": url, "STYRDOK_INSTANCE_DIR": str(tmp_path)})
+def _build(url: str, tmp_path, **env: str) -> object:
+    # Tests log in far more often than people do; the login rate limit has a test of its own.
+    settings = load_settings({"STYRDOK_DATABASE_URL": url, "STYRDOK_INSTANCE_DIR": str(tmp_path),
+                              "STYRDOK_LOGIN_RATE": "10000 per minute", **env})
     engine = make_engine(url)
     migrate.upgrade(engine)
     with make_session_factory(engine)() as session:

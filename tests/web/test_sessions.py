@@ -1,0 +1,92 @@
+"""Login sessions an auditor can trust: timeouts, host-bound cookies, a new session at every
+login, and a limit on login attempts per address (R3, R4, R5, R7)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from registry.services.demo import DEMO_PASSWORD
+from registry.timeutil import utcnow
+from tests.web.conftest import _build, csrf_of, login
+
+
+@pytest.fixture
+def clocked_app(databases, tmp_path):
+    app = _build(databases.fresh_url(), tmp_path)
+    moment = {"now": utcnow()}
+    app.config["STYRDOK_CLOCK"] = lambda: moment["now"]
+    app.moment = moment
+    yield app
+    app.extensions["styrdok"]["engine"].dispose()
+
+
+def _staff_page_status(client) -> int:
+    return client.get("/granskning").status_code
+
+
+@pytest.mark.parametrize(("steps", "still_logged_in"), [
+    ([dt.timedelta(minutes=29)], True),
+    ([dt.timedelta(minutes=31)], False),
+    ([dt.timedelta(minutes=25)] * 4, True),  # active: the idle clock restarts at each request
+    ([dt.timedelta(minutes=25)] * 25, False),  # 10 h 25 min: past the absolute lifetime
+])
+def test_idle_and_absolute_timeouts(clocked_app, steps, still_logged_in):
+    client = clocked_app.test_client()
+    login(client, "revisor")
+    assert _staff_page_status(client) == 200
+    for step in steps[:-1]:
+        clocked_app.moment["now"] += step
+        client.get("/granskning")
+    clocked_app.moment["now"] += steps[-1]
+    assert (_staff_page_status(client) == 200) is still_logged_in
+
+
+def test_login_cookie_is_host_bound_behind_https(databases, tmp_path):
+    app = _build(databases.fresh_url(), tmp_path, STYRDOK_SECURE_COOKIES="1")
+    client = app.test_client()
+    form_page = client.get("/logga-in", base_url="https://localhost")
+    assert any(c.startswith("__Host-styrdok_session=") and "Secure" in c and "Path=/" in c
+               for c in form_page.headers.getlist("Set-Cookie"))
+    with client.session_transaction(base_url="https://localhost") as session:
+        token = session["csrf"]
+    response = client.post("/logga-in", base_url="https://localhost",
+                           data={"username": "revisor", "password": DEMO_PASSWORD, "csrf_token": token})
+    cookies = response.headers.getlist("Set-Cookie")
+    login_cookie = next(c for c in cookies if c.startswith("__Host-styrdok_login="))
+    attributes = {part.strip().split("=")[0].lower() for part in login_cookie.split(";")[1:]}
+    assert {"secure", "httponly", "path"} <= attributes and "domain" not in attributes
+    assert "Path=/" in login_cookie and "SameSite=Lax" in login_cookie
+    assert client.get("/granskning", base_url="https://localhost").status_code == 200
+    app.extensions["styrdok"]["engine"].dispose()
+
+
+def test_every_login_starts_a_new_session_and_old_cookies_open_nothing(fresh_app):
+    attacker_planted = fresh_app.test_client()
+    csrf_of(attacker_planted)
+    planted = {c.key: c.value for c in attacker_planted._cookies.values()}
+    victim = fresh_app.test_client()
+    for name, value in planted.items():
+        victim.set_cookie(name, value)
+    login(victim, "revisor")
+    after = {c.key: c.value for c in victim._cookies.values()}
+    assert after.get("styrdok_login") and "styrdok_login" not in planted
+    assert attacker_planted.get("/granskning").status_code == 302  # the planted cookie gives no access
+    first_token = after["styrdok_login"]
+    login(victim, "revisor")
+    assert {c.key: c.value for c in victim._cookies.values()}["styrdok_login"] != first_token
+
+
+def test_too_many_login_attempts_from_one_address_get_429_in_swedish(databases, tmp_path):
+    app = _build(databases.fresh_url(), tmp_path, STYRDOK_LOGIN_RATE="5 per minute")
+    client = app.test_client()
+    token = csrf_of(client)
+    statuses = [client.post("/logga-in", data={"username": "ingen", "password": "fel", "csrf_token": token}).status_code
+                for _ in range(6)]
+    assert statuses == [401] * 5 + [429]
+    blocked = client.post("/logga-in", data={"username": "revisor", "password": DEMO_PASSWORD, "csrf_token": token})
+    assert blocked.status_code == 429 and "För många försök" in blocked.get_data(as_text=True)
+    assert "Retry-After" in blocked.headers
+    assert client.get("/").status_code == 200  # only logging in is limited
+    app.extensions["styrdok"]["engine"].dispose()
