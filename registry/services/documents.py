@@ -152,11 +152,12 @@ def _record_version(
 
 
 def _flush_guarded(session: Session, document: Document) -> None:
+    title = document.title  # read now: after a failed flush the session may not load anything
     try:
         session.flush()
     except StaleDataError:
         raise StaleVersion(
-            f"Dokumentet ”{document.title}” ändrades av någon annan medan du arbetade; "
+            f"Dokumentet ”{title}” ändrades av någon annan medan du arbetade; "
             "läs in det igen och gör om ändringen."
         ) from None
 

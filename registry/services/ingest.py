@@ -15,6 +15,7 @@ draft (utkast), which the public never sees, until a registrator confirms it.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
@@ -77,20 +78,40 @@ def read_source(extractor: Extractor, name: str, data: bytes) -> ReadFile:
     return ReadFile(name, digest, layout=layout, case_file=read_case_file(raw_text(extracted)))
 
 
-def read_sources(items: Iterable[tuple[str, Callable[[], bytes]]], *, progress: Progress | None = None) -> list[ReadFile]:
-    """Read each (name, loader) in one limited child; a file that fails is kept with its reason."""
-    results = []
-    with Extractor() as extractor:
-        for name, load in items:
-            try:
-                data = load()
-            except OSError as error:
-                results.append(ReadFile(name, "", error=f"{name} kunde inte öppnas ({error.strerror})."))
-            else:
-                results.append(read_source(extractor, name, data))
-            if progress:
-                progress(1)
-    return results
+def read_sources(
+    items: Iterable[tuple[str, Callable[[], bytes]]], *, progress: Progress | None = None, workers: int | None = None,
+) -> list[ReadFile]:
+    """Read each (name, loader), in order; a file that fails is kept with its reason.
+
+    ``workers`` limited children read in parallel (default: one per CPU, at most four); each
+    file is loaded only when its turn comes, so memory holds a few files, not the folder.
+    """
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    listed = list(items)
+    count = max(1, min(workers or os.cpu_count() or 1, 4, len(listed) or 1))
+    results: list[ReadFile | None] = [None] * len(listed)
+    lock = threading.Lock()
+
+    def read_share(offset: int) -> None:
+        with Extractor() as extractor:
+            for index in range(offset, len(listed), count):
+                name, load = listed[index]
+                try:
+                    data = load()
+                except OSError as error:
+                    results[index] = ReadFile(name, "", error=f"{name} kunde inte öppnas ({error.strerror}).")
+                else:
+                    results[index] = read_source(extractor, name, data)
+                if progress:
+                    with lock:
+                        progress(1)
+
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        for future in [pool.submit(read_share, offset) for offset in range(count)]:
+            future.result()
+    return [r for r in results if r is not None]
 
 
 @dataclass
