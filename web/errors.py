@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from flask import Flask, current_app, jsonify, render_template, request
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
@@ -61,6 +63,16 @@ def error_response(status: int, message: str, errors: dict | None = None, header
     return response
 
 
+def _discard_session() -> None:
+    from flask import g
+
+    session = g.pop("db_session", None)
+    if session is not None:
+        with contextlib.suppress(Exception):  # the connection may be gone with the database
+            session.close()
+    g.user = None  # shown as logged out on the error page rather than asking the database
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api_error(error: ApiError):
@@ -82,7 +94,8 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(OperationalError)
     def _database_down(error: OperationalError):
-        app.logger.error("Databasen svarar inte: %s", error)
+        app.logger.error("Databasen svarar inte: %s", error.orig if error.orig is not None else error)
+        _discard_session()  # the page must not touch the failed transaction
         return error_response(503, HTTP_MESSAGES[503])
 
     @app.errorhandler(Exception)

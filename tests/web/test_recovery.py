@@ -1,0 +1,56 @@
+"""When the database goes away or the disk fills up, the web answers 503 in Swedish and recovers
+by itself when the database is back — no restart (R28)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import event
+
+from tests.conftest import backend
+from tests.web.conftest import csrf_of, login
+
+
+def test_database_down_then_back_recovers_without_a_restart(fresh_app):
+    engine = fresh_app.extensions["styrdok"]["engine"]
+    down = {"now": False}
+
+    @event.listens_for(engine, "do_connect")
+    def _refuse(_dialect, _record, _args, _params):
+        if down["now"]:
+            raise engine.dialect.dbapi.OperationalError("databasen är nere (felinjektion)")
+
+    client = fresh_app.test_client()
+    assert client.get("/").status_code == 200
+    down["now"] = True
+    engine.dispose()  # every pooled connection goes, as when the server restarts
+    page = client.get("/")
+    assert page.status_code == 503 and "Tillfälligt otillgänglig" in page.get_data(as_text=True)
+    assert client.get("/api/v1/documents").json["error"]["code"] == "unavailable"
+    down["now"] = False
+    assert client.get("/").status_code == 200
+    assert client.get("/api/v1/documents").status_code == 200
+
+
+@pytest.mark.skipif(backend() != "sqlite", reason="SQLite's max_page_count stands in for a full disk")
+def test_full_disk_gives_503_and_saves_nothing_then_recovers(fresh_app):
+    engine = fresh_app.extensions["styrdok"]["engine"]
+    full = {"now": False}
+
+    @event.listens_for(engine, "connect")
+    def _cap(connection, _record):
+        if full["now"]:
+            pages = connection.execute("PRAGMA page_count").fetchone()[0]
+            connection.execute(f"PRAGMA max_page_count = {pages}")
+
+    client = fresh_app.test_client()
+    login(client, "registrator")
+    form = {"csrf_token": csrf_of(client), "title": "Riktlinjer för ett fullt lager", "type": "riktlinje",
+            "status": "utkast", "full_text": "x" * 200_000, "action": "spara"}
+    full["now"] = True
+    engine.dispose()
+    refused = client.post("/dokument/ny", data=form)
+    assert refused.status_code == 503 and "Traceback" not in refused.get_data(as_text=True)
+    full["now"] = False
+    engine.dispose()
+    assert "Riktlinjer för ett fullt lager" not in client.get("/?q=fullt").get_data(as_text=True)
+    assert client.post("/dokument/ny", data=form).status_code == 302
