@@ -349,6 +349,7 @@ def main(argv: list[str] | None = None) -> int:
         backup_under_load(urls["backup"], workdir, urls["restore"]),
         hostile_file_set(),
     ]
+    _drop_databases(args.database_url, urls)
     if args.json:
         print(json.dumps([vars(o) for o in outcomes], ensure_ascii=False))
     else:
@@ -357,6 +358,19 @@ def main(argv: list[str] | None = None) -> int:
         lost = sum(o.lost for o in outcomes)
         print("Förlorat sammanlagt: " + ("inget." if lost == 0 else f"{lost} — se ovan."))
     return 0 if all(o.lost == 0 for o in outcomes) else 1
+
+
+def _drop_databases(base: str | None, urls: dict[str, str]) -> None:
+    if not base:
+        return
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    admin = create_engine(make_url(base).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        for url in urls.values():
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def _database_urls(base: str | None, workdir: Path) -> dict[str, str]:

@@ -123,6 +123,11 @@ def bodies(db_session):
     return made
 
 
+#: The case Styrdok was born from (shared/seed/000_134f2a811ff37da0.txt), shipped with the demo so
+#: the import tests run on any clone.
+SEED_CASE_FILE = PROJECT_ROOT / "registry" / "demo" / "ks_2025_032_protokoll.txt"
+
+
 def shared_file(*parts: str) -> Path:
     return SHARED.joinpath(*parts)
 

@@ -20,11 +20,11 @@ from registry.ingest.spreadsheet import guess_field, parse_override, read_sheet
 from registry.models import AuditEvent, Case, Document, Relation
 from registry.rules.engine import type_lexicon
 from registry.services.ingest import apply_import, plan_import, read_sources
-from tests.conftest import shared_file
+from tests.conftest import SEED_CASE_FILE
 from tests.docmaker import make_docx, make_xlsx
 from tests.pdfmaker import Text, make_pdf
 
-SEED = shared_file("seed", "000_134f2a811ff37da0.txt")
+SEED = SEED_CASE_FILE
 
 
 def _layout(data: bytes, name: str = "fil") -> Layout:

@@ -108,10 +108,33 @@ def _load_user() -> None:
             _touch(row.id, moment)
 
 
+def _audit_refusal(username: str, endpoint: str) -> None:
+    """A logged-in person refused a page or action is an audit event (in its own transaction,
+    since the request itself changes nothing)."""
+    from registry.services.audit import record_event
+
+    _write_now(lambda writer: record_event(
+        writer, actor=username, action="access.refused", entity_type="route", entity_id=endpoint,
+        after={"method": request.method, "path": request.path[:200]}))
+
+
 def _touch(session_id: int, moment) -> None:
-    """Note activity in its own short write, so reading pages never holds a write lock."""
+    """Note activity (for the idle timeout) before the view runs."""
+    _write_now(lambda writer: touch_session(writer, session_id, moment))
+
+
+def _write_now(write) -> None:
+    """Commit a small write before the view runs. A reading request uses a short session of its
+    own (its own session never takes the write lock); a writing request already holds the lock
+    in its session, which has done nothing else yet, so the write is committed there."""
+    from web.db import READ_METHODS
+
+    if request.method not in READ_METHODS:
+        write(db())
+        db().commit()
+        return
     with current_app.extensions["styrdok"]["sessions"]() as writer:
-        touch_session(writer, session_id, moment)
+        write(writer)
         writer.commit()
 
 
@@ -129,6 +152,7 @@ def _enforce() -> None:
             if request.path.startswith("/api/"):
                 abort(401)
             return redirect(url_for("auth.login", next=request.full_path))
+        _audit_refusal(g.user.username, endpoint)
         abort(403)
     return None
 

@@ -8,7 +8,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from registry.services.demo import demo_motion_text
 from tests.browser.conftest import log_in
-from tests.conftest import shared_file
+from tests.conftest import SEED_CASE_FILE
 from tests.docmaker import make_docx
 from tests.pdfmaker import make_pdf
 
@@ -67,7 +67,7 @@ def _import_document(page, base):
 
 def _import_case(page, base):
     _import(page, base, [{"name": "protokoll.txt", "mimeType": "text/plain",
-                          "buffer": shared_file("seed", "000_134f2a811ff37da0.txt").read_bytes()}])
+                          "buffer": SEED_CASE_FILE.read_bytes()}])
 
 
 def _import_problem(page, base):

@@ -8,7 +8,7 @@ import re
 from sqlalchemy import func, select
 
 from registry.models import Case, CasePaper, Document
-from tests.conftest import shared_file
+from tests.conftest import SEED_CASE_FILE
 from tests.docmaker import make_docx
 from tests.web.conftest import csrf_of, login
 
@@ -75,7 +75,7 @@ def test_uploaded_files_are_stored_by_content_hash_only(fresh_app, tmp_path):
 def test_seed_case_file_is_reviewed_and_registered_with_its_checks(fresh_app):
     client = fresh_app.test_client()
     login(client, "registrator")
-    response = _upload(client, [("protokoll.txt", shared_file("seed", "000_134f2a811ff37da0.txt").read_bytes())])
+    response = _upload(client, [("protokoll.txt", SEED_CASE_FILE.read_bytes())])
     page = client.get(response.location).get_data(as_text=True)
     assert "Ärende KS 2025.032" in page
     assert "KS AU 2025-03-27 § 52" in page and "KS 2025-04-07 § 61" in page

@@ -90,3 +90,27 @@ def test_too_many_login_attempts_from_one_address_get_429_in_swedish(databases, 
     assert "Retry-After" in blocked.headers
     assert client.get("/").status_code == 200  # only logging in is limited
     app.extensions["styrdok"]["engine"].dispose()
+
+
+def test_refused_access_is_an_audit_event(fresh_app):
+    from sqlalchemy import select
+
+    from registry.models import AuditEvent
+
+    client = fresh_app.test_client()
+    login(client, "revisor")
+    assert client.get("/dokument/ny").status_code == 403
+    with fresh_app.extensions["styrdok"]["sessions"]() as session:
+        event = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+        assert (event.action, event.actor, event.entity_id) == ("access.refused", "revisor", "pages.new_document")
+
+
+def test_a_form_sent_after_a_pause_is_not_blocked_by_noting_the_activity(clocked_app):
+    client = clocked_app.test_client()
+    login(client, "registrator")
+    clocked_app.moment["now"] += dt.timedelta(minutes=25)
+    response = client.post("/dokument/ny", data={"csrf_token": csrf_of(client), "title": "Plan för parker",
+                                                  "type": "plan", "action": "kontrollera"})
+    assert response.status_code == 200
+    clocked_app.moment["now"] += dt.timedelta(minutes=25)
+    assert _staff_page_status(client) == 200  # the POST counted as activity
