@@ -1,6 +1,6 @@
 """Fault injection: try to lose data, and report what was tried and what was lost.
 
-    python -m benchmarks.faults [--kills 50] [--documents 40] [--database-url URL] [--json]
+    python -m benchmarks.faults [--kills 50] [--documents 20] [--database-url URL] [--json]
 
 1. Kill during import: `styrdok import` of a folder (DOCX, PDF and the register spreadsheet)
    is killed with SIGKILL at a random moment, again and again. After every kill the register
@@ -61,14 +61,19 @@ class Outcome:
 # --- 1. kill during import ----------------------------------------------------------------------
 
 
-def write_import_folder(folder: Path, count: int) -> None:
-    """``count`` documents as DOCX and PDF, half listed in a register spreadsheet."""
+def write_import_folder(folder: Path, count: int, round_number: int = 1) -> None:
+    """``count`` documents as DOCX and PDF, half listed in a register spreadsheet; each round
+    has titles of its own, so every round's import has something to write."""
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
     from tests.docmaker import make_docx, make_xlsx
     from tests.pdfmaker import Text, make_pdf
 
     rows = [["Dokumentnamn", "Typ", "Beslutad av", "Beslutsdatum", "§"]]
     for number in range(count):
-        title = f"Riktlinjer för verksamhet {number + 1}"
+        title = f"Riktlinjer för verksamhet {number + 1}, omgång {round_number}"
         text = [f"Riktlinjerna anger ramarna för verksamhet {number + 1} och hur den följs upp."]
         if number % 3 == 2:
             (folder / f"dok-{number:03d}.pdf").write_bytes(make_pdf([[
@@ -125,11 +130,13 @@ def _styrdok(url: str, instance: Path, *args: str) -> subprocess.Popen[bytes]:
 
 
 def kill_during_import(url: str, workdir: Path, *, kills: int, documents: int, seed: int = 1) -> Outcome:
+    """Kill imports at random moments. When one gets through, the next round imports a new
+    folder, so every kill lands on an import that still has something to write."""
     outcome = Outcome("import avbruten med SIGKILL")
     rng = random.Random(seed)
     instance, folder = workdir / "instance", workdir / "mapp"
-    folder.mkdir(parents=True, exist_ok=True)
-    write_import_folder(folder, documents)
+    round_number, before_round = 1, 0
+    write_import_folder(folder, documents, round_number)
     init = _styrdok(url, instance, "init")
     init.communicate()
     # How long an uninterrupted import takes, so kills land before, during and after the commit.
@@ -137,39 +144,41 @@ def kill_during_import(url: str, workdir: Path, *, kills: int, documents: int, s
     trial = _styrdok(url, instance, "import", str(folder), "--dry-run")
     trial.communicate()
     duration = time.monotonic() - started
-    completed_runs = 0
-    states = {"tomt": 0, "komplett": 0}
+    states = {"som före": 0, "komplett": 0}
     for attempt in range(kills):
         process = _styrdok(url, instance, "import", str(folder))
         delay = rng.uniform(0.1, max(0.2, min(3.0, duration * 1.1)))
         try:
             process.wait(timeout=delay)
-            completed_runs += 1
         except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)  # the import and its reading child
+            os.killpg(process.pid, signal.SIGKILL)  # the import and its reading children
             process.wait()
         process.communicate()
         outcome.tried += 1
         problems = register_problems(url)
         count = document_count(url)
-        if problems or count not in (0, documents):
+        if problems or count not in (before_round, before_round + documents):
             outcome.lost += 1
             outcome.details.append(f"efter avbrott {attempt + 1} ({delay:.2f} s): {', '.join(problems) or f'{count} dokument'}")
-        states["komplett" if count == documents else "tomt"] += 1
+        if count == before_round + documents:
+            states["komplett"] += 1
+            round_number, before_round = round_number + 1, count
+            write_import_folder(folder, documents, round_number)
+        else:
+            states["som före"] += 1
     final = _styrdok(url, instance, "import", str(folder))
-    out, _ = final.communicate()
+    final.communicate()
     again = _styrdok(url, instance, "import", str(folder))
     out_again, _ = again.communicate()
     count = document_count(url)
-    if count != documents:
+    if count != before_round + documents:
         outcome.lost += 1
-        outcome.details.append(f"efter sista körningen {count} dokument, väntat {documents}")
+        outcome.details.append(f"efter sista körningen {count} dokument, väntat {before_round + documents}")
     if "Import: 0 dokument nya" not in out_again.decode():
         outcome.lost += 1
         outcome.details.append("en andra fullständig körning lade till något")
-    outcome.details.append(f"en hel import tar {duration:.1f} s; {completed_runs} körningar hann klart; efter "
-                           f"avbrotten var registret {states['tomt']} gånger tomt och {states['komplett']} gånger komplett, "
-                           "aldrig halvt")
+    outcome.details.append(f"en hel import tar {duration:.1f} s; efter avbrotten stod registret {states['som före']} "
+                           f"gånger som före importen och {states['komplett']} gånger med hela importen, aldrig halvt")
     return outcome
 
 
@@ -337,7 +346,7 @@ def fresh_sqlite(workdir: Path, name: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kills", type=int, default=50)
-    parser.add_argument("--documents", type=int, default=40)
+    parser.add_argument("--documents", type=int, default=20)
     parser.add_argument("--database-url", help="PostgreSQL-databaser skapas som <url>_<del> (annars SQLite i en tillfällig mapp).")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)

@@ -20,7 +20,7 @@ from registry.ingest.spreadsheet import guess_field, parse_override, read_sheet
 from registry.models import AuditEvent, Case, Document, Relation
 from registry.rules.engine import type_lexicon
 from registry.services.ingest import apply_import, plan_import, read_sources
-from tests.conftest import SEED_CASE_FILE
+from tests.conftest import SEED_CASE_FILE, shared_file
 from tests.docmaker import make_docx, make_xlsx
 from tests.pdfmaker import Text, make_pdf
 
@@ -376,3 +376,10 @@ def test_a_different_file_under_a_title_already_in_the_register_is_reported_not_
     result = run("import", str(folder))
     assert "0 dokument nya" in result.stdout and "1 hoppades över" in result.stdout
     assert "”Handlingsplan för parker” finns redan i registret med en annan text; inget ändrades." in result.stdout
+
+
+def test_the_shipped_seed_case_file_is_the_seed():
+    original = shared_file("seed", "000_134f2a811ff37da0.txt")
+    if not original.exists():
+        pytest.skip("shared/seed finns inte bredvid den här klonen")
+    assert SEED.read_bytes() == original.read_bytes()
