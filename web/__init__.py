@@ -70,7 +70,7 @@ def create_app(settings: Settings | None = None, *, testing: bool = False) -> Fl
     app.extensions["styrdok"] = {"engine": engine, "sessions": make_session_factory(engine),
                                  "read_sessions": make_session_factory(engine, writes=False)}
 
-    from web import auth, errors, security
+    from web import auth, errors, logs, security
     from web.admin import bp as admin_bp
     from web.api import bp as api_bp
     from web.api.spec import docs_bp
@@ -78,6 +78,7 @@ def create_app(settings: Settings | None = None, *, testing: bool = False) -> Fl
     from web.i18n import lang, t
     from web.pages import bp as pages_bp
 
+    logs.install(app)
     security.install(app)
     auth.install(app)
     errors.register_error_handlers(app)

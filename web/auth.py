@@ -55,6 +55,7 @@ ROUTE_PERMISSIONS: dict[str, str] = {
     "pages.download_assessment": "read",
     "pages.rules": "read",
     "pages.accessibility": "read",
+    "pages.health": "read",
     "pages.set_language": "read",
     "pages.audit_trail": "audit",
     "pages.reports": "read_all",

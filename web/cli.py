@@ -546,6 +546,21 @@ def cull_command(document_id: str, decision_reference: str, reason: str | None, 
                    f"{tombstone.decision_reference}. Kontrollsumma för sista versionen: {tombstone.content_sha256}.")
 
 
+@cli.command("openapi")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default="docs/openapi.json", show_default=True)
+def openapi_command(output: str) -> None:
+    """Skriv API:ets OpenAPI-dokument (det som ligger i docs/ och som en test jämför med)."""
+    from registry.config import load_settings
+    from web import create_app
+    from web.api.spec import build_spec
+
+    app = create_app(load_settings())
+    Path(output).write_text(json.dumps(build_spec(app), ensure_ascii=False, indent=2, sort_keys=True) + "\n",
+                            encoding="utf-8")
+    app.extensions["styrdok"]["engine"].dispose()
+    click.echo(f"Skrev {output}.")
+
+
 @cli.command("in-force")
 @click.option("--date", "day", required=True, type=click.DateTime(formats=["%Y-%m-%d"]), help="Dagen, ÅÅÅÅ-MM-DD.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)

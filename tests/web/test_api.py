@@ -111,3 +111,13 @@ def test_openapi_document_is_generated_from_the_schemas(client):
     assert {"title", "type", "decision", "sections"} <= set(document_in["properties"])
     assert "title" in document_in["required"]
     assert "428" in spec["paths"]["/api/v1/documents/{document_id}"]["patch"]["responses"]
+
+
+def test_the_committed_openapi_document_is_the_one_the_app_serves(client):
+    """R14: an API change shows up as a diff of docs/openapi.json (regenerate: styrdok openapi)."""
+    import json
+
+    from registry.config import PROJECT_ROOT
+
+    committed = json.loads((PROJECT_ROOT / "docs" / "openapi.json").read_text(encoding="utf-8"))
+    assert client.get("/api/v1/openapi.json").json == committed, "kör ”styrdok openapi” och checka in docs/openapi.json"

@@ -54,3 +54,22 @@ def test_full_disk_gives_503_and_saves_nothing_then_recovers(fresh_app):
     engine.dispose()
     assert "Riktlinjer för ett fullt lager" not in client.get("/?q=fullt").get_data(as_text=True)
     assert client.post("/dokument/ny", data=form).status_code == 302
+
+
+def test_healthz_says_whether_the_database_answers(fresh_app):
+    engine = fresh_app.extensions["styrdok"]["engine"]
+    down = {"now": False}
+
+    @event.listens_for(engine, "do_connect")
+    def _refuse(_dialect, _record, _args, _params):
+        if down["now"]:
+            raise engine.dialect.dbapi.OperationalError("databasen är nere (felinjektion)")
+
+    client = fresh_app.test_client()
+    assert client.get("/healthz").json == {"status": "ok", "database": "ok"}
+    down["now"] = True
+    engine.dispose()
+    sick = client.get("/healthz")
+    assert sick.status_code == 503 and sick.json["database"] == "svarar inte"
+    down["now"] = False
+    assert client.get("/healthz").status_code == 200

@@ -114,3 +114,21 @@ def test_a_form_sent_after_a_pause_is_not_blocked_by_noting_the_activity(clocked
     assert response.status_code == 200
     clocked_app.moment["now"] += dt.timedelta(minutes=25)
     assert client.get("/dokument/ny").status_code == 200  # the POST counted as activity
+
+
+def test_log_lines_are_json_with_request_id_and_no_password(fresh_app, caplog):
+    import json
+    import logging
+
+    from web.logs import JsonFormatter
+
+    client = fresh_app.test_client()
+    token = csrf_of(client)
+    with caplog.at_level(logging.INFO, logger=fresh_app.logger.name):
+        response = client.post("/logga-in", data={"username": "revisor\nFAKE stored", "password": "hunter2\nFAKE",
+                                                   "csrf_token": token})
+    lines = [JsonFormatter().format(record) for record in caplog.records]
+    assert lines and all("\n" not in line and "hunter2" not in line for line in lines)
+    request_line = json.loads(next(line for line in lines if '"path": "/logga-in"' in line))
+    assert request_line["status"] == 401 and request_line["request_id"] == response.headers["X-Request-Id"]
+    assert request_line["path"] == "/logga-in" and request_line["user_id"] is None

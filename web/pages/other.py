@@ -43,3 +43,16 @@ def set_language():
     if not target.startswith("/") or target.startswith("//"):
         target = url_for("pages.index")
     return redirect(target)
+
+
+@bp.route("/healthz")
+def health():
+    """For the load balancer and the operator: is the database answering? 503 when it is not."""
+    from flask import jsonify
+    from sqlalchemy import text
+
+    try:
+        db().execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 — any failure means "not healthy", said without details
+        return jsonify({"status": "fel", "database": "svarar inte"}), 503
+    return jsonify({"status": "ok", "database": "ok"})
