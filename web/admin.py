@@ -9,6 +9,7 @@ from registry.errors import RegistryError
 from registry.models import User
 from registry.models.vocabulary import ROLES
 from registry.services.users import change_user, create_user
+from web.auth import fresh_login_required
 from web.db import commit, db
 
 bp = Blueprint("admin", __name__)
@@ -20,6 +21,9 @@ def users():
     form: dict = {}
     status = 200
     if request.method == "POST":
+        stale = fresh_login_required()
+        if stale is not None:
+            return stale
         form = request.form.to_dict()
         try:
             if form.get("action") == "skapa":

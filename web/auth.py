@@ -6,6 +6,7 @@ from flask import Blueprint, Flask, abort, current_app, g, redirect, render_temp
 
 from registry.services.users import (
     authenticate,
+    is_fresh,
     end_session,
     live_session,
     needs_touch,
@@ -105,8 +106,21 @@ def _load_user() -> None:
         moment = now()
         row = live_session(db(), request.cookies.get(login_cookie()), moment)
         g.user = row.user if row is not None else None
+        g.login_session = row
         if row is not None and needs_touch(row, moment):
             _touch(row.id, moment)
+
+
+def fresh_login_required():
+    """None when the person logged in within the last 15 minutes; else a redirect to log in again
+    (changing users and unpublishing need a fresh login, R7)."""
+    row = getattr(g, "login_session", None)
+    if row is not None and is_fresh(row, now()):
+        return None
+    from flask import flash
+
+    flash("Logga in igen: den här ändringen kräver att du har loggat in de senaste 15 minuterna.", "error")
+    return redirect(url_for("auth.login", next=request.full_path))
 
 
 def _audit_refusal(username: str, endpoint: str) -> None:
@@ -179,7 +193,7 @@ def login():
             commit()  # the failed attempt is audited
             error = "Fel användarnamn eller lösenord, eller så är kontot låst."
         else:
-            token = start_session(db(), user)
+            token = start_session(db(), user, now())
             commit()
             response = redirect(target)
             response.set_cookie(login_cookie(), token, httponly=True, samesite="Lax", path="/",

@@ -27,6 +27,32 @@ MAX_FAILED_LOGINS = 10
 MIN_PASSWORD_LENGTH = 12
 
 
+#: Passwords people pick first, and words every attacker tries against a Swedish kommun. A
+#: password is refused when, lower-cased and without digits and punctuation, it is one of these
+#: (so "Sommar2024!" and "Lösenord123456" go too), or contains the username.
+COMMON_PASSWORD_WORDS = frozenset({
+    "password", "passw", "passwort", "qwerty", "qwertyuiop", "asdfgh", "asdfghjkl", "zxcvbnm", "abc", "abcdef",
+    "letmein", "welcome", "välkommen", "valkommen", "admin", "administrator", "root", "test", "user", "login",
+    "lösenord", "losenord", "hemligt", "hemlig", "sommar", "vinter", "hösten", "hosten", "våren", "varen",
+    "januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
+    "november", "december", "måndag", "fredag", "sverige", "stockholm", "göteborg", "malmö", "kommun",
+    "kommunen", "kommunstyrelsen", "styrdok", "styrdokument", "registrator", "revisor", "iloveyou", "dragon",
+    "monkey", "football", "fotboll", "hockey", "master", "shadow", "sunshine", "princess", "superman",
+    "batman", "trustno", "starwars", "whatever", "nothing", "secret", "changeme", "default", "guest",
+})
+
+
+def password_problem(password: str, username: str = "") -> str | None:
+    """Why a password is too easy to guess, or None. Length is checked by the schema."""
+    lowered = password.lower()
+    core = "".join(ch for ch in lowered if ch.isalpha())
+    if not core or core in COMMON_PASSWORD_WORDS or len(set(lowered)) <= 2:
+        return "Lösenordet är för lätt att gissa (ett vanligt ord, ett årtal eller upprepade tecken); välj en lång fras."
+    if username and len(username) >= 3 and username.lower() in lowered:
+        return "Lösenordet får inte innehålla användarnamnet."
+    return None
+
+
 class UserSchema(BaseSchema):
     username = Text(required=True, validate=[NotBlank("Användarnamnet"), validate.Regexp(
         r"^[a-z0-9._-]{2,80}$", error="Användarnamnet får bara ha små bokstäver a–z, siffror, punkt, - och _.")])
@@ -43,6 +69,9 @@ def _digest(secret: str) -> str:
 
 def create_user(session: Session, data: Mapping[str, Any], *, actor: str) -> User:
     values = load_or_raise(UserSchema(), dict(data), what="Användare")
+    problem = password_problem(values["password"], values["username"])
+    if problem:
+        raise InvalidInput(problem, field="password")
     if session.scalar(select(User).where(func.lower(User.username) == values["username"])):
         raise Conflict(f"Användarnamnet ”{values['username']}” är upptaget.", field="username")
     user = User(username=values["username"], display_name=values["display_name"], role=values["role"],
@@ -112,10 +141,10 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
 _DUMMY_HASH = _HASHER.hash("styrdok-ingen-sådan-användare")
 
 
-def start_session(session: Session, user: User) -> str:
+def start_session(session: Session, user: User, now: dt.datetime | None = None) -> str:
     """Start a login session; returns the secret the browser keeps."""
     token = secrets.token_urlsafe(32)
-    session.add(UserSession(token_hash=_digest(token), user=user))
+    session.add(UserSession(token_hash=_digest(token), user=user, created_at=now or utcnow()))
     session.flush()
     return token
 
@@ -123,6 +152,8 @@ def start_session(session: Session, user: User) -> str:
 #: A login session ends after this long without a request, and after this long in any case.
 IDLE_TIMEOUT = dt.timedelta(minutes=30)
 ABSOLUTE_LIFETIME = dt.timedelta(hours=10)
+#: Changing users or unpublishing needs a login at most this old (re-authentication, R7).
+FRESH_LOGIN = dt.timedelta(minutes=15)
 #: How stale last_seen_at may get before a request writes it again (not on every request).
 TOUCH_AFTER = dt.timedelta(minutes=2)
 
@@ -144,6 +175,10 @@ def live_session(session: Session, token: str | None, now: dt.datetime | None = 
     if now - started > ABSOLUTE_LIFETIME or now - last > IDLE_TIMEOUT:
         return None
     return row
+
+
+def is_fresh(row: UserSession, now: dt.datetime) -> bool:
+    return now - _aware(row.created_at) <= FRESH_LOGIN
 
 
 def needs_touch(row: UserSession, now: dt.datetime) -> bool:

@@ -132,3 +132,33 @@ def test_log_lines_are_json_with_request_id_and_no_password(fresh_app, caplog):
     request_line = json.loads(next(line for line in lines if '"path": "/logga-in"' in line))
     assert request_line["status"] == 401 and request_line["request_id"] == response.headers["X-Request-Id"]
     assert request_line["path"] == "/logga-in" and request_line["user_id"] is None
+
+
+@pytest.mark.parametrize(("password", "refused"), [
+    ("Sommar2024!!!", True), ("Lösenord123456", True), ("password12345", True), ("aaaaaaaaaaaaaa", True),
+    ("111111111111111", True), ("kalle-anka-kalle", True), ("korv med bröd på torget", False),
+    ("Tre glada trumpeter 9", False),
+])
+def test_easily_guessed_passwords_are_refused(password, refused):
+    from registry.services.users import password_problem
+
+    assert (password_problem(password, "kalle") is not None) is refused
+
+
+def test_changing_users_and_unpublishing_need_a_fresh_login(clocked_app):
+    client = clocked_app.test_client()
+    login(client, "admin")
+    clocked_app.moment["now"] += dt.timedelta(minutes=20)
+    client.get("/")  # still logged in (idle < 30 min), but the login is 20 minutes old
+    change = {"csrf_token": csrf_of(client), "action": "andra", "username": "revisor", "role": "registrator", "active": "ja"}
+    stale = client.post("/admin/anvandare", data=change)
+    assert stale.status_code == 302 and "/logga-in" in stale.location
+    guide = "7d0c6f7e-3b1e-5a52-9c3e-0d1a2b3c4d03"
+    unpublish = client.post(f"/dokument/{guide}/redigera", data={
+        "csrf_token": csrf_of(client), "title": "Intern AI-vägledning för medarbetare", "type": "vägledning",
+        "status": "avpublicerad", "expected_version": "1", "reason": "Ersätts", "action": "spara"})
+    assert unpublish.status_code == 302 and "/logga-in" in unpublish.location
+    assert "registrator" not in client.get("/admin/anvandare").get_data(as_text=True).split("revisor</th>")[1][:200]
+    login(client, "admin")  # a fresh login
+    assert client.post("/admin/anvandare", data={**change, "csrf_token": csrf_of(client)}).status_code == 302
+    assert "registrator" in client.get("/admin/anvandare").get_data(as_text=True).split("revisor</th>")[1][:200]

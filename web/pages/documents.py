@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from registry.errors import InvalidInput, NotFound, RegistryError, StaleVersion
 from registry.models import AuditEvent, Body, Document, DocumentVersion
-from registry.models.vocabulary import DOCUMENT_STATUSES
+from registry.models.vocabulary import DOCUMENT_STATUSES, UNPUBLISHED
 from registry.queries import RegisterFilters, list_documents, register_facets, relations_of, swedish_key
 from registry.rules import engine
 from registry.services import register_document, revise_document
@@ -205,6 +205,12 @@ def edit_document(document_id: str):
     form = request.form.to_dict()
     if form.get("action") == "kontrollera":
         return _render_form(doc, form, {})
+    if form.get("status") == UNPUBLISHED and doc.status != UNPUBLISHED:
+        from web.auth import fresh_login_required
+
+        stale = fresh_login_required()  # taking a document off the public channels needs a fresh login
+        if stale is not None:
+            return stale
     try:
         revise_document(db(), doc.id, form_to_data(form, revision=True), actor=g.user.username,
                         after_change=assessment_hook(current_app.config["STYRDOK_SETTINGS"]))
