@@ -43,6 +43,9 @@ class FileStore:
             raise
         return digest
 
+    def remove(self, digest: str) -> None:
+        self.path_of(digest).unlink(missing_ok=True)
+
     def get(self, digest: str) -> bytes:
         data = self.path_of(digest).read_bytes()
         if hashlib.sha256(data).hexdigest() != digest:
@@ -55,3 +58,47 @@ def display_name(name: str | None) -> str:
     last = re.split(r"[\\/]", name or "")[-1]
     cleaned = re.sub(r"[\x00-\x1f\x7f]", "", last).strip()
     return cleaned[:200] or "namnlös fil"
+
+
+def media_type_of(data: bytes, name: str) -> str:
+    """The media type by content (the name only tells DOCX from XLSX inside a zip)."""
+    if data.startswith(b"%PDF-"):
+        return "application/pdf"
+    if data.startswith(b"PK\x03\x04"):
+        if name.lower().endswith(".xlsx"):
+            return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    return "text/plain; charset=utf-8"
+
+
+def stored_digests(root: Path) -> list[str]:
+    """Every content hash in the store."""
+    return sorted(p.name for p in Path(root).glob("??/*") if _HEX.match(p.name))
+
+
+def write_manifest(root: Path, target: Path) -> int:
+    """Copy the store to ``target`` with a MANIFEST.sha256 (one "hash  path" line per file)."""
+    import shutil
+
+    target.mkdir(parents=True, exist_ok=True)
+    digests = stored_digests(root)
+    for digest in digests:
+        destination = target / digest[:2] / digest
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(Path(root) / digest[:2] / digest, destination)
+    (target / "MANIFEST.sha256").write_text("".join(f"{d}  {d[:2]}/{d}\n" for d in digests), encoding="ascii")
+    return len(digests)
+
+
+def restore_manifest(source: Path, root: Path) -> int:
+    """Put the files of a backup back into the store, each checked against its manifest hash."""
+    store = FileStore(root)
+    count = 0
+    for line in (source / "MANIFEST.sha256").read_text(encoding="ascii").splitlines():
+        digest, relative = line.split("  ", 1)
+        data = (source / relative).read_bytes()
+        if hashlib.sha256(data).hexdigest() != digest:
+            raise OSError(f"filen {relative} i säkerhetskopian stämmer inte med sin kontrollsumma")
+        store.put(data)
+        count += 1
+    return count

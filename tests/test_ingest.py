@@ -383,3 +383,30 @@ def test_the_shipped_seed_case_file_is_the_seed():
     if not original.exists():
         pytest.skip("shared/seed finns inte bredvid den här klonen")
     assert SEED.read_bytes() == original.read_bytes()
+
+
+def test_list_first_then_files_fills_in_the_text_and_keeps_the_original(run, tmp_path):
+    run("init")
+    listing = tmp_path / "lista.csv"
+    listing.write_text("Dokumentnamn;Typ;Beslutad av;Beslutsdatum;§\nHandlingsplan för parker;Handlingsplan;KF;2021-03-01;12\n",
+                       encoding="utf-8")
+    assert "1 dokument nya" in run("import", str(listing)).stdout
+    folder = tmp_path / "filer"
+    folder.mkdir()
+    (folder / "Handlingsplan för parker.docx").write_bytes(
+        make_docx("Handlingsplan för parker", sections=[("Mål", ["Fler bänkar i parkerna."])]))
+    second = run("import", str(folder), "--register", str(listing))
+    assert "1 fick sin text ur filen" in second.stdout, second.stdout
+    third = run("import", str(folder), "--register", str(listing))
+    assert "0 dokument nya" in third.stdout and "1 fanns redan" in third.stdout and "fick sin text" not in third.stdout
+    engine = make_engine(run.url)
+    with make_session_factory(engine)() as session:
+        document = session.scalar(select(Document))
+        assert [s.heading for s in document.sections] == ["Mål"] and document.version == 2
+        from registry.services.files import files_of
+
+        [original] = files_of(session, document.id)
+        assert original.filename == "Handlingsplan för parker.docx" and original.size > 0
+    engine.dispose()
+    stored = list((tmp_path / "instance" / "files").rglob("*"))
+    assert any(p.is_file() and p.name == original.sha256 for p in stored)

@@ -45,6 +45,7 @@ ROUTE_PERMISSIONS: dict[str, str] = {
     "pages.index": "read",
     "pages.document": "read",
     "pages.document_graph": "read",
+    "pages.document_file": "read",
     "pages.new_document": "write",
     "pages.edit_document": "write",
     "pages.import_files": "write",

@@ -269,8 +269,11 @@ def _import_files(documents: list[Path], register: Path | None, columns: tuple[s
             click.echo(sheet.describe_mapping(), err=True)
         elif overrides:
             raise UserError("--kolumn gäller förteckningen; ange den med --register.")
+    from registry.filestore import FileStore
+
+    store = None if dry_run else FileStore(Path(rt.settings.instance_dir) / "files")  # originals are kept
     with _progress(len(documents), "Läser filer") as step:
-        reads = read_sources(((p.name, p.read_bytes) for p in documents), progress=step)
+        reads = read_sources(((p.name, p.read_bytes) for p in documents), progress=step, store=store)
     hook = assessment_hook(rt.settings)
     with user_errors():
         with rt.transaction(dry_run=dry_run) as session:
@@ -546,6 +549,26 @@ def cull_command(document_id: str, decision_reference: str, reason: str | None, 
                    f"{tombstone.decision_reference}. Kontrollsumma för sista versionen: {tombstone.content_sha256}.")
 
 
+@cli.command("rensa-filer")
+@click.option("--dry-run", is_flag=True, help="Visa vad som skulle tas bort utan att ta bort något.")
+def sweep_command(dry_run: bool) -> None:
+    """Ta bort lagrade filer som inget dokument hänvisar till (avbrutna importer, uppladdningar som
+    aldrig bekräftades och äldre än en vecka, gallrade original). Filer yngre än en timme rörs inte."""
+    import datetime as dt
+
+    from registry.filestore import FileStore
+    from registry.services.files import sweep_orphans
+    from registry.timeutil import utcnow
+
+    rt = runtime()
+    instance = Path(rt.settings.instance_dir)
+    with rt.transaction(dry_run=True) as session:
+        removed = sweep_orphans(session, FileStore(instance / "files"), instance / "imports",
+                                keep_pending_for=dt.timedelta(days=7), now=utcnow(), dry_run=dry_run)
+    verb = "Skulle ta bort" if dry_run else "Tog bort"
+    click.echo(f"{verb} {len(removed)} filer som inget dokument hänvisar till.")
+
+
 @cli.command("openapi")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default="docs/openapi.json", show_default=True)
 def openapi_command(output: str) -> None:
@@ -584,11 +607,15 @@ def backup_command(path: str) -> None:
     """Säkerhetskopiera registret medan det används (SQLite: online backup; PostgreSQL: pg_dump)."""
     from registry.backup import backup
 
+    from registry.filestore import write_manifest
+
     rt = runtime()
     rt.require_schema()
     with user_errors():
         backup(rt.settings.database_url, Path(path))
-    click.echo(f"Säkerhetskopian är skriven till {path}.")
+    # The originals after the database: every file a row in the copy refers to is already stored.
+    files = write_manifest(Path(rt.settings.instance_dir) / "files", Path(f"{path}.filer"))
+    click.echo(f"Säkerhetskopian är skriven till {path} (och {files} originalfiler med kontrollsummor till {path}.filer).")
 
 
 @cli.command("restore")
@@ -597,12 +624,20 @@ def restore_command(path: str) -> None:
     """Återställ registret från en säkerhetskopia och kontrollera resultatet."""
     from registry.backup import restore, verify_register
 
+    from registry.filestore import restore_manifest
+
     rt = runtime()
     with user_errors():
         restore(rt.settings.database_url, Path(path))
+    files = 0
+    if Path(f"{path}.filer", "MANIFEST.sha256").exists():
+        try:
+            files = restore_manifest(Path(f"{path}.filer"), Path(rt.settings.instance_dir) / "files")
+        except OSError as error:
+            raise UserError(str(error)) from None
     with rt.transaction(dry_run=True) as session:
         report = verify_register(session)
-    click.echo(f"Återställt: {report.documents} dokument, {report.audit_rows} händelser; "
+    click.echo(f"Återställt: {report.documents} dokument, {files} originalfiler, {report.audit_rows} händelser; "
                f"händelseloggen {'är oförändrad' if report.chain_intact else 'är BRUTEN'}.")
     if not report.chain_intact:
         sys.exit(3)

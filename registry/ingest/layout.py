@@ -63,6 +63,17 @@ class Layout:
     def text(self) -> str:
         return render_blocks(self.blocks)
 
+    def preamble(self) -> str:
+        """The text between the title and the first heading (where "Antagen av …" usually stands)."""
+        index = self._title_index()
+        body = self.blocks if index is None else self.blocks[index + 1:]
+        before = []
+        for block in body:
+            if block.kind == HEADING:
+                break
+            before.append(block)
+        return render_blocks(before)
+
     def sections(self) -> list[Section]:
         """A section per heading after the title; anchors are unique and follow the headings."""
         index = self._title_index()

@@ -4,7 +4,7 @@ from registry.models.audit import AuditEvent
 from registry.models.bodies import Body
 from registry.models.cases import Case, CaseDocument, CasePaper, Decision
 from registry.models.culling import CulledDocument
-from registry.models.documents import Document, DocumentTopic, DocumentVersion, Section
+from registry.models.documents import Document, DocumentFile, DocumentTopic, DocumentVersion, Section
 from registry.models.findings import Finding
 from registry.models.relations import Relation
 from registry.models.search import SearchEntry
@@ -23,6 +23,7 @@ __all__ = [
     "CulledDocument",
     "Decision",
     "Document",
+    "DocumentFile",
     "DocumentTopic",
     "DocumentVersion",
     "Finding",

@@ -130,3 +130,23 @@ class DocumentVersion(Base):
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
 
     document: Mapped[Document] = relationship(back_populates="versions")
+
+
+class DocumentFile(Base):
+    """An original file a document came from (the PDF or DOCX as decided), stored by content hash.
+
+    The bytes live in the file store (registry.filestore) under their sha256; this row says which
+    document they belong to, under which name they arrived, and who added them.
+    """
+
+    __tablename__ = "document_files"
+    __table_args__ = (UniqueConstraint("document_id", "sha256", name="one_file_once"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    added_by: Mapped[str] = mapped_column(String(200))
+    added_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -24,6 +24,7 @@ from registry.models import (
     CaseDocument,
     CulledDocument,
     Document,
+    DocumentFile,
     DocumentTopic,
     DocumentVersion,
     Finding,
@@ -99,6 +100,7 @@ def _count_dependants(session: Session, document_id: str) -> dict[str, int]:
         "relationer": count(Relation, (Relation.source_id == document_id) | (Relation.target_id == document_id)),
         "iakttagelser": count(Finding, Finding.document_id == document_id),
         "ärendekopplingar": count(CaseDocument, CaseDocument.document_id == document_id),
+        "originalfiler": count(DocumentFile, DocumentFile.document_id == document_id),
     }
 
 
@@ -108,6 +110,7 @@ def _deletions(document_id: str) -> list[Any]:
         delete(Finding).where(Finding.document_id == document_id),
         delete(Relation).where((Relation.source_id == document_id) | (Relation.target_id == document_id)),
         delete(CaseDocument).where(CaseDocument.document_id == document_id),
+        delete(DocumentFile).where(DocumentFile.document_id == document_id),  # the bytes go with the next sweep
         delete(SearchEntry).where(SearchEntry.document_id == document_id),
         delete(Section).where(Section.document_id == document_id),
         delete(DocumentTopic).where(DocumentTopic.document_id == document_id),

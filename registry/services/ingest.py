@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from registry.errors import RegistryError, UnreadableInput
 from registry.extract import Extractor
+from registry.filestore import FileStore, media_type_of
 from registry.ingest.dates import parse_date
 from registry.ingest.layout import Layout, layout_of, raw_text
 from registry.ingest.metadata import FIELD_LABELS, Suggestion, suggest_metadata
@@ -39,6 +40,7 @@ from registry.schemas import DocumentSchema, flatten_errors
 from registry.services.bodies import ensure_body
 from registry.services.cases import find_case
 from registry.services.documents import AfterChangeHook, register_document
+from registry.services.files import attach_file
 from registry.services.relations import find_relation, link_documents
 
 Progress = Callable[[int], None]
@@ -53,6 +55,9 @@ class ReadFile:
     layout: Layout | None = None
     case_file: CaseFile | None = None
     error: str | None = None
+    media_type: str = ""
+    size: int = 0
+    stored: bool = False  # the original is in the file store
 
     @property
     def notes(self) -> list[str]:
@@ -62,7 +67,8 @@ class ReadFile:
         return [f"sida {pages} saknar textlager (skannad bild?) och har inte tolkats"]
 
 
-def read_source(extractor: Extractor, name: str, data: bytes) -> ReadFile:
+def read_source(extractor: Extractor, name: str, data: bytes, store: FileStore | None = None) -> ReadFile:
+    """Read one file; with a ``store``, a readable original is kept there (before any row links it)."""
     digest = hashlib.sha256(data).hexdigest()
     try:
         extracted = extractor.extract(data, name)
@@ -75,11 +81,15 @@ def read_source(extractor: Extractor, name: str, data: bytes) -> ReadFile:
         reason = f"{name} innehåller ingen text"
         reason += " (skannad bild utan textlager?); inget gissades." if layout.kind == "pdf" else "."
         return ReadFile(name, digest, layout=layout, error=reason)
-    return ReadFile(name, digest, layout=layout, case_file=read_case_file(raw_text(extracted)))
+    if store is not None:
+        store.put(data)
+    return ReadFile(name, digest, layout=layout, case_file=read_case_file(raw_text(extracted)),
+                    media_type=media_type_of(data, name), size=len(data), stored=store is not None)
 
 
 def read_sources(
     items: Iterable[tuple[str, Callable[[], bytes]]], *, progress: Progress | None = None, workers: int | None = None,
+    store: FileStore | None = None,
 ) -> list[ReadFile]:
     """Read each (name, loader), in order; a file that fails is kept with its reason.
 
@@ -103,7 +113,7 @@ def read_sources(
                 except OSError as error:
                     results[index] = ReadFile(name, "", error=f"{name} kunde inte öppnas ({error.strerror}).")
                 else:
-                    results[index] = read_source(extractor, name, data)
+                    results[index] = read_source(extractor, name, data, store)
                 if progress:
                     with lock:
                         progress(1)
@@ -127,6 +137,7 @@ class Proposal:
     case_file: CaseFile | None = None
     problem: str | None = None
     notes: list[str] = field(default_factory=list)
+    original: ReadFile | None = None  # the file it was read from, when its original is stored
 
     @property
     def from_text(self) -> list[Suggestion]:
@@ -192,10 +203,12 @@ def _apply_row(session: Session, proposal: Proposal, row: dict[str, str], rulese
 def _apply_text(session: Session, proposal: Proposal, read: ReadFile, ruleset: Ruleset) -> None:
     layout = read.layout
     assert layout is not None
-    proposal.values["full_text"] = layout.text
     sections = [s.as_input() for s in layout.sections()]
-    if sections:
+    if sections:  # the text lives in its sections; full_text keeps what stands before them
         proposal.values["sections"] = sections
+        proposal.values["full_text"] = layout.preamble() or None
+    else:
+        proposal.values["full_text"] = layout.text
     proposal.suggestions = suggest_metadata(layout, type_lexicon(ruleset))
     for suggestion in proposal.suggestions:
         if suggestion.field == "supersedes":
@@ -269,6 +282,7 @@ def plan_import(session: Session, reads: list[ReadFile], sheet: Sheet | None, ru
         if read is not None and read.error is None and read.layout is not None:
             _apply_text(session, proposal, read, ruleset)
             proposal.notes += read.notes
+            proposal.original = read if read.stored else None
         elif read is not None and read.error:
             proposal.notes.append(f"filen lästes inte: {read.error}")
         elif row.get("file"):
@@ -286,6 +300,7 @@ def plan_import(session: Session, reads: list[ReadFile], sheet: Sheet | None, ru
             proposal.organs = list(read.case_file.organs)
         else:
             _apply_text(session, proposal, read, ruleset)
+            proposal.original = read if read.stored else None
             if not proposal.values.get("title"):
                 proposal.values["title"] = read.name.rsplit(".", 1)[0]
                 proposal.origins["title"] = "filnamn"
@@ -297,6 +312,7 @@ def plan_import(session: Session, reads: list[ReadFile], sheet: Sheet | None, ru
 class IngestSummary:
     added: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    completed: list[str] = field(default_factory=list)  # registered before without text; the file gave it
     skipped: list[str] = field(default_factory=list)
     cases: list[str] = field(default_factory=list)
     relations: list[str] = field(default_factory=list)
@@ -308,8 +324,11 @@ class IngestSummary:
     def lines(self) -> list[str]:
         head = (f"Import: {len(self.added)} dokument nya, ärenden: {len(self.cases)}, "
                 f"{len(self.unchanged)} fanns redan, {len(self.skipped)} hoppades över.")
+        if self.completed:
+            head += f" {len(self.completed)} fick sin text ur filen."
         out = [head]
-        for title, items in (("Ärenden:", self.cases), ("Hoppades över:", self.skipped),
+        for title, items in (("Ärenden:", self.cases), ("Text ur filen till dokument som saknade den:", self.completed),
+                             ("Hoppades över:", self.skipped),
                              ("Förslag ur texten att bekräfta (dokument utan registerrad sparas som utkast):", self.suggestions),
                              ("Relationer:", self.relations), ("Att notera:", self.notes),
                              ("Regelkontroll:", self.findings)):
@@ -334,6 +353,16 @@ def _existing(session: Session, values: dict[str, Any]) -> Document | None:
 
 def _same_text(a: str | None, b: str | None) -> bool:
     return " ".join((a or "").split()) == " ".join((b or "").split())
+
+
+def _same_content(document: Document, values: dict[str, Any]) -> bool:
+    """Whether a file says what the registered document says (a row without a file always does)."""
+    if not values.get("full_text") and not values.get("sections"):
+        return True
+    ours = [(s.heading, s.text) for s in document.sections]
+    theirs = [(s["heading"], s.get("text", "")) for s in values.get("sections") or []]
+    return _same_text(document.full_text, values.get("full_text")) and all(
+        _same_text(a[0], b[0]) and _same_text(a[1], b[1]) for a, b in zip(ours, theirs)) and len(ours) == len(theirs)
 
 
 def _quote(suggestion: Suggestion) -> str:
@@ -375,14 +404,20 @@ def apply_import(
                 _apply_case(session, proposal.case_file, ruleset, summary, actor=actor, import_case=import_case)
                 continue
             existing = _existing(session, proposal.values)
-            if existing is not None and proposal.values.get("full_text") and existing.full_text \
-                    and not _same_text(existing.full_text, proposal.values["full_text"]):
+            if existing is not None and not existing.full_text and not existing.sections \
+                    and (proposal.values.get("full_text") or proposal.values.get("sections")):
+                _complete_text(session, existing, proposal, actor=actor, after_change=after_change)
+                summary.completed.append(f"{existing.title} ({proposal.source})")
+                created.append((proposal, existing))
+                continue
+            if existing is not None and not _same_content(existing, proposal.values):
                 summary.skipped.append(
                     f"{proposal.source}: ”{existing.title}” finns redan i registret med en annan text; inget "
                     "ändrades. Revidera dokumentet i registret, eller ge filen en egen titel i förteckningen.")
                 continue
             if existing is not None:
                 summary.unchanged.append(f"{proposal.values['title']} ({proposal.source})")
+                _keep_original(session, proposal, existing, actor)
                 created.append((proposal, existing))
                 continue
             text_fields = [FIELD_LABELS.get(s.field, s.field) for s in proposal.from_text]
@@ -394,6 +429,7 @@ def apply_import(
         except RegistryError as error:
             summary.skipped.append(f"{proposal.source}: {error.message}")
             continue
+        _keep_original(session, proposal, document, actor)
         summary.added.append(f"{document.title} ({proposal.source})")
         summary.document_ids.append(document.id)
         created.append((proposal, document))
@@ -416,6 +452,25 @@ def apply_import(
     session.flush()
     _collect_findings(session, summary)
     return summary
+
+
+def _complete_text(session: Session, document: Document, proposal: Proposal, *, actor: str,
+                   after_change: AfterChangeHook | None) -> None:
+    """A document registered without its text (from a list) gets the text of its file."""
+    from registry.services.documents import revise_document
+
+    revise_document(session, document.id, {
+        "full_text": proposal.values.get("full_text"), "sections": proposal.values.get("sections") or [],
+        "expected_version": document.version, "reason": f"Text från {proposal.source}",
+    }, actor=actor, after_change=after_change)
+    _keep_original(session, proposal, document, actor)
+
+
+def _keep_original(session: Session, proposal: Proposal, document: Document, actor: str) -> None:
+    read = proposal.original
+    if read is not None:
+        attach_file(session, document, sha256=read.sha256, filename=read.name, media_type=read.media_type,
+                    size=read.size, actor=actor)
 
 
 def _apply_case(session: Session, case_file: CaseFile, ruleset: Ruleset, summary: IngestSummary,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import math
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
@@ -75,6 +76,30 @@ def _gone_if_culled(document_id: str) -> None:
         raise ApiError(410, f"”{tombstone.title}” gallrades {tombstone.culled_at:%Y-%m-%d} enligt {tombstone.decision_reference}.")
 
 
+@bp.route("/dokument/<document_id>/filer/<sha256>")
+def document_file(document_id: str, sha256: str):
+    """An original file, for whoever may read the document; always a download, never rendered here."""
+    from pathlib import Path
+
+    from registry.filestore import FileStore
+    from registry.models import DocumentFile
+
+    doc = _visible_document(document_id)
+    link = db().scalar(select(DocumentFile).where(DocumentFile.document_id == doc.id, DocumentFile.sha256 == sha256))
+    if link is None:
+        abort(404)
+    try:
+        data = FileStore(Path(current_app.config["STYRDOK_SETTINGS"].instance_dir) / "files").get(sha256)
+    except (OSError, ValueError):
+        abort(404)
+    from flask import send_file
+
+    response = send_file(io.BytesIO(data), mimetype=link.media_type or "application/octet-stream",
+                         as_attachment=True, download_name=link.filename)
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
+
+
 @bp.route("/dokument/<document_id>/gallra", methods=["GET", "POST"])
 def cull_document_page(document_id: str):
     """Gallring: an admin gives the gallringsbeslut and their own password again (a fresh login)."""
@@ -114,8 +139,10 @@ def document(document_id: str):
                             .order_by(DocumentVersion.version.desc())).all()
     findings = current_findings(db(), doc)
     rules = ruleset()
+    from registry.services.files import files_of
+
     return render_template(
-        "document.html", doc=doc, relations=relations_of(db(), doc, visible_statuses()), versions=versions,
+        "document.html", doc=doc, originals=files_of(db(), doc.id), relations=relations_of(db(), doc, visible_statuses()), versions=versions,
         findings=findings, rules=rules, field_labels=FIELD_LABELS,
         definition=rules.types.get(doc.type_key),
     )

@@ -71,7 +71,9 @@ def _save_review(token: str, review: dict[str, Any]) -> None:
 
 
 def _item_from(proposal: Proposal, name: str, digest: str) -> dict[str, Any]:
-    item: dict[str, Any] = {"name": name, "sha256": digest, "state": "väntar", "notes": proposal.notes}
+    original = proposal.original
+    item: dict[str, Any] = {"name": name, "sha256": digest, "state": "väntar", "notes": proposal.notes,
+                            "media_type": original.media_type if original else "", "size": original.size if original else 0}
     if proposal.problem:
         item.update(kind="problem", problem=proposal.problem)
     elif proposal.case_file is not None:
@@ -106,7 +108,7 @@ def import_files():
             name, copy = f"{base} ({copy})", copy + 1
         seen.add(name)
         named.append((name, store.put(data), data))
-    reads = read_sources([(name, (lambda d=data: d)) for name, _, data in named])
+    reads = read_sources([(name, (lambda d=data: d)) for name, _, data in named], store=store)
     proposals = plan_import(db(), reads, None, ruleset())
     by_name = {p.source: p for p in proposals}
     items = [_item_from(by_name[name], name, digest) for name, digest, _ in named]
@@ -155,6 +157,10 @@ def review_import(token: str, number: int):
         db().rollback()
         return _render_form(None, form, field_errors(error.errors or {"title": [error.message]}), status=422,
                             review=context)
+    from registry.services.files import attach_file
+
+    attach_file(db(), doc, sha256=item["sha256"], filename=item["name"], media_type=item.get("media_type", ""),
+                size=item.get("size", 0), actor=g.user.username)
     commit()
     item.update(state="registrerad", document_id=doc.id)
     _save_review(token, review)
