@@ -154,6 +154,10 @@ def _write_now(write) -> None:
         writer.commit()
 
 
+def _note_user_id() -> None:
+    g.user_id = g.user.id if g.user is not None else None
+
+
 def _enforce() -> None:
     endpoint = request.endpoint
     if endpoint is None:
@@ -179,6 +183,7 @@ def install(app: Flask) -> None:
     @app.before_request
     def _auth():
         _load_user()
+        _note_user_id()
         return _enforce()
 
 

@@ -21,9 +21,10 @@ class RequestFields(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if has_request_context():
-            user = getattr(g, "user", None)
             record.request_id = getattr(g, "request_id", None)
-            record.user_id = user.id if user is not None else None
+            # A plain id noted at login lookup: touching the ORM object here could reload it
+            # inside a failed transaction.
+            record.user_id = getattr(g, "user_id", None)
             record.method = request.method
             record.path = request.path[:200]
         return True

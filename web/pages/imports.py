@@ -108,12 +108,14 @@ def import_files():
             name, copy = f"{base} ({copy})", copy + 1
         seen.add(name)
         named.append((name, store.put(data), data))
+    username = g.user.username
+    db().rollback()  # nothing written yet: do not hold SQLite's write lock while files are read
     reads = read_sources([(name, (lambda d=data: d)) for name, _, data in named], store=store)
     proposals = plan_import(db(), reads, None, ruleset())
     by_name = {p.source: p for p in proposals}
     items = [_item_from(by_name[name], name, digest) for name, digest, _ in named]
     token = secrets.token_urlsafe(16)[:_TOKEN_LENGTH]
-    _save_review(token, {"user": g.user.username, "created": dt.datetime.now(dt.timezone.utc).isoformat(),
+    _save_review(token, {"user": username, "created": dt.datetime.now(dt.timezone.utc).isoformat(),
                          "items": items})
     return redirect(url_for("pages.review_import", token=token, number=1))
 
