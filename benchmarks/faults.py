@@ -31,7 +31,6 @@ import sys
 import tempfile
 import threading
 import time
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -285,16 +284,9 @@ def backup_under_load(url: str, workdir: Path, restore_url: str) -> Outcome:
 def hostile_files() -> dict[str, bytes]:
     from pypdf import PdfWriter
 
-    def zipped(entries: dict[str, bytes]) -> bytes:
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for name, data in entries.items():
-                archive.writestr(name, data)
-        return out.getvalue()
+    from tests.docmaker import BILLION_LAUGHS as laughs
+    from tests.docmaker import make_zip as zipped
 
-    laughs = (b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa">'
-              + b"".join(b'<!ENTITY a%d "%s">' % (i, (b"&a%d;" % (i - 1) if i > 1 else b"&a;") * 10) for i in range(1, 10))
-              + b']><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>&a9;</w:t></w:r></w:p></w:body></w:document>')
     encrypted = io.BytesIO()
     writer = PdfWriter()
     writer.add_blank_page(200, 200)

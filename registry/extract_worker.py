@@ -111,7 +111,7 @@ def _numbering_formats(document: Any) -> dict[tuple[str, str], str]:
 
     try:
         numbering = document.part.numbering_part.element
-    except (KeyError, NotImplementedError, AttributeError):
+    except (KeyError, NotImplementedError, AttributeError):  # python-docx: the file has no numbering part
         return {}
     abstract: dict[str, dict[str, str]] = {}
     for node in numbering.findall(qn("w:abstractNum")):

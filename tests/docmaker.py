@@ -59,3 +59,23 @@ def make_xlsx(rows: Sequence[Sequence[object]], *, title_rows: Sequence[str] = (
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def make_zip(entries: dict[str, bytes]) -> bytes:
+    """A zip archive (deflated, so a bomb stays small on disk) with the given members."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+#: A Word body whose entities expand a billion times ("billion laughs") if a parser lets them.
+BILLION_LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10) for i in range(1, 10))
+    + b']><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+    b"<w:body><w:p><w:r><w:t>&lol9;</w:t></w:r></w:p></w:body></w:document>"
+)

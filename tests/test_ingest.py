@@ -4,9 +4,6 @@ split into its parts, and the spreadsheet register with messy headers and dates.
 from __future__ import annotations
 
 import datetime as dt
-import io
-import zipfile
-
 import pytest
 from sqlalchemy import func, select
 
@@ -21,7 +18,7 @@ from registry.models import AuditEvent, Case, Document, Relation
 from registry.rules.engine import type_lexicon
 from registry.services.ingest import apply_import, plan_import, read_sources
 from tests.conftest import SEED_CASE_FILE, shared_file
-from tests.docmaker import make_docx, make_xlsx
+from tests.docmaker import BILLION_LAUGHS, make_docx, make_xlsx, make_zip
 from tests.pdfmaker import Text, make_pdf
 
 SEED = SEED_CASE_FILE
@@ -330,24 +327,11 @@ def test_seed_file_on_the_command_line(run):
 # --- hostile files ---------------------------------------------------------------------------------------
 
 
-def _zip(entries: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, data in entries.items():
-            archive.writestr(name, data)
-    return out.getvalue()
-
-
-BILLION_LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-                  + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10) for i in range(1, 10))
-                  + b']><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>&lol9;</w:t></w:r></w:p></w:body></w:document>')
-
-
 @pytest.mark.parametrize(("name", "data", "reason"), [
-    ("lol.docx", _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": BILLION_LAUGHS}), "XML-entiteter"),
-    ("lol.xlsx", _zip({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": BILLION_LAUGHS}), "XML-entiteter"),
-    ("not-office.docx", _zip({"hello.txt": b"hej"}), "inte ett Word-dokument"),
-    ("bomb.docx", _zip({"word/document.xml": b"0" * (101 * 1024 * 1024)}), "zip-bomb"),
+    ("lol.docx", make_zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": BILLION_LAUGHS}), "XML-entiteter"),
+    ("lol.xlsx", make_zip({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": BILLION_LAUGHS}), "XML-entiteter"),
+    ("not-office.docx", make_zip({"hello.txt": b"hej"}), "inte ett Word-dokument"),
+    ("bomb.docx", make_zip({"word/document.xml": b"0" * (101 * 1024 * 1024)}), "zip-bomb"),
     ("program.pdf", b"MZ\x90\x00\x03" + b"\x00" * 100, "program eller en annan binärfil"),
     ("broken.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog >>\nendobj\ntrailer <<>>\n%%EOF", "kunde inte läsas"),
 ], ids=lambda value: value if isinstance(value, str) else "data")

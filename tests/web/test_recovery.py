@@ -10,23 +10,32 @@ from tests.conftest import backend
 from tests.web.conftest import csrf_of, login
 
 
-def test_database_down_then_back_recovers_without_a_restart(fresh_app):
+@pytest.fixture
+def database_switch(fresh_app):
+    """{"down": bool}: while True, every new connection is refused, as when the server is down."""
     engine = fresh_app.extensions["styrdok"]["engine"]
-    down = {"now": False}
+    state = {"down": False}
 
     @event.listens_for(engine, "do_connect")
     def _refuse(_dialect, _record, _args, _params):
-        if down["now"]:
+        if state["down"]:
             raise engine.dialect.dbapi.OperationalError("databasen är nere (felinjektion)")
 
+    def switch(down: bool) -> None:
+        state["down"] = down
+        engine.dispose()  # pooled connections go, as when the server restarts
+
+    return switch
+
+
+def test_database_down_then_back_recovers_without_a_restart(fresh_app, database_switch):
     client = fresh_app.test_client()
     assert client.get("/").status_code == 200
-    down["now"] = True
-    engine.dispose()  # every pooled connection goes, as when the server restarts
+    database_switch(True)
     page = client.get("/")
     assert page.status_code == 503 and "Tillfälligt otillgänglig" in page.get_data(as_text=True)
     assert client.get("/api/v1/documents").json["error"]["code"] == "unavailable"
-    down["now"] = False
+    database_switch(False)
     assert client.get("/").status_code == 200
     assert client.get("/api/v1/documents").status_code == 200
 
@@ -56,20 +65,11 @@ def test_full_disk_gives_503_and_saves_nothing_then_recovers(fresh_app):
     assert client.post("/dokument/ny", data=form).status_code == 302
 
 
-def test_healthz_says_whether_the_database_answers(fresh_app):
-    engine = fresh_app.extensions["styrdok"]["engine"]
-    down = {"now": False}
-
-    @event.listens_for(engine, "do_connect")
-    def _refuse(_dialect, _record, _args, _params):
-        if down["now"]:
-            raise engine.dialect.dbapi.OperationalError("databasen är nere (felinjektion)")
-
+def test_healthz_says_whether_the_database_answers(fresh_app, database_switch):
     client = fresh_app.test_client()
     assert client.get("/healthz").json == {"status": "ok", "database": "ok"}
-    down["now"] = True
-    engine.dispose()
+    database_switch(True)
     sick = client.get("/healthz")
     assert sick.status_code == 503 and sick.json["database"] == "svarar inte"
-    down["now"] = False
+    database_switch(False)
     assert client.get("/healthz").status_code == 200
