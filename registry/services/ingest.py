@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
@@ -351,18 +352,18 @@ def _existing(session: Session, values: dict[str, Any]) -> Document | None:
     return None
 
 
-def _same_text(a: str | None, b: str | None) -> bool:
-    return " ".join((a or "").split()) == " ".join((b or "").split())
+def _normalised(text: str | None) -> str:
+    return " ".join((text or "").split())
 
 
 def _same_content(document: Document, values: dict[str, Any]) -> bool:
     """Whether a file says what the registered document says (a row without a file always does)."""
     if not values.get("full_text") and not values.get("sections"):
         return True
-    ours = [(s.heading, s.text) for s in document.sections]
-    theirs = [(s["heading"], s.get("text", "")) for s in values.get("sections") or []]
-    return _same_text(document.full_text, values.get("full_text")) and all(
-        _same_text(a[0], b[0]) and _same_text(a[1], b[1]) for a, b in zip(ours, theirs)) and len(ours) == len(theirs)
+    ours = [_normalised(document.full_text)] + [_normalised(f"{s.heading} {s.text}") for s in document.sections]
+    theirs = [_normalised(values.get("full_text"))] + [
+        _normalised(f"{s['heading']} {s.get('text', '')}") for s in values.get("sections") or []]
+    return ours == theirs
 
 
 def _quote(suggestion: Suggestion) -> str:
@@ -376,8 +377,6 @@ def _ensure_organs(session: Session, organs: list[OrganName], actor: str) -> Non
 
 def _find_by_title(session: Session, text: str) -> Document | None:
     """The register's document a phrase like "Riktlinjer för IT (KF 2012 § 12)" names."""
-    import re
-
     title = re.sub(r"\s*\([^()]*\)\s*$", "", text).strip(" .,")
     return session.scalars(select(Document).where(func.lower(Document.title) == title.lower())).first()
 
