@@ -107,11 +107,12 @@ def _open_zip(data: bytes) -> zipfile.ZipFile:
 
 def _numbering_formats(document: Any) -> dict[tuple[str, str], str]:
     """(numId, ilvl) -> numFmt ("decimal", "bullet", …) from the file's numbering part."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
     from docx.oxml.ns import qn
 
     try:
-        numbering = document.part.numbering_part.element
-    except (KeyError, NotImplementedError, AttributeError):  # python-docx: the file has no numbering part
+        numbering = document.part.part_related_by(RELATIONSHIP_TYPE.NUMBERING).element
+    except KeyError:  # the file has no list definitions
         return {}
     abstract: dict[str, dict[str, str]] = {}
     for node in numbering.findall(qn("w:abstractNum")):
