@@ -23,6 +23,8 @@ FIELD_LABELS = {
     "decision.meeting_date": "beslutsdatum", "decision.paragraph": "paragraf", "decision.dnr": "diarienummer",
     "owner": "dokumentansvarig", "valid_from": "giltig från", "valid_until": "giltig till",
     "next_review_on": "nästa översyn", "supersedes": "ersätter",
+    # Columns of a förteckning that never come from the text:
+    "file": "fil", "status": "status", "topics": "ämnesord", "summary": "sammanfattning", "scope": "omfattning",
 }
 
 

@@ -78,9 +78,7 @@ class Sheet:
     def describe_mapping(self) -> str:
         from registry.ingest.metadata import FIELD_LABELS
 
-        labels = {**FIELD_LABELS, "file": "fil", "status": "status", "topics": "ämnesord",
-                  "summary": "sammanfattning", "scope": "omfattning", "type": "dokumenttyp", "title": "titel"}
-        parts = [f"”{h}” → {labels.get(f, f) if f else '(används inte)'}" for h, f in self.mapping.items()]
+        parts = [f"”{h}” → {FIELD_LABELS.get(f, f) if f else '(används inte)'}" for h, f in self.mapping.items()]
         return "Kolumner: " + "; ".join(parts)
 
     def values(self, cells: dict[str, str]) -> dict[str, str]:

@@ -370,7 +370,8 @@ def _quote(suggestion: Suggestion) -> str:
     return f"{suggestion.label} {suggestion.value} (”{suggestion.evidence}”)"
 
 
-def _ensure_organs(session: Session, organs: list[OrganName], actor: str) -> None:
+def ensure_organs(session: Session, organs: list[OrganName], actor: str) -> None:
+    """Register the organs a file names that the register does not have yet."""
     for organ in organs:
         ensure_body(session, {"key": organ.key, "name": organ.name, "level": organ.level}, actor=actor)
 
@@ -398,7 +399,7 @@ def apply_import(
             continue
         summary.notes += [f"{proposal.source}: {note}" for note in proposal.notes]
         try:
-            _ensure_organs(session, proposal.organs, actor)
+            ensure_organs(session, proposal.organs, actor)
             if proposal.case_file is not None:
                 _apply_case(session, proposal.case_file, ruleset, summary, actor=actor, import_case=import_case)
                 continue

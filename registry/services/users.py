@@ -193,19 +193,14 @@ def touch_session(session: Session, session_id: int, now: dt.datetime) -> None:
         session.flush()
 
 
-def _live_user(session: Session, model, token: str | None, ended: str) -> User | None:
-    """The active user behind a secret that has not ended (a login session or an API token)."""
+def token_user(session: Session, token: str | None) -> User | None:
+    """The active user behind an API token that has not been revoked."""
     if not token:
         return None
-    row = session.scalar(select(model).where(model.token_hash == _digest(token)))
-    if row is None or getattr(row, ended) is not None or not row.user.active:
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    if row is None or row.revoked_at is not None or not row.user.active:
         return None
     return row.user
-
-
-def session_user(session: Session, token: str | None, now: dt.datetime | None = None) -> User | None:
-    row = live_session(session, token, now)
-    return row.user if row is not None else None
 
 
 def end_session(session: Session, token: str | None) -> None:
@@ -233,5 +228,3 @@ def create_api_token(session: Session, user: User, name: str, *, actor: str) -> 
     return token
 
 
-def token_user(session: Session, token: str | None) -> User | None:
-    return _live_user(session, ApiToken, token, "revoked_at")

@@ -22,7 +22,14 @@ from registry.ingest.protocol import CaseFile
 from registry.services import register_document
 from registry.services.findings import assessment_hook
 from registry.rules.engine import check
-from registry.services.ingest import Proposal, apply_import, describe_check, plan_import, read_sources
+from registry.services.ingest import (
+    Proposal,
+    apply_import,
+    describe_check,
+    ensure_organs,
+    plan_import,
+    read_sources,
+)
 from web.db import commit, db
 from web.forms import field_errors, form_to_data, values_to_form
 from web.pages import bp
@@ -151,7 +158,7 @@ def review_import(token: str, number: int):
     if form.get("action") == "kontrollera":
         return _render_form(None, form, {}, review=context)
     try:
-        _ensure_organs(item)
+        ensure_organs(db(), _organs(item), g.user.username)
         doc = register_document(db(), form_to_data(form, revision=False), actor=g.user.username,
                                 reason=f"Importerat från {item['name']} (granskat på webben)",
                                 after_change=assessment_hook(_settings()))
@@ -180,13 +187,6 @@ def _checks(item: dict[str, Any]) -> list[str]:
 
 def _organs(item: dict[str, Any]) -> list[OrganName]:
     return [OrganName(**organ) for organ in item.get("organs", [])]
-
-
-def _ensure_organs(item: dict[str, Any]) -> None:
-    from registry.services.bodies import ensure_body
-
-    for organ in _organs(item):
-        ensure_body(db(), {"key": organ.key, "name": organ.name, "level": organ.level}, actor=g.user.username)
 
 
 def _confirm_case(token: str, review: dict[str, Any], number: int, item: dict[str, Any]):
