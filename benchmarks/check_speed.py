@@ -16,13 +16,12 @@ import time
 import tracemalloc
 from collections import Counter
 
+from benchmarks.synthetic import generate
 from registry.config import PROJECT_ROOT
 from registry.related import RelatedIndex, content_terms
-from registry.rules.engine import type_lexicon, check
+from registry.rules.engine import check, type_lexicon
 from registry.rules.loader import load_ruleset
 from registry.services.demo import demo_motion_text
-
-from benchmarks.synthetic import generate
 
 
 def naive_related(text, snapshots, lexicon, limit=8, min_score=0.08):
@@ -30,8 +29,13 @@ def naive_related(text, snapshots, lexicon, limit=8, min_score=0.08):
     docs = []
     df: Counter = Counter()
     for s in snapshots:
-        terms = Counter(t for t, _ in content_terms(" ".join([s.title, *s.topics, s.summary, s.text,
-                                                               *(f"{x.heading} {x.text}" for x in s.sections)]), lexicon))
+        terms = Counter(
+            t
+            for t, _ in content_terms(
+                " ".join([s.title, *s.topics, s.summary, s.text, *(f"{x.heading} {x.text}" for x in s.sections)]),
+                lexicon,
+            )
+        )
         docs.append((s, terms))
         df.update(terms.keys())
     n = len(docs)
@@ -79,8 +83,9 @@ def main(argv=None) -> int:
     tracemalloc.stop()
 
     styrdok_median, _ = _time(lambda: check(motion, ruleset, related=index.related(motion)), args.repeat)
-    naive_median, _ = _time(lambda: (check(motion, ruleset), naive_related(motion, snapshots, lexicon)),
-                            max(3, args.repeat // 5))
+    naive_median, _ = _time(
+        lambda: (check(motion, ruleset), naive_related(motion, snapshots, lexicon)), max(3, args.repeat // 5)
+    )
     result = {
         "documents": args.documents,
         "index_build_seconds": round(build_seconds, 3),
@@ -90,9 +95,11 @@ def main(argv=None) -> int:
         "speedup": round(naive_median / styrdok_median, 1),
     }
     if not args.json:
-        print(f"{args.documents} dokument: check med index {result['check_median_ms']} ms (median), "
-              f"utan index {result['naive_median_ms']} ms; {result['speedup']} gånger snabbare. "
-              f"Indexet byggs på {result['index_build_seconds']} s och tar {result['index_peak_mb']} MB.")
+        print(
+            f"{args.documents} dokument: check med index {result['check_median_ms']} ms (median), "
+            f"utan index {result['naive_median_ms']} ms; {result['speedup']} gånger snabbare. "
+            f"Indexet byggs på {result['index_build_seconds']} s och tar {result['index_peak_mb']} MB."
+        )
     print(json.dumps(result))
     return 0
 

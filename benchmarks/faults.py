@@ -75,8 +75,17 @@ def write_import_folder(folder: Path, count: int, round_number: int = 1) -> None
         title = f"Riktlinjer för verksamhet {number + 1}, omgång {round_number}"
         text = [f"Riktlinjerna anger ramarna för verksamhet {number + 1} och hur den följs upp."]
         if number % 3 == 2:
-            (folder / f"dok-{number:03d}.pdf").write_bytes(make_pdf([[
-                Text(title, y=760, size=18, bold=True), Text("Syfte", y=720, size=14, bold=True), Text(text[0], y=700)]]))
+            (folder / f"dok-{number:03d}.pdf").write_bytes(
+                make_pdf(
+                    [
+                        [
+                            Text(title, y=760, size=18, bold=True),
+                            Text("Syfte", y=720, size=14, bold=True),
+                            Text(text[0], y=700),
+                        ]
+                    ]
+                )
+            )
         else:
             (folder / f"dok-{number:03d}.docx").write_bytes(make_docx(title, sections=[("Syfte", text)]))
         if number % 2 == 0:
@@ -98,14 +107,25 @@ def register_problems(url: str) -> list[str]:
             chain = verify_chain(session)
             if not chain.intact:
                 problems.append(f"händelseloggen bruten vid rad {chain.broken_at}: {chain.reason}")
-            without_version = session.scalar(select(func.count()).select_from(Document).where(
-                ~Document.id.in_(select(DocumentVersion.document_id))))
-            without_index = session.scalar(select(func.count()).select_from(Document).where(
-                ~Document.id.in_(select(SearchEntry.document_id))))
-            duplicates = session.scalar(select(func.count()).select_from(
-                select(Document.title).group_by(Document.title, Document.type_key).having(func.count() > 1).subquery()))
-            for label, count in (("dokument utan version", without_version), ("dokument utan sökpost", without_index),
-                                 ("dubbletter", duplicates)):
+            without_version = session.scalar(
+                select(func.count()).select_from(Document).where(~Document.id.in_(select(DocumentVersion.document_id)))
+            )
+            without_index = session.scalar(
+                select(func.count()).select_from(Document).where(~Document.id.in_(select(SearchEntry.document_id)))
+            )
+            duplicates = session.scalar(
+                select(func.count()).select_from(
+                    select(Document.title)
+                    .group_by(Document.title, Document.type_key)
+                    .having(func.count() > 1)
+                    .subquery()
+                )
+            )
+            for label, count in (
+                ("dokument utan version", without_version),
+                ("dokument utan sökpost", without_index),
+                ("dubbletter", duplicates),
+            ):
                 if count:
                     problems.append(f"{count} {label}")
     finally:
@@ -122,10 +142,19 @@ def document_count(url: str) -> int:
 
 
 def _styrdok(url: str, instance: Path, *args: str) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "STYRDOK_DATABASE_URL": url, "STYRDOK_INSTANCE_DIR": str(instance),
-           "STYRDOK_ACTOR": "felinjektion"}
-    return subprocess.Popen([sys.executable, "-m", "web.cli", *args], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    env = {
+        **os.environ,
+        "STYRDOK_DATABASE_URL": url,
+        "STYRDOK_INSTANCE_DIR": str(instance),
+        "STYRDOK_ACTOR": "felinjektion",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "web.cli", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
 
 
 def kill_during_import(url: str, workdir: Path, *, kills: int, documents: int, seed: int = 1) -> Outcome:
@@ -160,7 +189,9 @@ def kill_during_import(url: str, workdir: Path, *, kills: int, documents: int, s
         count = document_count(url)
         if problems or count not in (before_round, before_round + documents):
             outcome.lost += 1
-            outcome.details.append(f"efter avbrott {attempt + 1} ({delay:.2f} s): {', '.join(problems) or f'{count} dokument'}")
+            outcome.details.append(
+                f"efter avbrott {attempt + 1} ({delay:.2f} s): {', '.join(problems) or f'{count} dokument'}"
+            )
         if count == before_round + documents:
             states["komplett"] += 1
             round_number, before_round = round_number + 1, count
@@ -178,8 +209,10 @@ def kill_during_import(url: str, workdir: Path, *, kills: int, documents: int, s
     if "Import: 0 dokument nya" not in out_again.decode():
         outcome.lost += 1
         outcome.details.append("en andra fullständig körning lade till något")
-    outcome.details.append(f"en hel import tar {duration:.1f} s; efter avbrotten stod registret {states['som före']} "
-                           f"gånger som före importen och {states['komplett']} gånger med hela importen, aldrig halvt")
+    outcome.details.append(
+        f"en hel import tar {duration:.1f} s; efter avbrotten stod registret {states['som före']} "
+        f"gånger som före importen och {states['komplett']} gånger med hela importen, aldrig halvt"
+    )
     return outcome
 
 
@@ -192,8 +225,9 @@ def concurrent_edits(url: str, *, rounds: int = 20) -> Outcome:
     migrate.upgrade(engine)
     sessions = make_session_factory(engine)
     with sessions() as session:
-        document_id = register_document(session, {"title": "Riktlinje som två redigerar", "type": "riktlinje"},
-                                        actor="a").id
+        document_id = register_document(
+            session, {"title": "Riktlinje som två redigerar", "type": "riktlinje"}, actor="a"
+        ).id
         session.commit()
     for round_number in range(rounds):
         with make_session_factory(engine, writes=False)() as reader:
@@ -205,8 +239,12 @@ def concurrent_edits(url: str, *, rounds: int = 20) -> Outcome:
             with sessions() as session:
                 barrier.wait()
                 try:
-                    revise_document(session, document_id, {"owner": f"{name} {round_number}", "expected_version": seen,
-                                                           "reason": "samtidig ändring"}, actor=name)
+                    revise_document(
+                        session,
+                        document_id,
+                        {"owner": f"{name} {round_number}", "expected_version": seen, "reason": "samtidig ändring"},
+                        actor=name,
+                    )
                     session.commit()
                     results.append("sparad")
                 except StaleVersion:
@@ -220,8 +258,9 @@ def concurrent_edits(url: str, *, rounds: int = 20) -> Outcome:
             thread.join()
         outcome.tried += 1
         with sessions() as session:
-            versions = session.scalar(select(func.count()).select_from(DocumentVersion)
-                                      .where(DocumentVersion.document_id == document_id))
+            versions = session.scalar(
+                select(func.count()).select_from(DocumentVersion).where(DocumentVersion.document_id == document_id)
+            )
         if sorted(results) != ["krock", "sparad"] or versions != round_number + 2:
             outcome.lost += 1
             outcome.details.append(f"runda {round_number + 1}: {results}, {versions} versioner")
@@ -246,8 +285,9 @@ def backup_under_load(url: str, workdir: Path, restore_url: str) -> Outcome:
         number = 0
         while not stop.is_set():
             with sessions() as session:
-                document = register_document(session, {"title": f"Skrivs under kopieringen {number}", "type": "plan"},
-                                             actor="skrivare")
+                document = register_document(
+                    session, {"title": f"Skrivs under kopieringen {number}", "type": "plan"}, actor="skrivare"
+                )
                 session.commit()
                 committed.append(document.id)
             number += 1
@@ -275,8 +315,10 @@ def backup_under_load(url: str, workdir: Path, restore_url: str) -> Outcome:
     outcome.tried = len(before_backup)
     missing = [i for i in before_backup if i not in present]
     outcome.lost = len(missing) + (0 if report.chain_intact else 1)
-    outcome.details.append(f"{len(committed)} skrivningar under körningen, {len(before_backup)} före kopian, "
-                           f"{report.documents} dokument återlästa, händelsekedjan {'hel' if report.chain_intact else 'BRUTEN'}")
+    outcome.details.append(
+        f"{len(committed)} skrivningar under körningen, {len(before_backup)} före kopian, "
+        f"{report.documents} dokument återlästa, händelsekedjan {'hel' if report.chain_intact else 'BRUTEN'}"
+    )
     return outcome
 
 
@@ -341,7 +383,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kills", type=int, default=50)
     parser.add_argument("--documents", type=int, default=20)
-    parser.add_argument("--database-url", help="PostgreSQL-databaser skapas som <url>_<del> (annars SQLite i en tillfällig mapp).")
+    parser.add_argument(
+        "--database-url", help="PostgreSQL-databaser skapas som <url>_<del> (annars SQLite i en tillfällig mapp)."
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     workdir = Path(tempfile.mkdtemp(prefix="styrdok-faults-"))

@@ -23,18 +23,17 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.synthetic import generate
 from registry import migrate
 from registry.config import load_settings
 from registry.db import make_engine, make_session_factory
 from registry.extract import extract_file
 from registry.ingest.layout import layout_of
+from registry.ingest.spreadsheet import read_sheet
 from registry.services.findings import assessment_hook, register_ruleset
 from registry.services.ingest import apply_import, plan_import, read_sources
-from registry.ingest.spreadsheet import read_sheet
 from tests.docmaker import make_docx, make_xlsx
 from tests.pdfmaker import Text, make_pdf
-
-from benchmarks.synthetic import generate
 
 
 def write_folder(folder: Path, count: int, seed: int = 7) -> list[Path]:
@@ -47,12 +46,16 @@ def write_folder(folder: Path, count: int, seed: int = 7) -> list[Path]:
         # The synthetic register reuses titles; a kommun's documents have titles of their own.
         title = f"{snapshot.title} {number + 1}"
         adopted = dt.date(2015, 1, 1) + dt.timedelta(days=rng.randrange(3000))
-        meta = [f"Antagen av kommunfullmäktige {adopted.isoformat()}, § {number % 200 + 1}",
-                "Dokumentansvarig: Kommunledningskontoret"]
+        meta = [
+            f"Antagen av kommunfullmäktige {adopted.isoformat()}, § {number % 200 + 1}",
+            "Dokumentansvarig: Kommunledningskontoret",
+        ]
         sections = [(s.heading, [s.text]) for s in snapshot.sections] or [("Syfte", [snapshot.summary])]
         name = f"dokument-{number:05d}"
         if number % 4 == 3:
-            items = [Text(title, y=770, size=18, bold=True)] + [Text(line, y=740 - 16 * i) for i, line in enumerate(meta)]
+            items = [Text(title, y=770, size=18, bold=True)] + [
+                Text(line, y=740 - 16 * i) for i, line in enumerate(meta)
+            ]
             y = 690
             for heading, texts in sections[:6]:
                 items.append(Text(heading, y=y, size=14, bold=True))
@@ -67,8 +70,16 @@ def write_folder(folder: Path, count: int, seed: int = 7) -> list[Path]:
             path.write_bytes(make_docx(title, meta=meta, sections=sections, header="KOMMUNEN", footer="Sida 1"))
         paths.append(path)
         if number % 2 == 0:
-            rows.append([title, snapshot.type, "Kommunfullmäktige", adopted.strftime("%d/%m %Y"),
-                         str(number % 200 + 1), "Kommunledningskontoret"])
+            rows.append(
+                [
+                    title,
+                    snapshot.type,
+                    "Kommunfullmäktige",
+                    adopted.strftime("%d/%m %Y"),
+                    str(number % 200 + 1),
+                    "Kommunledningskontoret",
+                ]
+            )
     (folder / "förteckning.xlsx").write_bytes(make_xlsx(rows))
     return paths
 
@@ -126,13 +137,18 @@ def run(count: int, sample: int) -> dict:
     per_file_ours = read_seconds / count
     per_file_baseline = baseline_seconds / len(sample_paths)
     return {
-        "documents": count, "generated_seconds": round(generated, 1),
-        "imported": len(summary.added), "skipped": len(summary.skipped),
-        "total_seconds": round(total_seconds, 1), "documents_per_second": round(count / total_seconds, 1),
-        "read_seconds": round(read_seconds, 1), "plan_seconds": round(plan_seconds, 1),
+        "documents": count,
+        "generated_seconds": round(generated, 1),
+        "imported": len(summary.added),
+        "skipped": len(summary.skipped),
+        "total_seconds": round(total_seconds, 1),
+        "documents_per_second": round(count / total_seconds, 1),
+        "read_seconds": round(read_seconds, 1),
+        "plan_seconds": round(plan_seconds, 1),
         "write_seconds": round(write_seconds, 1),
         "read_ms_per_file": round(per_file_ours * 1000, 1),
-        "baseline_read_ms_per_file": round(per_file_baseline * 1000, 1), "baseline_sample": len(sample_paths),
+        "baseline_read_ms_per_file": round(per_file_baseline * 1000, 1),
+        "baseline_sample": len(sample_paths),
         "read_speedup_vs_child_per_file": round(per_file_baseline / per_file_ours, 1),
         "child_peak_rss_mb": round(child_peak_mb(), 1),
         "process_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
@@ -152,11 +168,17 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Import av {result['documents']} genererade dokument (3/4 DOCX, 1/4 PDF, hälften i förteckningen)")
     print(f"  nya: {result['imported']}, överhoppade: {result['skipped']}")
     print(f"  hela importen: {result['total_seconds']} s = {result['documents_per_second']} dokument/s")
-    print(f"  läsa: {result['read_seconds']} s, planera: {result['plan_seconds']} s, skriva och kontrollera: {result['write_seconds']} s")
-    print(f"  läsa per fil: {result['read_ms_per_file']} ms; baslinje (ny process per fil, {result['baseline_sample']} filer): "
-          f"{result['baseline_read_ms_per_file']} ms → {result['read_speedup_vs_child_per_file']}× snabbare")
-    print(f"  minne (topp): importprocessen {result['process_peak_rss_mb']} MB RSS, "
-          f"läsprocessen {result['child_peak_rss_mb']} MB RSS")
+    print(
+        f"  läsa: {result['read_seconds']} s, planera: {result['plan_seconds']} s, skriva och kontrollera: {result['write_seconds']} s"
+    )
+    print(
+        f"  läsa per fil: {result['read_ms_per_file']} ms; baslinje (ny process per fil, {result['baseline_sample']} filer): "
+        f"{result['baseline_read_ms_per_file']} ms → {result['read_speedup_vs_child_per_file']}× snabbare"
+    )
+    print(
+        f"  minne (topp): importprocessen {result['process_peak_rss_mb']} MB RSS, "
+        f"läsprocessen {result['child_peak_rss_mb']} MB RSS"
+    )
     print(json.dumps(result))
     return 0
 

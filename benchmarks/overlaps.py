@@ -18,35 +18,42 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.synthetic import generate
 from registry.config import PROJECT_ROOT
 from registry.overlaps import find_overlaps
 from registry.related import content_terms
 from registry.rules.engine import type_lexicon
 from registry.rules.loader import load_ruleset
 
-from benchmarks.synthetic import generate
-
 THRESHOLD = 0.5
 BASELINE_LIMIT = 30_000
 
 
 def _text(snapshot) -> str:
-    return " ".join([snapshot.title, *snapshot.topics, snapshot.summary, snapshot.text,
-                     *(f"{s.heading} {s.text}" for s in snapshot.sections)])
+    return " ".join(
+        [
+            snapshot.title,
+            *snapshot.topics,
+            snapshot.summary,
+            snapshot.text,
+            *(f"{s.heading} {s.text}" for s in snapshot.sections),
+        ]
+    )
 
 
 def baseline_pairs(snapshots, lexicon, threshold: float) -> set[frozenset]:
     """Exact all pairs: scikit-learn TF-IDF (same terms, sublinear tf, l2) and blocked X·Xᵀ."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    vectorizer = TfidfVectorizer(analyzer=lambda text: [t for t, _ in content_terms(text, lexicon)],
-                                 sublinear_tf=True, norm="l2")
+    vectorizer = TfidfVectorizer(
+        analyzer=lambda text: [t for t, _ in content_terms(text, lexicon)], sublinear_tf=True, norm="l2"
+    )
     matrix = vectorizer.fit_transform([_text(s) for s in snapshots]).tocsr()
     transposed = matrix.T.tocsc()
     pairs: set[frozenset] = set()
     block = 2000
     for start in range(0, matrix.shape[0], block):
-        similarities = (matrix[start:start + block] @ transposed).tocoo()
+        similarities = (matrix[start : start + block] @ transposed).tocoo()
         keep = (similarities.data >= threshold) & (similarities.col > similarities.row + start)
         for row, column in zip(similarities.row[keep], similarities.col[keep]):
             pairs.add(frozenset((snapshots[start + row].id, snapshots[column].id)))
@@ -91,12 +98,28 @@ def _sqlite_report(generated, ruleset_key: str) -> tuple[int, float, int]:
     migrate.upgrade(engine)
     documents, sections = [], []
     for snapshot in generated.snapshots:
-        documents.append({"id": snapshot.id, "title": snapshot.title, "type_key": snapshot.type, "status": "gällande",
-                          "scope": "kommunövergripande", "summary": snapshot.summary, "full_text": snapshot.text,
-                          "version": 1})
+        documents.append(
+            {
+                "id": snapshot.id,
+                "title": snapshot.title,
+                "type_key": snapshot.type,
+                "status": "gällande",
+                "scope": "kommunövergripande",
+                "summary": snapshot.summary,
+                "full_text": snapshot.text,
+                "version": 1,
+            }
+        )
         for position, section in enumerate(snapshot.sections):
-            sections.append({"document_id": snapshot.id, "anchor": section.anchor, "position": position,
-                             "heading": section.heading, "text": section.text})
+            sections.append(
+                {
+                    "document_id": snapshot.id,
+                    "anchor": section.anchor,
+                    "position": position,
+                    "heading": section.heading,
+                    "text": section.text,
+                }
+            )
     with engine.begin() as connection:
         connection.execute(insert(Document.__table__), documents)
         connection.execute(insert(Section.__table__), sections)
@@ -127,37 +150,59 @@ def main(argv=None) -> int:
     generated = generate(args.documents)
     planted = {frozenset(p) for p in generated.planted_pairs}
 
-    found, seconds, growth, _ = _measure(lambda: {frozenset((p.first, p.second)) for p in
-                                                   find_overlaps(generated.snapshots, lexicon, threshold=THRESHOLD)})
+    found, seconds, growth, _ = _measure(
+        lambda: {
+            frozenset((p.first, p.second)) for p in find_overlaps(generated.snapshots, lexicon, threshold=THRESHOLD)
+        }
+    )
     result = {
-        "documents": args.documents, "threshold": THRESHOLD, "planted_pairs": len(planted),
-        "styrdok": {"seconds": round(seconds, 2), "peak_mb": round(growth / 1e6, 1), "pairs": len(found),
-                    "recall_planted": round(len(found & planted) / len(planted), 4) if planted else None},
+        "documents": args.documents,
+        "threshold": THRESHOLD,
+        "planted_pairs": len(planted),
+        "styrdok": {
+            "seconds": round(seconds, 2),
+            "peak_mb": round(growth / 1e6, 1),
+            "pairs": len(found),
+            "recall_planted": round(len(found & planted) / len(planted), 4) if planted else None,
+        },
     }
     if not args.no_baseline and args.documents <= BASELINE_LIMIT:
         exact, base_seconds, base_growth, _ = _measure(lambda: baseline_pairs(generated.snapshots, lexicon, THRESHOLD))
-        result["baseline"] = {"seconds": round(base_seconds, 2), "peak_mb": round(base_growth / 1e6, 1),
-                              "pairs": len(exact),
-                              "recall_planted": round(len(exact & planted) / len(planted), 4) if planted else None}
+        result["baseline"] = {
+            "seconds": round(base_seconds, 2),
+            "peak_mb": round(base_growth / 1e6, 1),
+            "pairs": len(exact),
+            "recall_planted": round(len(exact & planted) / len(planted), 4) if planted else None,
+        }
         result["styrdok"]["recall_vs_baseline"] = round(len(found & exact) / len(exact), 4) if exact else None
         result["speedup"] = round(base_seconds / seconds, 1)
     if args.sqlite:
         rows, report_seconds, report_peak = _sqlite_report(generated, "vallentuna")
-        result["sqlite_report"] = {"seconds": round(report_seconds, 2), "peak_mb": round(report_peak / 1e6, 1),
-                                   "rows": rows}
+        result["sqlite_report"] = {
+            "seconds": round(report_seconds, 2),
+            "peak_mb": round(report_peak / 1e6, 1),
+            "rows": rows,
+        }
     if not args.json:
         s = result["styrdok"]
-        print(f"{args.documents} dokument, {len(planted)} planterade kopior: Styrdok {s['seconds']} s, "
-              f"{s['peak_mb']} MB, {s['pairs']} par, träff på planterade {s['recall_planted']}", file=sys.stderr)
+        print(
+            f"{args.documents} dokument, {len(planted)} planterade kopior: Styrdok {s['seconds']} s, "
+            f"{s['peak_mb']} MB, {s['pairs']} par, träff på planterade {s['recall_planted']}",
+            file=sys.stderr,
+        )
         if "baseline" in result:
             b = result["baseline"]
-            print(f"  exakt baslinje: {b['seconds']} s, {b['peak_mb']} MB, {b['pairs']} par; Styrdok hittar "
-                  f"{s['recall_vs_baseline']} av baslinjens par och är {result['speedup']} gånger snabbare",
-                  file=sys.stderr)
+            print(
+                f"  exakt baslinje: {b['seconds']} s, {b['peak_mb']} MB, {b['pairs']} par; Styrdok hittar "
+                f"{s['recall_vs_baseline']} av baslinjens par och är {result['speedup']} gånger snabbare",
+                file=sys.stderr,
+            )
         if "sqlite_report" in result:
             r = result["sqlite_report"]
-            print(f"  hela rapporten på SQLite: {r['seconds']} s, högst {r['peak_mb']} MB i processen, {r['rows']} rader",
-                  file=sys.stderr)
+            print(
+                f"  hela rapporten på SQLite: {r['seconds']} s, högst {r['peak_mb']} MB i processen, {r['rows']} rader",
+                file=sys.stderr,
+            )
     print(json.dumps(result))
     return 0
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from sqlalchemy import insert, text
 
+from benchmarks.synthetic import generate
 from registry import migrate
 from registry.db import make_engine, make_session_factory
 from registry.models import Document, SearchEntry, Section
@@ -26,10 +27,18 @@ from registry.queries import RegisterFilters, list_documents
 from registry.search import analyse, query_words
 from registry.text.swedish import swedish_key
 
-from benchmarks.synthetic import generate
-
-QUERIES = ["bygglov", "strategi", "skolskjuts elever", "informationssäkerhet", "klimat utsläpp", "policy",
-           "hemtjänst", "kultur bibliotek", "upphandling avtal", "trygghet"]
+QUERIES = [
+    "bygglov",
+    "strategi",
+    "skolskjuts elever",
+    "informationssäkerhet",
+    "klimat utsläpp",
+    "policy",
+    "hemtjänst",
+    "kultur bibliotek",
+    "upphandling avtal",
+    "trygghet",
+]
 
 
 def build(count: int) -> str:
@@ -39,17 +48,40 @@ def build(count: int) -> str:
     migrate.upgrade(engine)
     documents, sections, entries = [], [], []
     for number, snapshot in enumerate(generate(count).snapshots, start=1):
-        documents.append({"id": snapshot.id, "title": snapshot.title, "type_key": snapshot.type, "status": "gällande",
-                          "scope": "kommunövergripande", "summary": snapshot.summary, "full_text": snapshot.text,
-                          "version": 1})
+        documents.append(
+            {
+                "id": snapshot.id,
+                "title": snapshot.title,
+                "type_key": snapshot.type,
+                "status": "gällande",
+                "scope": "kommunövergripande",
+                "summary": snapshot.summary,
+                "full_text": snapshot.text,
+                "version": 1,
+            }
+        )
         body = [snapshot.title, snapshot.summary, snapshot.text]
         for position, section in enumerate(snapshot.sections):
-            sections.append({"document_id": snapshot.id, "anchor": section.anchor, "position": position,
-                             "heading": section.heading, "text": section.text})
+            sections.append(
+                {
+                    "document_id": snapshot.id,
+                    "anchor": section.anchor,
+                    "position": position,
+                    "heading": section.heading,
+                    "text": section.text,
+                }
+            )
             body.append(f"{section.heading} {section.text}")
         terms = sorted(set(analyse(" ".join(body))))
-        entries.append({"id": number, "document_id": snapshot.id, "terms": " ".join(terms),
-                        "reversed_terms": " ".join(t[::-1] for t in terms), "sort_key": swedish_key(snapshot.title)})
+        entries.append(
+            {
+                "id": number,
+                "document_id": snapshot.id,
+                "terms": " ".join(terms),
+                "reversed_terms": " ".join(t[::-1] for t in terms),
+                "sort_key": swedish_key(snapshot.title),
+            }
+        )
     with engine.begin() as connection:
         connection.execute(insert(Document.__table__), documents)
         connection.execute(insert(Section.__table__), sections)
@@ -80,21 +112,34 @@ def main(argv=None) -> int:
                 start = time.perf_counter()
                 list_documents(session, RegisterFilters(q=query), statuses=("gällande",), page=1, per_page=25)
                 ours.append(time.perf_counter() - start)
-                expression = " AND ".join(f'(terms : "{w}"* OR reversed_terms : "{w[::-1]}"*)' for w in query_words(query))
+                expression = " AND ".join(
+                    f'(terms : "{w}"* OR reversed_terms : "{w[::-1]}"*)' for w in query_words(query)
+                )
                 start = time.perf_counter()
-                session.execute(text("SELECT e.document_id FROM search_fts JOIN search_entries e ON e.id = search_fts.rowid "
-                                     "WHERE search_fts MATCH :q"), {"q": expression}).all()
+                session.execute(
+                    text(
+                        "SELECT e.document_id FROM search_fts JOIN search_entries e ON e.id = search_fts.rowid "
+                        "WHERE search_fts MATCH :q"
+                    ),
+                    {"q": expression},
+                ).all()
                 raw.append(time.perf_counter() - start)
     engine.dispose()
     our_median, our_p95 = _percentiles(ours)
     raw_median, raw_p95 = _percentiles(raw)
-    result = {"documents": args.documents, "build_seconds": round(build_seconds, 1),
-              "styrdok_ms": {"median": round(our_median * 1000, 2), "p95": round(our_p95 * 1000, 2)},
-              "raw_fts_ms": {"median": round(raw_median * 1000, 2), "p95": round(raw_p95 * 1000, 2)},
-              "ratio": {"median": round(our_median / raw_median, 2), "p95": round(our_p95 / raw_p95, 2)}}
+    result = {
+        "documents": args.documents,
+        "build_seconds": round(build_seconds, 1),
+        "styrdok_ms": {"median": round(our_median * 1000, 2), "p95": round(our_p95 * 1000, 2)},
+        "raw_fts_ms": {"median": round(raw_median * 1000, 2), "p95": round(raw_p95 * 1000, 2)},
+        "ratio": {"median": round(our_median / raw_median, 2), "p95": round(our_p95 / raw_p95, 2)},
+    }
     if not args.json:
-        print(f"{args.documents} dokument: sökning {result['styrdok_ms']} ms, rå FTS5 {result['raw_fts_ms']} ms, "
-              f"kvot {result['ratio']}", file=sys.stderr)
+        print(
+            f"{args.documents} dokument: sökning {result['styrdok_ms']} ms, rå FTS5 {result['raw_fts_ms']} ms, "
+            f"kvot {result['ratio']}",
+            file=sys.stderr,
+        )
     print(json.dumps(result))
     return 0
 

@@ -13,7 +13,14 @@ from registry.related import DocumentSnapshot, SectionSnapshot
 TOPICS: dict[str, list[str]] = {
     "bygglov": ["bygglov", "detaljplan", "ansökan", "handläggningstid", "bygglovsansökan", "tillsyn"],
     "skolskjuts": ["skolskjuts", "elever", "hållplats", "färdtid", "grundskola", "resor"],
-    "informationssäkerhet": ["informationssäkerhet", "behörighet", "lösenord", "incident", "klassning", "cybersäkerhet"],
+    "informationssäkerhet": [
+        "informationssäkerhet",
+        "behörighet",
+        "lösenord",
+        "incident",
+        "klassning",
+        "cybersäkerhet",
+    ],
     "artificiell intelligens": ["artificiell", "intelligens", "AI-verktyg", "språkmodell", "automatisering", "etik"],
     "jämställdhet": ["jämställdhet", "kvinnor", "män", "lönekartläggning", "diskriminering", "likabehandling"],
     "klimat": ["klimat", "utsläpp", "koldioxid", "förnybar", "energi", "klimatanpassning"],
@@ -27,34 +34,96 @@ TOPICS: dict[str, list[str]] = {
     "kultur": ["kultur", "bibliotek", "konstnärlig", "föreningsliv", "evenemang", "kulturarv"],
     "vatten och avlopp": ["vatten", "avlopp", "dagvatten", "ledningsnät", "vattenverk", "föroreningar"],
     "personal": ["personal", "medarbetare", "kompetensförsörjning", "rekrytering", "arbetsmiljö", "lön"],
-    "bostadsförsörjning": ["bostadsförsörjning", "bostäder", "hyresrätter", "bostadsbyggande", "markanvisning", "befolkning"],
+    "bostadsförsörjning": [
+        "bostadsförsörjning",
+        "bostäder",
+        "hyresrätter",
+        "bostadsbyggande",
+        "markanvisning",
+        "befolkning",
+    ],
     "trafik": ["trafik", "cykel", "gångtrafik", "hastighet", "parkering", "kollektivtrafik"],
     "arkiv": ["arkiv", "gallring", "dokumenthantering", "diarium", "allmänna", "handlingar"],
     "krisberedskap": ["krisberedskap", "kris", "civilt", "försvar", "övning", "samverkan"],
 }
 
 TYPES: dict[str, tuple[str, list[str]]] = {
-    "strategi": ("Strategi för", ["Strategin anger långsiktiga avsikter och övergripande mål för {t}.",
-                                   "Kommunen ska prioritera {a} och {b} de kommande åren."]),
-    "policy": ("Policy för", ["Policyn anger kommunens förhållningssätt och värderingar kring {a}.",
-                               "Principerna ska genomsyra allt arbete med {b}."]),
-    "riktlinje": ("Riktlinjer för", ["Riktlinjerna anger hur {a} ska hanteras i verksamheten.",
-                                     "Handläggningen av {b} ska ske inom de ramar som anges här."]),
-    "handlingsplan": ("Handlingsplan för", ["Handlingsplanen beskriver åtgärder för {a} med tidplan och ansvarig.",
-                                            "Uppföljning av {b} sker varje år."]),
-    "program": ("Program för", ["Programmet anger den politiska viljeinriktningen för {t}.",
-                                "Samtliga nämnder ska utgå från programmet i arbetet med {a}."]),
-    "rutin": ("Rutin för", ["Rutinen beskriver steg för steg hur {a} hanteras.",
-                            "Handläggaren ansvarar för {b} och registrator diarieför."]),
-    "vägledning": ("Vägledning om", ["Vägledningen ger stöd och råd till dig som medarbetare om {a}.",
-                                      "Tänk på {b} innan du börjar."]),
+    "strategi": (
+        "Strategi för",
+        [
+            "Strategin anger långsiktiga avsikter och övergripande mål för {t}.",
+            "Kommunen ska prioritera {a} och {b} de kommande åren.",
+        ],
+    ),
+    "policy": (
+        "Policy för",
+        [
+            "Policyn anger kommunens förhållningssätt och värderingar kring {a}.",
+            "Principerna ska genomsyra allt arbete med {b}.",
+        ],
+    ),
+    "riktlinje": (
+        "Riktlinjer för",
+        [
+            "Riktlinjerna anger hur {a} ska hanteras i verksamheten.",
+            "Handläggningen av {b} ska ske inom de ramar som anges här.",
+        ],
+    ),
+    "handlingsplan": (
+        "Handlingsplan för",
+        ["Handlingsplanen beskriver åtgärder för {a} med tidplan och ansvarig.", "Uppföljning av {b} sker varje år."],
+    ),
+    "program": (
+        "Program för",
+        [
+            "Programmet anger den politiska viljeinriktningen för {t}.",
+            "Samtliga nämnder ska utgå från programmet i arbetet med {a}.",
+        ],
+    ),
+    "rutin": (
+        "Rutin för",
+        [
+            "Rutinen beskriver steg för steg hur {a} hanteras.",
+            "Handläggaren ansvarar för {b} och registrator diarieför.",
+        ],
+    ),
+    "vägledning": (
+        "Vägledning om",
+        ["Vägledningen ger stöd och råd till dig som medarbetare om {a}.", "Tänk på {b} innan du börjar."],
+    ),
     "regler": ("Regler för", ["Det är inte tillåtet att {a} utan beslut.", "Alla måste följa reglerna om {b}."]),
 }
 
 ORGANS = ["KF", "KS", "BUN", "SBN", "SN", "KLK"]
 
-_SYLLABLES = ["bo", "stad", "vik", "sjö", "berg", "lund", "gård", "holm", "ström", "dal", "näs", "by", "torp",
-              "kär", "väg", "skog", "äng", "hamn", "bro", "sund", "ås", "fors", "mark", "vall", "lid", "tuna"]
+_SYLLABLES = [
+    "bo",
+    "stad",
+    "vik",
+    "sjö",
+    "berg",
+    "lund",
+    "gård",
+    "holm",
+    "ström",
+    "dal",
+    "näs",
+    "by",
+    "torp",
+    "kär",
+    "väg",
+    "skog",
+    "äng",
+    "hamn",
+    "bro",
+    "sund",
+    "ås",
+    "fors",
+    "mark",
+    "vall",
+    "lid",
+    "tuna",
+]
 _ENDINGS = ["ning", "het", "skap", "else", "ande", "are", "eri", "ism", "itet", "ion"]
 
 
@@ -90,10 +159,15 @@ def generate(count: int, *, seed: int = 7, duplicate_share: float = 0.02) -> Gen
             original = rng.choice(snapshots)
             # A planted overlap: a later version that repeats the original with small edits.
             copy = DocumentSnapshot(
-                id=f"dok-{number:06d}", title=original.title + " (reviderad)", type=original.type,
-                topics=original.topics, summary=original.summary, text=original.text,
-                sections=tuple(SectionSnapshot(s.anchor, s.heading, _edited(s.text, rng, vocabulary))
-                               for s in original.sections),
+                id=f"dok-{number:06d}",
+                title=original.title + " (reviderad)",
+                type=original.type,
+                topics=original.topics,
+                summary=original.summary,
+                text=original.text,
+                sections=tuple(
+                    SectionSnapshot(s.anchor, s.heading, _edited(s.text, rng, vocabulary)) for s in original.sections
+                ),
             )
             snapshots.append(copy)
             planted.append((original.id, copy.id))
@@ -102,7 +176,9 @@ def generate(count: int, *, seed: int = 7, duplicate_share: float = 0.02) -> Gen
         words = TOPICS[topic]
         type_key = rng.choice(list(TYPES))
         prefix, templates = TYPES[type_key]
-        place = rng.choice(["", " i skolan", " inom omsorgen", " för medarbetare", f" {2020 + number % 8}–{2024 + number % 8}"])
+        place = rng.choice(
+            ["", " i skolan", " inom omsorgen", " för medarbetare", f" {2020 + number % 8}–{2024 + number % 8}"]
+        )
         title = f"{prefix} {topic}{place}"
         sections = []
         for index in range(rng.randint(2, 4)):
@@ -110,9 +186,20 @@ def generate(count: int, *, seed: int = 7, duplicate_share: float = 0.02) -> Gen
             sentences = [template.format(t=topic, a=a, b=b) for template in templates]
             sentences.append(f"Arbetet med {rng.choice(words)} följs upp av {rng.choice(ORGANS)}.")
             sentences.append(" ".join(rng.choice(vocabulary) for _ in range(rng.randint(15, 30))) + ".")
-            sections.append(SectionSnapshot(f"avsnitt-{index + 1}", f"{words[index % len(words)].capitalize()}", " ".join(sentences)))
-        snapshots.append(DocumentSnapshot(
-            id=f"dok-{number:06d}", title=title, type=type_key, topics=(topic,),
-            summary=f"{prefix} {topic}.", text="", sections=tuple(sections),
-        ))
+            sections.append(
+                SectionSnapshot(
+                    f"avsnitt-{index + 1}", f"{words[index % len(words)].capitalize()}", " ".join(sentences)
+                )
+            )
+        snapshots.append(
+            DocumentSnapshot(
+                id=f"dok-{number:06d}",
+                title=title,
+                type=type_key,
+                topics=(topic,),
+                summary=f"{prefix} {topic}.",
+                text="",
+                sections=tuple(sections),
+            )
+        )
     return Generated(snapshots, planted)

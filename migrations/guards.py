@@ -61,12 +61,16 @@ def create_guards(*, culling: bool = False) -> None:
             if culling and operation == "DELETE" and table in CULLABLE:
                 column = CULLABLE[table]
                 if dialect == "postgresql":
-                    op.execute(f"CREATE TRIGGER {name} BEFORE DELETE ON {table} FOR EACH ROW "
-                               f"EXECUTE FUNCTION styrdok_refuse_unless_culled('{column}')")
+                    op.execute(
+                        f"CREATE TRIGGER {name} BEFORE DELETE ON {table} FOR EACH ROW "
+                        f"EXECUTE FUNCTION styrdok_refuse_unless_culled('{column}')"
+                    )
                 else:
-                    op.execute(f"CREATE TRIGGER {name} BEFORE DELETE ON {table} WHEN NOT EXISTS "
-                               f"(SELECT 1 FROM culled_documents WHERE document_id = OLD.{column}) "
-                               f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END")
+                    op.execute(
+                        f"CREATE TRIGGER {name} BEFORE DELETE ON {table} WHEN NOT EXISTS "
+                        f"(SELECT 1 FROM culled_documents WHERE document_id = OLD.{column}) "
+                        f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"
+                    )
                 continue
             if dialect == "postgresql":
                 op.execute(
@@ -75,8 +79,7 @@ def create_guards(*, culling: bool = False) -> None:
                 )
             else:
                 op.execute(
-                    f"CREATE TRIGGER {name} BEFORE {operation} ON {table} "
-                    f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"
+                    f"CREATE TRIGGER {name} BEFORE {operation} ON {table} BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"
                 )
 
 

@@ -20,27 +20,51 @@ AUDIT_LOCK_KEY = 20261127
 
 def _utc_text(moment: dt.datetime) -> str:
     if moment.tzinfo is not None:
-        moment = moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
     return moment.isoformat(timespec="microseconds")
 
 
 def chain_hash(
-    *, occurred_at: dt.datetime, actor: str, action: str, entity_type: str, entity_id: str,
-    before: Any, after: Any, prev_hash: str,
+    *,
+    occurred_at: dt.datetime,
+    actor: str,
+    action: str,
+    entity_type: str,
+    entity_id: str,
+    before: Any,
+    after: Any,
+    prev_hash: str,
 ) -> str:
     """sha256 over the event's content in a canonical form and the previous row's hash."""
     content = json.dumps(
-        {"occurred_at": _utc_text(occurred_at), "actor": actor, "action": action, "entity_type": entity_type,
-         "entity_id": entity_id, "before": before, "after": after},
-        sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str,
+        {
+            "occurred_at": _utc_text(occurred_at),
+            "actor": actor,
+            "action": action,
+            "entity_type": entity_type,
+            "entity_id": entity_id,
+            "before": before,
+            "after": after,
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+        default=str,
     )
     return hashlib.sha256((prev_hash + "\n" + content).encode("utf-8")).hexdigest()
 
 
 def hash_of(event: AuditEvent, prev_hash: str) -> str:
-    return chain_hash(occurred_at=event.occurred_at, actor=event.actor, action=event.action,
-                      entity_type=event.entity_type, entity_id=event.entity_id, before=event.before,
-                      after=event.after, prev_hash=prev_hash)
+    return chain_hash(
+        occurred_at=event.occurred_at,
+        actor=event.actor,
+        action=event.action,
+        entity_type=event.entity_type,
+        entity_id=event.entity_id,
+        before=event.before,
+        after=event.after,
+        prev_hash=prev_hash,
+    )
 
 
 @dataclass
@@ -63,8 +87,11 @@ def verify_chain(session: Session) -> ChainReport:
     try:
         for event in result:
             if event.prev_hash != previous:
-                return ChainReport(checked, event.id, "länken till föregående rad stämmer inte (en rad före "
-                                                      "den har ändrats eller tagits bort)")
+                return ChainReport(
+                    checked,
+                    event.id,
+                    "länken till föregående rad stämmer inte (en rad före den har ändrats eller tagits bort)",
+                )
             if event.hash != hash_of(event, previous):
                 return ChainReport(checked, event.id, "radens innehåll har ändrats efter att den skrevs")
             previous = event.hash

@@ -48,8 +48,9 @@ def backup(url: str, target: Path) -> None:
         return
     if shutil.which("pg_dump") is None:
         raise InvalidInput("pg_dump finns inte på den här datorn; installera postgresql-client.")
-    completed = subprocess.run(["pg_dump", "--format=custom", "--file", str(target), _libpq(url)],
-                               capture_output=True, text=True, check=False)
+    completed = subprocess.run(
+        ["pg_dump", "--format=custom", "--file", str(target), _libpq(url)], capture_output=True, text=True, check=False
+    )
     if completed.returncode != 0:
         raise InvalidInput(f"pg_dump misslyckades: {completed.stderr.strip().splitlines()[-1:]}")
 
@@ -91,8 +92,21 @@ def restore(url: str, source: Path) -> None:
         raise InvalidInput("pg_restore finns inte på den här datorn; installera postgresql-client.")
     if not source.exists():
         raise InvalidInput(f"Säkerhetskopian {source} finns inte.")
-    completed = subprocess.run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
-                                "--dbname", _libpq(url), str(source)], capture_output=True, text=True, check=False)
+    completed = subprocess.run(
+        [
+            "pg_restore",
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--single-transaction",
+            "--dbname",
+            _libpq(url),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if completed.returncode != 0:
         raise InvalidInput(f"pg_restore misslyckades: {completed.stderr.strip().splitlines()[-1:]}")
 
@@ -104,5 +118,8 @@ def verify_register(session) -> RestoreReport:
     from registry.models import AuditEvent, Document
 
     chain = verify_chain(session)
-    return RestoreReport(session.scalar(select(func.count()).select_from(Document)),
-                         session.scalar(select(func.count()).select_from(AuditEvent)), chain.intact)
+    return RestoreReport(
+        session.scalar(select(func.count()).select_from(Document)),
+        session.scalar(select(func.count()).select_from(AuditEvent)),
+        chain.intact,
+    )

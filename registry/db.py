@@ -56,4 +56,3 @@ def make_session_factory(engine: Engine, *, writes: bool = True) -> sessionmaker
     """Sessions for writing (the default) or, with ``writes=False``, for reading only."""
     bind = engine if writes else engine.execution_options(writes=False)
     return sessionmaker(bind=bind, expire_on_commit=False)
-

@@ -26,6 +26,7 @@ MEMORY_LIMIT_BYTES = 1024 * 1024 * 1024
 #: A long-lived child is replaced after this many files, so its CPU limit stays a per-file bound.
 FILES_PER_CHILD = 100
 
+
 def _label(kind: str, name: str) -> str:
     """How a message names the file: by what it is, and for Office files by the name people know."""
     if kind == "pdf":
@@ -71,7 +72,9 @@ def _decode_text(data: bytes, name: str) -> str:
 
 def _refuse_early(data: bytes, name: str) -> str:
     if len(data) > MAX_BYTES:
-        raise UnreadableInput(f"{name} är för stor ({len(data) // (1024 * 1024)} MB); högst {MAX_BYTES // (1024 * 1024)} MB.")
+        raise UnreadableInput(
+            f"{name} är för stor ({len(data) // (1024 * 1024)} MB); högst {MAX_BYTES // (1024 * 1024)} MB."
+        )
     kind = detect_kind(data)
     if kind == "binary":
         raise UnreadableInput(f"{name} är ett program eller en annan binärfil, inte text, PDF, DOCX eller XLSX.")
@@ -96,7 +99,7 @@ class Extractor:
         self._child: subprocess.Popen[bytes] | None = None
         self._served = 0
 
-    def __enter__(self) -> "Extractor":
+    def __enter__(self) -> Extractor:
         return self
 
     def __exit__(self, *_exc: object) -> None:
@@ -121,7 +124,9 @@ class Extractor:
             self.close()
             self._child = subprocess.Popen(
                 [sys.executable, "-m", "registry.extract_worker"],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
                 preexec_fn=_limit_child,
             )
             self._served = 0
@@ -170,8 +175,13 @@ class Extractor:
             raise UnreadableInput(f"{label} {name} tog för lång tid att läsa och avbröts.")
         if "error" in answer:
             raise UnreadableInput(f"{label} {name} kunde inte läsas: {answer['error']}.")
-        return Extracted(answer["kind"], name, pages=answer.get("pages", []),
-                         blocks=answer.get("blocks", []), sheets=answer.get("sheets", []))
+        return Extracted(
+            answer["kind"],
+            name,
+            pages=answer.get("pages", []),
+            blocks=answer.get("blocks", []),
+            sheets=answer.get("sheets", []),
+        )
 
 
 def extract_file(data: bytes, name: str = "filen") -> Extracted:

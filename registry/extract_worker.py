@@ -72,11 +72,17 @@ def _pdf(data: bytes) -> dict[str, Any]:
                     chars = [c for c in line if isinstance(c, LTChar)]
                     sizes = [round(c.size, 1) for c in chars] or [0.0]
                     bold = sum(1 for c in chars if "bold" in c.fontname.lower()) > len(chars) / 2
-                    lines.append({
-                        "text": text, "x0": round(line.x0, 1), "x1": round(line.x1, 1),
-                        "top": round(page.height - line.y1, 1), "bottom": round(page.height - line.y0, 1),
-                        "size": statistics.median(sizes), "bold": bold,
-                    })
+                    lines.append(
+                        {
+                            "text": text,
+                            "x0": round(line.x0, 1),
+                            "x1": round(line.x1, 1),
+                            "top": round(page.height - line.y1, 1),
+                            "bottom": round(page.height - line.y0, 1),
+                            "size": statistics.median(sizes),
+                            "bold": bold,
+                        }
+                    )
             pages.append({"width": page.width, "height": page.height, "lines": lines})
     except Refused:
         raise
@@ -171,8 +177,10 @@ def _docx(data: bytes, archive: zipfile.ZipFile) -> dict[str, Any]:
             if num_pr is not None:
                 num_id = num_pr.find(qn("w:numId"))
                 ilvl = num_pr.find(qn("w:ilvl"))
-                key = (num_id.get(qn("w:val")) if num_id is not None else "0",
-                       ilvl.get(qn("w:val")) if ilvl is not None else "0")
+                key = (
+                    num_id.get(qn("w:val")) if num_id is not None else "0",
+                    ilvl.get(qn("w:val")) if ilvl is not None else "0",
+                )
                 fmt = formats.get(key, fmt)
             else:
                 key = (style, "0")

@@ -26,7 +26,7 @@ def snapshot_on(session: Session, document_id: str, moment: dt.datetime) -> dict
 def in_force_on(session: Session, day: dt.date) -> list[dict[str, Any]]:
     """Documents in force on ``day``: as recorded by the end of that day, gällande, and within
     their validity. A document repealed later still counts; one registered later does not."""
-    end_of_day = dt.datetime.combine(day, dt.time.max, tzinfo=dt.timezone.utc)
+    end_of_day = dt.datetime.combine(day, dt.time.max, tzinfo=dt.UTC)
     latest: dict[str, DocumentVersion] = {}
     for version in session.scalars(
         select(DocumentVersion).where(DocumentVersion.changed_at <= end_of_day).order_by(DocumentVersion.version)

@@ -32,8 +32,7 @@ def normalise_dnr(dnr: str) -> str:
     match = _DNR.match(dnr or "")
     if not match:
         raise InvalidInput(
-            f"Diarienumret ”{dnr}” kunde inte tolkas; skriv det som till exempel ”KS 2025.032” "
-            "eller ”KS 2025/32”.",
+            f"Diarienumret ”{dnr}” kunde inte tolkas; skriv det som till exempel ”KS 2025.032” eller ”KS 2025/32”.",
             field="dnr",
         )
     prefix = " ".join((match["prefix"] or "").upper().split())
@@ -48,7 +47,7 @@ _PARAGRAPH = re.compile(PARAGRAPH_PATTERN)
 
 
 def normalise_paragraph(text: str) -> str:
-    """"§61", "§ 61", "61 §" and "paragraf 61" all become "61"."""
+    """ "§61", "§ 61", "61 §" and "paragraf 61" all become "61"."""
     match = _PARAGRAPH.match(str(text or ""))
     if not match:
         raise InvalidInput(

@@ -12,8 +12,8 @@ Pure: no database; the report layer feeds it snapshots.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 from scipy import sparse
@@ -74,8 +74,15 @@ def prepare(snapshots: Sequence[DocumentSnapshot], lexicon: Lexicon | None) -> P
     surfaces: list[str] = []
     rows, columns, values = [], [], []
     for row, snapshot in enumerate(snapshots):
-        text = " ".join([snapshot.title, *snapshot.topics, snapshot.summary, snapshot.text,
-                         *(f"{s.heading} {s.text}" for s in snapshot.sections)])
+        text = " ".join(
+            [
+                snapshot.title,
+                *snapshot.topics,
+                snapshot.summary,
+                snapshot.text,
+                *(f"{s.heading} {s.text}" for s in snapshot.sections),
+            ]
+        )
         counts: Counter = Counter()
         for term, surface in content_terms(text, lexicon):
             index = vocabulary.get(term)
@@ -107,14 +114,15 @@ def exact_pairs(prepared: Prepared, threshold: float) -> Iterator[tuple[int, int
     matrix = prepared.matrix
     transposed = matrix.T.tocsc()
     for start in range(0, matrix.shape[0], _BLOCK):
-        block = (matrix[start:start + _BLOCK] @ transposed).tocoo()
+        block = (matrix[start : start + _BLOCK] @ transposed).tocoo()
         keep = (block.data >= threshold) & (block.col > block.row + start)
         for row, column, value in zip(block.row[keep], block.col[keep], block.data[keep]):
             yield start + int(row), int(column), float(value)
 
 
-def minhash_candidates(prepared: Prepared, bands: int = 32, rows: int = 2,
-                       seed: int = 20261127) -> set[tuple[int, int]]:
+def minhash_candidates(
+    prepared: Prepared, bands: int = 32, rows: int = 2, seed: int = 20261127
+) -> set[tuple[int, int]]:
     """Pairs that share a MinHash bucket in at least one band."""
     terms = prepared.signature_terms
     rng = np.random.default_rng(seed)
@@ -131,7 +139,7 @@ def minhash_candidates(prepared: Prepared, bands: int = 32, rows: int = 2,
         signature[:, h] = np.minimum.reduceat(term_ids * a[h] + b[h], starts)
     pairs: set[tuple[int, int]] = set()
     for band in range(bands):
-        keys = signature[:, band * rows:(band + 1) * rows]
+        keys = signature[:, band * rows : (band + 1) * rows]
         _, inverse, sizes = np.unique(keys, axis=0, return_inverse=True, return_counts=True)
         inverse = inverse.ravel()
         shared = np.flatnonzero((sizes > 1) & (sizes <= MAX_BUCKET))
@@ -140,19 +148,21 @@ def minhash_candidates(prepared: Prepared, bands: int = 32, rows: int = 2,
         order = np.argsort(inverse, kind="stable")
         bounds = np.searchsorted(inverse[order], shared)
         for group, begin in zip(shared, bounds):
-            members = documents[order[begin:begin + sizes[group]]]
+            members = documents[order[begin : begin + sizes[group]]]
             for i, first in enumerate(members):
-                for second in members[i + 1:]:
+                for second in members[i + 1 :]:
                     pairs.add((int(first), int(second)))
     return pairs
 
 
-def scored_candidates(prepared: Prepared, pairs: Iterable[tuple[int, int]], threshold: float) -> Iterator[tuple[int, int, float]]:
+def scored_candidates(
+    prepared: Prepared, pairs: Iterable[tuple[int, int]], threshold: float
+) -> Iterator[tuple[int, int, float]]:
     """The exact cosine of each candidate pair, vectorised in chunks."""
     pairs = sorted(pairs)
     matrix = prepared.matrix
     for start in range(0, len(pairs), 50_000):
-        chunk = np.asarray(pairs[start:start + 50_000], dtype=np.int64)
+        chunk = np.asarray(pairs[start : start + 50_000], dtype=np.int64)
         scores = np.asarray(matrix[chunk[:, 0]].multiply(matrix[chunk[:, 1]]).sum(axis=1)).ravel()
         for (first, second), score in zip(chunk[scores >= threshold], scores[scores >= threshold]):
             yield int(first), int(second), float(score)
@@ -202,7 +212,7 @@ def _matching_sections(first: DocumentSnapshot, second: DocumentSnapshot, terms:
     def best(snapshot: DocumentSnapshot) -> str:
         top, top_hits = "", 0
         for section in snapshot.sections:
-            words = {w.strip(".,;:()”\"").lower() for w in f"{section.heading} {section.text}".split()}
+            words = {w.strip('.,;:()”"').lower() for w in f"{section.heading} {section.text}".split()}
             hits = len(wanted & words)
             if hits > top_hits:
                 top, top_hits = section.heading, hits
@@ -235,4 +245,3 @@ def clusters(pairs: Sequence[OverlapPair]) -> list[OverlapCluster]:
         result.append(OverlapCluster(documents, members, [t for t, _ in counter.most_common(8)]))
     result.sort(key=lambda c: (-len(c.documents), -max(p.score for p in c.pairs)))
     return result
-

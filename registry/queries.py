@@ -66,6 +66,7 @@ def parent_types(session: Session, document: Document) -> list[str]:
 
 # --- the register list ------------------------------------------------------------------------------
 
+
 @dataclass
 class RegisterFilters:
     q: str = ""
@@ -102,7 +103,9 @@ def list_documents(
     if filters.organ:
         query = query.join(Body, Body.id == Document.adopted_by_id).where(Body.key == filters.organ)
     if filters.topic:
-        query = query.where(Document.id.in_(select(DocumentTopic.document_id).where(DocumentTopic.topic == filters.topic)))
+        query = query.where(
+            Document.id.in_(select(DocumentTopic.document_id).where(DocumentTopic.topic == filters.topic))
+        )
     if filters.review_due:
         limit = (today or dt.date.today()) + dt.timedelta(days=90)
         query = query.where(Document.next_review_on.is_not(None), Document.next_review_on <= limit)
@@ -114,20 +117,27 @@ def list_documents(
             query = query.where(clause)
     # The index keeps a Swedish sort key per title, so ordering is a plain indexed sort; the
     # window count gives the total in the same pass, so the search runs once per page.
-    ordered = (query.add_columns(func.count().over().label("total"))
-               .outerjoin(SearchEntry, SearchEntry.document_id == Document.id)
-               .order_by(SearchEntry.sort_key, Document.id))
+    ordered = (
+        query.add_columns(func.count().over().label("total"))
+        .outerjoin(SearchEntry, SearchEntry.document_id == Document.id)
+        .order_by(SearchEntry.sort_key, Document.id)
+    )
     rows = session.execute(ordered.limit(per_page).offset((page - 1) * per_page)).all()
     page_ids = [row.id for row in rows]
     total = rows[0].total if rows else session.scalar(select(func.count()).select_from(query.subquery()))
     documents = {d.id: d for d in session.scalars(select(Document).where(Document.id.in_(page_ids))).unique()}
-    counts = dict(session.execute(
-        select(Finding.document_id, func.count())
-        .join(Document, Document.id == Finding.document_id)
-        .where(Finding.document_id.in_(page_ids), Finding.document_version == Document.version,
-               Finding.severity.in_(("error", "warning")))
-        .group_by(Finding.document_id)
-    ).all())
+    counts = dict(
+        session.execute(
+            select(Finding.document_id, func.count())
+            .join(Document, Document.id == Finding.document_id)
+            .where(
+                Finding.document_id.in_(page_ids),
+                Finding.document_version == Document.version,
+                Finding.severity.in_(("error", "warning")),
+            )
+            .group_by(Finding.document_id)
+        ).all()
+    )
     return [RegisterRow(documents[i], counts.get(i, 0)) for i in page_ids], total
 
 
@@ -135,8 +145,12 @@ def register_facets(session: Session, statuses: tuple[str, ...]) -> dict[str, li
     """Values the filters can take, from what the reader can see."""
     visible = select(Document.id).where(Document.status.in_(statuses))
     topics = session.scalars(select(DocumentTopic.topic).where(DocumentTopic.document_id.in_(visible)).distinct())
-    organs = session.scalars(select(Body.key).join(Document, Document.adopted_by_id == Body.id)
-                             .where(Document.status.in_(statuses)).distinct())
+    organs = session.scalars(
+        select(Body.key)
+        .join(Document, Document.adopted_by_id == Body.id)
+        .where(Document.status.in_(statuses))
+        .distinct()
+    )
     return {"topics": sorted(set(topics), key=swedish_key), "organs": sorted(set(organs), key=swedish_key)}
 
 
@@ -145,21 +159,24 @@ def relations_of(session: Session, document: Document, statuses: tuple[str, ...]
     from registry.models.vocabulary import RELATION_KINDS
 
     rows = []
-    for relation in session.scalars(select(Relation).where(
-            or_(Relation.source_id == document.id, Relation.target_id == document.id))).unique():
+    for relation in session.scalars(
+        select(Relation).where(or_(Relation.source_id == document.id, Relation.target_id == document.id))
+    ).unique():
         outgoing = relation.source_id == document.id
         other = relation.target if outgoing else relation.source
         if other.status not in statuses:
             continue
         kind = RELATION_KINDS[relation.kind]
-        rows.append({
-            "label": kind.label if outgoing else kind.inverse_label,
-            "other": other,
-            "own_section": relation.source_anchor if outgoing else relation.target_anchor,
-            "other_section": relation.target_anchor if outgoing else relation.source_anchor,
-            "note": relation.note,
-            "kind": relation.kind,
-            "outgoing": outgoing,
-        })
+        rows.append(
+            {
+                "label": kind.label if outgoing else kind.inverse_label,
+                "other": other,
+                "own_section": relation.source_anchor if outgoing else relation.target_anchor,
+                "other_section": relation.target_anchor if outgoing else relation.source_anchor,
+                "note": relation.note,
+                "kind": relation.kind,
+                "outgoing": outgoing,
+            }
+        )
     rows.sort(key=lambda r: (r["label"], swedish_key(r["other"].title)))
     return rows

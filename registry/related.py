@@ -10,28 +10,200 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
 
 from registry.rules.engine import Lexicon, RelatedDocument
 from registry.text.swedish import stem, tokenize
 
 #: Words too common in municipal text to say what a document is about.
 STOPWORDS = frozenset(
-    """
-    och i att det som en på är av för med till den har de inte om ett han men var jag sig från vi
-    så kan man när år sin ska skall skulle kunna blir bli vara varit eller där vad här alla andra
-    detta denna dessa också även samt bland annat genom mot under över efter utan hur vilka vilken
-    vilket inom mellan sådan sådant sådana dess deras vår våra vårt ni du dig din ditt dina mer
-    mycket många både redan nya ny nytt olika viss vissa del delar sätt fram behöver behov bör
-    får kommer gäller finns utifrån enligt ta tas tagit göra gör gjort ges ge kommun kommunen
-    kommunens kommuner kommunal kommunala kommunalt verksamhet verksamheten verksamheter
-    verksamheternas arbete arbeta arbetet fråga frågor frågan område områden området syfte
-    dokument dokumentet dokumenten kommunstyrelsen kommunfullmäktige fullmäktige nämnd nämnden
-    nämnder förvaltning förvaltningen förslag motion motionen beslut beslutet viktig viktigt
-    stöd exempel använda används användning hjälp dem dom oss berör berörs berörde innan ger ges
-    interna intern gäller gällande beslutade sina sitt hela helt samtliga vid ut upp bara än då nu sedan ju
-    """.split()
+    [
+        "och",
+        "i",
+        "att",
+        "det",
+        "som",
+        "en",
+        "på",
+        "är",
+        "av",
+        "för",
+        "med",
+        "till",
+        "den",
+        "har",
+        "de",
+        "inte",
+        "om",
+        "ett",
+        "han",
+        "men",
+        "var",
+        "jag",
+        "sig",
+        "från",
+        "vi",
+        "så",
+        "kan",
+        "man",
+        "när",
+        "år",
+        "sin",
+        "ska",
+        "skall",
+        "skulle",
+        "kunna",
+        "blir",
+        "bli",
+        "vara",
+        "varit",
+        "eller",
+        "där",
+        "vad",
+        "här",
+        "alla",
+        "andra",
+        "detta",
+        "denna",
+        "dessa",
+        "också",
+        "även",
+        "samt",
+        "bland",
+        "annat",
+        "genom",
+        "mot",
+        "under",
+        "över",
+        "efter",
+        "utan",
+        "hur",
+        "vilka",
+        "vilken",
+        "vilket",
+        "inom",
+        "mellan",
+        "sådan",
+        "sådant",
+        "sådana",
+        "dess",
+        "deras",
+        "vår",
+        "våra",
+        "vårt",
+        "ni",
+        "du",
+        "dig",
+        "din",
+        "ditt",
+        "dina",
+        "mer",
+        "mycket",
+        "många",
+        "både",
+        "redan",
+        "nya",
+        "ny",
+        "nytt",
+        "olika",
+        "viss",
+        "vissa",
+        "del",
+        "delar",
+        "sätt",
+        "fram",
+        "behöver",
+        "behov",
+        "bör",
+        "får",
+        "kommer",
+        "gäller",
+        "finns",
+        "utifrån",
+        "enligt",
+        "ta",
+        "tas",
+        "tagit",
+        "göra",
+        "gör",
+        "gjort",
+        "ges",
+        "ge",
+        "kommun",
+        "kommunen",
+        "kommunens",
+        "kommuner",
+        "kommunal",
+        "kommunala",
+        "kommunalt",
+        "verksamhet",
+        "verksamheten",
+        "verksamheter",
+        "verksamheternas",
+        "arbete",
+        "arbeta",
+        "arbetet",
+        "fråga",
+        "frågor",
+        "frågan",
+        "område",
+        "områden",
+        "området",
+        "syfte",
+        "dokument",
+        "dokumentet",
+        "dokumenten",
+        "kommunstyrelsen",
+        "kommunfullmäktige",
+        "fullmäktige",
+        "nämnd",
+        "nämnden",
+        "nämnder",
+        "förvaltning",
+        "förvaltningen",
+        "förslag",
+        "motion",
+        "motionen",
+        "beslut",
+        "beslutet",
+        "viktig",
+        "viktigt",
+        "stöd",
+        "exempel",
+        "använda",
+        "används",
+        "användning",
+        "hjälp",
+        "dem",
+        "dom",
+        "oss",
+        "berör",
+        "berörs",
+        "berörde",
+        "innan",
+        "ger",
+        "ges",
+        "interna",
+        "intern",
+        "gäller",
+        "gällande",
+        "beslutade",
+        "sina",
+        "sitt",
+        "hela",
+        "helt",
+        "samtliga",
+        "vid",
+        "ut",
+        "upp",
+        "bara",
+        "än",
+        "då",
+        "nu",
+        "sedan",
+        "ju",
+    ]
 )
 
 
@@ -100,7 +272,7 @@ def _token_terms(token: str, lexicon: Lexicon | None) -> list[tuple[str, str]]:
 
 
 def display_term(word: str) -> str:
-    """"ai" and "it" are written AI and IT."""
+    """ "ai" and "it" are written AI and IT."""
     return word.upper() if len(word) <= 3 else word
 
 
@@ -205,12 +377,17 @@ class RelatedIndex:
                 continue
             shared = [t for _, t in sorted(contributions[document_id], reverse=True)]
             section = self._best_section(entry, set(shared))
-            results.append(RelatedDocument(
-                id=document_id, title=entry.snapshot.title, type=entry.snapshot.type,
-                score=score, shared_terms=[self._display(t) for t in shared[:8]],
-                section=section.heading if section else None,
-                section_anchor=section.anchor if section else None,
-            ))
+            results.append(
+                RelatedDocument(
+                    id=document_id,
+                    title=entry.snapshot.title,
+                    type=entry.snapshot.type,
+                    score=score,
+                    shared_terms=[self._display(t) for t in shared[:8]],
+                    section=section.heading if section else None,
+                    section_anchor=section.anchor if section else None,
+                )
+            )
         results.sort(key=lambda r: -r.score)
         return results[:limit]
 

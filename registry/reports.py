@@ -7,8 +7,9 @@ CSV and XLSX, the CLI, the page and the API alike. Read-only.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
@@ -43,9 +44,14 @@ class Report:
     groups: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"report": self.name, "title": self.title, "summary": self.summary,
-                "columns": [{"key": k, "title": t} for k, t in self.columns], "rows": self.rows,
-                "groups": self.groups}
+        return {
+            "report": self.name,
+            "title": self.title,
+            "summary": self.summary,
+            "columns": [{"key": k, "title": t} for k, t in self.columns],
+            "rows": self.rows,
+            "groups": self.groups,
+        }
 
 
 Progress = Callable[[str], None]
@@ -55,38 +61,65 @@ def _titles(session: Session) -> dict[str, Document]:
     return {d.id: d for d in session.scalars(select(Document)).unique()}
 
 
-def overlaps_report(session: Session, ruleset: Ruleset, *, min_score: float | None = None,
-                    progress: Progress | None = None) -> Report:
+def overlaps_report(
+    session: Session, ruleset: Ruleset, *, min_score: float | None = None, progress: Progress | None = None
+) -> Report:
     documents = live_documents(session)
     if min_score is None:
         min_score = OVERLAP_THRESHOLD if len(documents) <= EXACT_LIMIT else LARGE_REGISTER_THRESHOLD
     if progress:
         progress(f"Jämför {len(documents)} dokument …")
-    explained = session.execute(select(Relation.source_id, Relation.target_id)
-                                .where(Relation.kind.in_(EXPLAINING_RELATIONS))).all()
-    pairs = find_overlaps([snapshot(d) for d in documents], type_lexicon(ruleset), threshold=min_score,
-                          explained=[tuple(r) for r in explained])
+    explained = session.execute(
+        select(Relation.source_id, Relation.target_id).where(Relation.kind.in_(EXPLAINING_RELATIONS))
+    ).all()
+    pairs = find_overlaps(
+        [snapshot(d) for d in documents],
+        type_lexicon(ruleset),
+        threshold=min_score,
+        explained=[tuple(r) for r in explained],
+    )
     by_id = {d.id: d for d in documents}
     rows = []
     groups = []
     for number, cluster in enumerate(clusters(pairs), start=1):
-        groups.append({"cluster": number, "documents": [{"id": i, "title": by_id[i].title, "type": by_id[i].type_key}
-                                                          for i in cluster.documents],
-                       "shared_terms": cluster.shared_terms})
+        groups.append(
+            {
+                "cluster": number,
+                "documents": [{"id": i, "title": by_id[i].title, "type": by_id[i].type_key} for i in cluster.documents],
+                "shared_terms": cluster.shared_terms,
+            }
+        )
         for pair in sorted(cluster.pairs, key=lambda p: -p.score):
             first, second = by_id[pair.first], by_id[pair.second]
-            rows.append({
-                "cluster": number, "score": pair.score, "kind": _overlap_kind(ruleset, first, second, pair.score),
-                "first_id": first.id, "first": first.title, "first_type": first.type_key,
-                "second_id": second.id, "second": second.title, "second_type": second.type_key,
-                "shared_terms": ", ".join(pair.shared_terms[:8]),
-                "sections": "; ".join(f"{a or '–'} / {b or '–'}" for a, b in pair.sections),
-            })
+            rows.append(
+                {
+                    "cluster": number,
+                    "score": pair.score,
+                    "kind": _overlap_kind(ruleset, first, second, pair.score),
+                    "first_id": first.id,
+                    "first": first.title,
+                    "first_type": first.type_key,
+                    "second_id": second.id,
+                    "second": second.title,
+                    "second_type": second.type_key,
+                    "shared_terms": ", ".join(pair.shared_terms[:8]),
+                    "sections": "; ".join(f"{a or '–'} / {b or '–'}" for a, b in pair.sections),
+                }
+            )
     return Report(
-        "overlaps", "Överlappande dokument",
-        [("cluster", "Grupp"), ("score", "Likhet"), ("kind", "Slag"), ("first", "Dokument"), ("first_type", "Typ"),
-         ("second", "Överlappar"), ("second_type", "Typ"), ("shared_terms", "Gemensamma ord"),
-         ("sections", "Avsnitt")],
+        "overlaps",
+        "Överlappande dokument",
+        [
+            ("cluster", "Grupp"),
+            ("score", "Likhet"),
+            ("kind", "Slag"),
+            ("first", "Dokument"),
+            ("first_type", "Typ"),
+            ("second", "Överlappar"),
+            ("second_type", "Typ"),
+            ("shared_terms", "Gemensamma ord"),
+            ("sections", "Avsnitt"),
+        ],
         rows,
         f"{len(rows)} par i {len(groups)} grupper bland {len(documents)} gällande eller beredda dokument "
         f"(likhet minst {min_score:.2f}; par som förklaras av en relation är utelämnade).",
@@ -97,8 +130,13 @@ def overlaps_report(session: Session, ruleset: Ruleset, *, min_score: float | No
 def _overlap_kind(ruleset: Ruleset, first: Document, second: Document, score: float) -> str:
     if score >= NEAR_COPY:
         return "nära kopia"
-    if first.status == IN_FORCE and second.status == IN_FORCE and first.valid_from and second.valid_from \
-            and first.valid_from != second.valid_from:
+    if (
+        first.status == IN_FORCE
+        and second.status == IN_FORCE
+        and first.valid_from
+        and second.valid_from
+        and first.valid_from != second.valid_from
+    ):
         return "nyare upprepar äldre"
     if ruleset.family_of(first.type_key) == ruleset.family_of(second.type_key):
         return "samma familj, samma ämne"
@@ -106,15 +144,30 @@ def _overlap_kind(ruleset: Ruleset, first: Document, second: Document, score: fl
 
 
 def violations_report(session: Session, ruleset: Ruleset) -> Report:
-    current = (select(Finding, Document).join(Document, Document.id == Finding.document_id)
-               .where(Finding.document_version == Document.version, Finding.severity.in_(("error", "warning")),
-                      Finding.code != "possible_overlap"))
+    current = (
+        select(Finding, Document)
+        .join(Document, Document.id == Finding.document_id)
+        .where(
+            Finding.document_version == Document.version,
+            Finding.severity.in_(("error", "warning")),
+            Finding.code != "possible_overlap",
+        )
+    )
     rows = []
     for finding, document in session.execute(current):
-        rows.append({"rule": finding.code, "severity": finding.severity, "document_id": document.id,
-                     "document": document.title, "type": document.type_key, "status": document.status,
-                     "owner": document.owner or "(saknas)", "message": finding.message,
-                     "ruleset": f"{finding.ruleset_key} ({finding.ruleset_version})"})
+        rows.append(
+            {
+                "rule": finding.code,
+                "severity": finding.severity,
+                "document_id": document.id,
+                "document": document.title,
+                "type": document.type_key,
+                "status": document.status,
+                "owner": document.owner or "(saknas)",
+                "message": finding.message,
+                "ruleset": f"{finding.ruleset_key} ({finding.ruleset_version})",
+            }
+        )
     rows += _case_violations(session, ruleset)
     rows.sort(key=lambda r: (r["rule"], swedish_key(r["owner"]), swedish_key(r["document"])))
     by_rule: dict[str, int] = {}
@@ -124,12 +177,23 @@ def violations_report(session: Session, ruleset: Ruleset) -> Report:
         by_owner[row["owner"]] = by_owner.get(row["owner"], 0) + 1
     groups = [{"by": "rule", "counts": by_rule}, {"by": "owner", "counts": by_owner}]
     return Report(
-        "violations", "Avvikelser från kommunens regler",
-        [("rule", "Regel"), ("severity", "Allvar"), ("document", "Dokument eller ärende"), ("type", "Typ"), ("status", "Status"),
-         ("owner", "Dokumentansvarig"), ("message", "Vad"), ("ruleset", "Regeluppsättning")],
+        "violations",
+        "Avvikelser från kommunens regler",
+        [
+            ("rule", "Regel"),
+            ("severity", "Allvar"),
+            ("document", "Dokument eller ärende"),
+            ("type", "Typ"),
+            ("status", "Status"),
+            ("owner", "Dokumentansvarig"),
+            ("message", "Vad"),
+            ("ruleset", "Regeluppsättning"),
+        ],
         rows,
         f"{len(rows)} avvikelser i {len({r['document_id'] for r in rows})} dokument; "
-        + ", ".join(f"{k}: {v}" for k, v in sorted(by_rule.items())) if rows else "Inga avvikelser.",
+        + ", ".join(f"{k}: {v}" for k, v in sorted(by_rule.items()))
+        if rows
+        else "Inga avvikelser.",
         groups,
     )
 
@@ -148,15 +212,24 @@ def _case_violations(session: Session, ruleset: Ruleset) -> list[dict[str, Any]]
             continue
         for finding in assessment.findings:
             if finding.severity == "error":
-                rows.append({"rule": finding.code, "severity": finding.severity, "document_id": case.dnr,
-                             "document": f"Ärende {case.dnr}: {case.title}",
-                             "type": ", ".join(assessment.requested_types), "status": case.kind,
-                             "owner": case.submitted_by or "(saknas)", "message": finding.message,
-                             "ruleset": f"{ruleset.key} ({ruleset.version})"})
+                rows.append(
+                    {
+                        "rule": finding.code,
+                        "severity": finding.severity,
+                        "document_id": case.dnr,
+                        "document": f"Ärende {case.dnr}: {case.title}",
+                        "type": ", ".join(assessment.requested_types),
+                        "status": case.kind,
+                        "owner": case.submitted_by or "(saknas)",
+                        "message": finding.message,
+                        "ruleset": f"{ruleset.key} ({ruleset.version})",
+                    }
+                )
     return rows
 
 
 # --- aktualitetsprövning --------------------------------------------------------------------------
+
 
 def election_year_on_or_before(day: dt.date) -> int:
     """Swedish general elections are held every four years: 2018, 2022, 2026 …"""
@@ -200,17 +273,36 @@ def reviews_report(session: Session, ruleset: Ruleset, *, today: dt.date | None 
         due, basis = review_due(document, ruleset)
         if due is None or due > soon:
             continue
-        rows.append({"state": "försenad" if due < today else "inom 90 dagar", "due": due.isoformat(),
-                     "days": (due - today).days, "document_id": document.id, "document": document.title,
-                     "type": document.type_key, "owner": document.owner or "(saknas)",
-                     "organ": document.adopted_by.key if document.adopted_by else "(saknas)", "basis": basis})
+        rows.append(
+            {
+                "state": "försenad" if due < today else "inom 90 dagar",
+                "due": due.isoformat(),
+                "days": (due - today).days,
+                "document_id": document.id,
+                "document": document.title,
+                "type": document.type_key,
+                "owner": document.owner or "(saknas)",
+                "organ": document.adopted_by.key if document.adopted_by else "(saknas)",
+                "basis": basis,
+            }
+        )
     rows.sort(key=lambda r: (r["due"], swedish_key(r["document"])))
     overdue = sum(1 for r in rows if r["state"] == "försenad")
     return Report(
-        "reviews", "Aktualitetsprövning",
-        [("state", "Läge"), ("due", "Senast"), ("days", "Dagar kvar"), ("document", "Dokument"), ("type", "Typ"),
-         ("owner", "Dokumentansvarig"), ("organ", "Organ"), ("basis", "Grund")],
-        rows, f"{overdue} försenade och {len(rows) - overdue} inom 90 dagar (per {today.isoformat()}).",
+        "reviews",
+        "Aktualitetsprövning",
+        [
+            ("state", "Läge"),
+            ("due", "Senast"),
+            ("days", "Dagar kvar"),
+            ("document", "Dokument"),
+            ("type", "Typ"),
+            ("owner", "Dokumentansvarig"),
+            ("organ", "Organ"),
+            ("basis", "Grund"),
+        ],
+        rows,
+        f"{overdue} försenade och {len(rows) - overdue} inom 90 dagar (per {today.isoformat()}).",
     )
 
 
@@ -219,27 +311,42 @@ def hygiene_report(session: Session, ruleset: Ruleset) -> Report:
     ended = aliased(Document)
     newer = aliased(Document)
     for relation, old, new in session.execute(
-        select(Relation, ended, newer).join(ended, ended.id == Relation.target_id)
+        select(Relation, ended, newer)
+        .join(ended, ended.id == Relation.target_id)
         .join(newer, newer.id == Relation.source_id)
         .where(Relation.kind.in_(("ersätter", "upphäver")), ended.status == IN_FORCE, newer.status == IN_FORCE)
     ):
-        rows.append(_hygiene_row("ersatt men gällande", old,
-                                 f"”{new.title}” {relation.kind} det, men det är fortfarande markerat som gällande."))
-    for document in session.scalars(select(Document).where(Document.status == IN_FORCE,
-                                                           (Document.owner.is_(None)) | (func.trim(Document.owner) == ""))).unique():
+        rows.append(
+            _hygiene_row(
+                "ersatt men gällande",
+                old,
+                f"”{new.title}” {relation.kind} det, men det är fortfarande markerat som gällande.",
+            )
+        )
+    for document in session.scalars(
+        select(Document).where(
+            Document.status == IN_FORCE, (Document.owner.is_(None)) | (func.trim(Document.owner) == "")
+        )
+    ).unique():
         rows.append(_hygiene_row("utan dokumentansvarig", document, "Ingen dokumentansvarig är angiven."))
     source, target = aliased(Document), aliased(Document)
     for relation, live, dead in session.execute(
-        select(Relation, source, target).join(source, source.id == Relation.source_id)
+        select(Relation, source, target)
+        .join(source, source.id == Relation.source_id)
         .join(target, target.id == Relation.target_id)
-        .where(source.status == IN_FORCE, target.status.in_((REPEALED, SUPERSEDED)),
-               Relation.kind.notin_(("ersätter", "upphäver")))
+        .where(
+            source.status == IN_FORCE,
+            target.status.in_((REPEALED, SUPERSEDED)),
+            Relation.kind.notin_(("ersätter", "upphäver")),
+        )
     ):
-        rows.append(_hygiene_row("relation till upphävt", live,
-                                 f"{relation.kind} ”{dead.title}”, som är {dead.status}."))
+        rows.append(
+            _hygiene_row("relation till upphävt", live, f"{relation.kind} ”{dead.title}”, som är {dead.status}.")
+        )
     parents: dict[str, set[str]] = {}
     for source_id, kind in session.execute(
-        select(Relation.source_id, Document.type_key).join(Document, Document.id == Relation.target_id)
+        select(Relation.source_id, Document.type_key)
+        .join(Document, Document.id == Relation.target_id)
         .where(Relation.kind.in_(("genomför", "konkretiserar")))
     ):
         parents.setdefault(source_id, set()).add(kind)
@@ -247,22 +354,43 @@ def hygiene_report(session: Session, ruleset: Ruleset) -> Report:
         document_type = ruleset.types.get(document.type_key)
         rule = document_type.parent_rule if document_type else None
         level = document.adopted_by.level if document.adopted_by else None
-        if rule and (not rule.when_adopted_by or level in rule.when_adopted_by) \
-                and not parents.get(document.id, set()) & set(rule.parents):
-            rows.append(_hygiene_row("saknar överordnat dokument", document, rule.text or
-                                     f"Ska stödja ett dokument av typen {', '.join(rule.parents)}."))
+        if (
+            rule
+            and (not rule.when_adopted_by or level in rule.when_adopted_by)
+            and not parents.get(document.id, set()) & set(rule.parents)
+        ):
+            rows.append(
+                _hygiene_row(
+                    "saknar överordnat dokument",
+                    document,
+                    rule.text or f"Ska stödja ett dokument av typen {', '.join(rule.parents)}.",
+                )
+            )
     rows.sort(key=lambda r: (r["problem"], swedish_key(r["document"])))
     return Report(
-        "hygiene", "Registrets skick",
-        [("problem", "Problem"), ("document", "Dokument"), ("type", "Typ"), ("owner", "Dokumentansvarig"),
-         ("detail", "Detalj")],
-        rows, f"{len(rows)} saker att åtgärda." if rows else "Inget att åtgärda.",
+        "hygiene",
+        "Registrets skick",
+        [
+            ("problem", "Problem"),
+            ("document", "Dokument"),
+            ("type", "Typ"),
+            ("owner", "Dokumentansvarig"),
+            ("detail", "Detalj"),
+        ],
+        rows,
+        f"{len(rows)} saker att åtgärda." if rows else "Inget att åtgärda.",
     )
 
 
 def _hygiene_row(problem: str, document: Document, detail: str) -> dict[str, Any]:
-    return {"problem": problem, "document_id": document.id, "document": document.title, "type": document.type_key,
-            "owner": document.owner or "(saknas)", "detail": detail}
+    return {
+        "problem": problem,
+        "document_id": document.id,
+        "document": document.title,
+        "type": document.type_key,
+        "owner": document.owner or "(saknas)",
+        "detail": detail,
+    }
 
 
 REPORTS = {
@@ -289,6 +417,7 @@ def build_report(session: Session, name: str, ruleset: Ruleset, **options: Any) 
 
 # --- exports ------------------------------------------------------------------------------------------
 
+
 def spreadsheet_safe(value: Any) -> Any:
     """Text that a spreadsheet would run as a formula is written as text."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
@@ -306,8 +435,15 @@ def write_xlsx(report: Report, path_or_buffer) -> None:
     """XLSX in constant memory; no string ever becomes a formula."""
     import xlsxwriter
 
-    workbook = xlsxwriter.Workbook(path_or_buffer, {"constant_memory": True, "strings_to_formulas": False,
-                                                    "strings_to_urls": False, "in_memory": not isinstance(path_or_buffer, str)})
+    workbook = xlsxwriter.Workbook(
+        path_or_buffer,
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "in_memory": not isinstance(path_or_buffer, str),
+        },
+    )
     sheet = workbook.add_worksheet(report.name)
     bold = workbook.add_format({"bold": True})
     for column, (_, title) in enumerate(report.columns):
@@ -334,8 +470,10 @@ def text_lines(report: Report) -> Iterator[str]:
                 yield f"  - {document['title']} ({document['type']})"
             for row in (r for r in report.rows if r["cluster"] == group["cluster"]):
                 where = f"; avsnitt {row['sections']}" if row["sections"] else ""
-                yield (f"    {row['score']:.2f} {row['kind']}: {row['first']} ~ {row['second']}"
-                       f" [{row['shared_terms']}]{where}")
+                yield (
+                    f"    {row['score']:.2f} {row['kind']}: {row['first']} ~ {row['second']}"
+                    f" [{row['shared_terms']}]{where}"
+                )
             yield ""
         return
     for row in report.rows:

@@ -43,8 +43,9 @@ def _messages(**extra: str) -> dict[str, str]:
 
 
 #: Control characters (NUL and friends) come from broken exports and files, never from people.
-NO_CONTROL_CHARACTERS = validate.Regexp(r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$",
-                                        error="Texten innehåller otillåtna styrtecken (till exempel NUL).")
+NO_CONTROL_CHARACTERS = validate.Regexp(
+    r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$", error="Texten innehåller otillåtna styrtecken (till exempel NUL)."
+)
 
 
 def Text(**kwargs: Any) -> fields.String:
@@ -58,9 +59,7 @@ def Text(**kwargs: Any) -> fields.String:
 
 
 def Date(**kwargs: Any) -> fields.Date:
-    kwargs.setdefault(
-        "error_messages", _messages(invalid="Ange ett datum som ÅÅÅÅ-MM-DD, till exempel 2025-04-07.")
-    )
+    kwargs.setdefault("error_messages", _messages(invalid="Ange ett datum som ÅÅÅÅ-MM-DD, till exempel 2025-04-07."))
     return fields.Date(**kwargs)
 
 
@@ -139,9 +138,13 @@ class DecisionSchema(BaseSchema):
 
     body = Text(required=True, validate=NotBlank("Organet"))
     meeting_date = Date(required=True)
-    paragraph = Text(required=True, validate=validate.Regexp(
-        plain_pattern(PARAGRAPH_PATTERN),
-        error="Paragrafen ”{input}” kunde inte tolkas; skriv ett nummer som ”61” eller ”§ 61”."))
+    paragraph = Text(
+        required=True,
+        validate=validate.Regexp(
+            plain_pattern(PARAGRAPH_PATTERN),
+            error="Paragrafen ”{input}” kunde inte tolkas; skriv ett nummer som ”61” eller ”§ 61”.",
+        ),
+    )
     dnr = Dnr(load_default=None, allow_none=True)
     outcome = Text(load_default="övrigt", validate=OneOf(DECISION_OUTCOMES, "beslutsutfall"))
     wording = Text(load_default=None, allow_none=True)
@@ -162,8 +165,13 @@ class SectionSchema(BaseSchema):
 class DocumentSchema(BaseSchema):
     """A styrdokument as registered or imported."""
 
-    id = Text(load_default=None, allow_none=True, validate=validate.Regexp(
-        r"^[A-Za-z0-9._-]{8,36}$", error="Ett id har 8–36 tecken: bokstäver a–z, siffror, punkt, - och _."))
+    id = Text(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Regexp(
+            r"^[A-Za-z0-9._-]{8,36}$", error="Ett id har 8–36 tecken: bokstäver a–z, siffror, punkt, - och _."
+        ),
+    )
     title = Text(required=True, validate=[NotBlank("Titeln"), validate.Length(max=300)])
     type = Text(required=True, validate=OneOf(CANONICAL_TYPES, "dokumenttyp"))
     status = Text(load_default="utkast", validate=OneOf(DOCUMENT_STATUSES, "status"))
@@ -190,18 +198,14 @@ class DocumentSchema(BaseSchema):
     def _check_dates(self, data, **_kwargs):
         start, end = data.get("valid_from"), data.get("valid_until")
         if start and end and end < start:
-            raise ValidationError(
-                "Giltig till kan inte vara före giltig från.", field_name="valid_until"
-            )
+            raise ValidationError("Giltig till kan inte vara före giltig från.", field_name="valid_until")
         return data
 
 
 class DocumentRevisionSchema(DocumentSchema):
     """A revision: any document field, plus the version the editor saw and why they changed it."""
 
-    expected_version = fields.Integer(
-        required=True, strict=True, error_messages=_messages(invalid="Ange ett heltal.")
-    )
+    expected_version = fields.Integer(required=True, strict=True, error_messages=_messages(invalid="Ange ett heltal."))
     reason = Text(required=True, validate=NotBlank("Skälet till ändringen"))
 
 
@@ -254,12 +258,16 @@ class CaseSchema(BaseSchema):
 class RegisterExportSchema(BaseSchema):
     """The whole register as ``styrdok export --format json`` writes it and import reads it."""
 
-    format = Text(load_default="styrdok-export", validate=validate.Equal(
-        "styrdok-export", error="Filen är inte en Styrdok-export (format ska vara ”styrdok-export”)."
-    ))
-    format_version = fields.Integer(load_default=1, validate=validate.Equal(
-        1, error="Exportformatets version {input} stöds inte; version 1 väntades."
-    ))
+    format = Text(
+        load_default="styrdok-export",
+        validate=validate.Equal(
+            "styrdok-export", error="Filen är inte en Styrdok-export (format ska vara ”styrdok-export”)."
+        ),
+    )
+    format_version = fields.Integer(
+        load_default=1,
+        validate=validate.Equal(1, error="Exportformatets version {input} stöds inte; version 1 väntades."),
+    )
     ruleset = Text(load_default=None, allow_none=True)
     exported_at = Text(load_default=None, allow_none=True)
     bodies = fields.List(fields.Nested(BodySchema), load_default=list)
@@ -362,8 +370,13 @@ class CaseOutSchema(Schema):
 class CheckInputSchema(BaseSchema):
     """What to assess: a text, optionally with a ruleset, a stated type and the adopting organ."""
 
-    text = Text(required=True, validate=[validate.Length(min=1, max=200_000, error="Texten ska ha 1–200 000 tecken."),
-                                         validate.Regexp(r"\S", error="Texten får inte vara tom.")])
+    text = Text(
+        required=True,
+        validate=[
+            validate.Length(min=1, max=200_000, error="Texten ska ha 1–200 000 tecken."),
+            validate.Regexp(r"\S", error="Texten får inte vara tom."),
+        ],
+    )
     ruleset = Text(load_default=None, allow_none=True)
     type = Text(load_default=None, allow_none=True, validate=OneOf(CANONICAL_TYPES, "dokumenttyp"))
     adopted_by = Text(load_default=None, allow_none=True)
@@ -426,9 +439,15 @@ class ErrorSchema(Schema):
 class CullingSchema(BaseSchema):
     """Gallring of a document: the gallringsbeslut it is done under, and why."""
 
-    decision_reference = Text(required=True, validate=[
-        NotBlank("Gallringsbeslutet"), validate.Length(min=6, max=400, error="Ange gallringsbeslutet med organ, datum och § eller dnr."),
-        validate.Regexp(r"^.*\d", error="Ange gallringsbeslutet med datum och § eller dnr, till exempel ”KS 2024-05-06 § 88”."),
-        NO_CONTROL_CHARACTERS,
-    ])
+    decision_reference = Text(
+        required=True,
+        validate=[
+            NotBlank("Gallringsbeslutet"),
+            validate.Length(min=6, max=400, error="Ange gallringsbeslutet med organ, datum och § eller dnr."),
+            validate.Regexp(
+                r"^.*\d", error="Ange gallringsbeslutet med datum och § eller dnr, till exempel ”KS 2024-05-06 § 88”."
+            ),
+            NO_CONTROL_CHARACTERS,
+        ],
+    )
     reason = Text(load_default=None, allow_none=True, validate=validate.Length(max=2000))

@@ -49,8 +49,9 @@ def index_document(session: Session, document: Document) -> None:
     joined, reversed_joined = " ".join(terms), " ".join(t[::-1] for t in terms)
     sort_key = swedish_key(document.title)[:300]
     if entry is None:
-        session.add(SearchEntry(document_id=document.id, terms=joined, reversed_terms=reversed_joined,
-                                sort_key=sort_key))
+        session.add(
+            SearchEntry(document_id=document.id, terms=joined, reversed_terms=reversed_joined, sort_key=sort_key)
+        )
     elif (entry.terms, entry.sort_key) != (joined, sort_key):
         entry.terms, entry.reversed_terms, entry.sort_key = joined, reversed_joined, sort_key
     session.flush()
@@ -82,11 +83,17 @@ def _identifier_clause(query: str):
     except InvalidInput:
         dnr = None
     if dnr:
-        return select(Document.id).join(Decision, Decision.id == Document.decision_id).where(Decision.dnr_normalised == dnr)
+        return (
+            select(Document.id)
+            .join(Decision, Decision.id == Document.decision_id)
+            .where(Decision.dnr_normalised == dnr)
+        )
     paragraph = re.fullmatch(r"\s*(?:§\s*(\d{1,4})|(\d{1,4})\s*§|paragraf\s+(\d{1,4}))\s*", query, re.IGNORECASE)
     if paragraph:
         number = next(g for g in paragraph.groups() if g)
-        return select(Document.id).join(Decision, Decision.id == Document.decision_id).where(Decision.paragraph == number)
+        return (
+            select(Document.id).join(Decision, Decision.id == Document.decision_id).where(Decision.paragraph == number)
+        )
     return None
 
 
@@ -100,19 +107,27 @@ def matching_clause(session: Session, query: str):
         return None
     if session.get_bind().dialect.name == "sqlite":
         expression = " AND ".join(f'(terms : "{w}"* OR reversed_terms : "{w[::-1]}"*)' for w in words)
-        matches = (select(SearchEntry.document_id)
-                   .where(SearchEntry.id.in_(text("SELECT rowid FROM search_fts WHERE search_fts MATCH :q")
-                                             .bindparams(q=expression).columns(column("rowid", Integer)))))
+        matches = select(SearchEntry.document_id).where(
+            SearchEntry.id.in_(
+                text("SELECT rowid FROM search_fts WHERE search_fts MATCH :q")
+                .bindparams(q=expression)
+                .columns(column("rowid", Integer))
+            )
+        )
         return Document.id.in_(matches)
     conditions = []
     for number, word in enumerate(words):
         # Words are letters and digits only (see analyse), so ":*" prefix queries cannot break.
-        conditions.append(or_(
-            text(f"to_tsvector('simple'::regconfig, search_entries.terms) @@ to_tsquery('simple'::regconfig, :w{number})")
-            .bindparams(**{f"w{number}": f"{word}:*"}),
-            text(f"to_tsvector('simple'::regconfig, search_entries.reversed_terms) @@ to_tsquery('simple'::regconfig, :r{number})")
-            .bindparams(**{f"r{number}": f"{word[::-1]}:*"}),
-        ))
+        conditions.append(
+            or_(
+                text(
+                    f"to_tsvector('simple'::regconfig, search_entries.terms) @@ to_tsquery('simple'::regconfig, :w{number})"
+                ).bindparams(**{f"w{number}": f"{word}:*"}),
+                text(
+                    f"to_tsvector('simple'::regconfig, search_entries.reversed_terms) @@ to_tsquery('simple'::regconfig, :r{number})"
+                ).bindparams(**{f"r{number}": f"{word[::-1]}:*"}),
+            )
+        )
     return Document.id.in_(select(SearchEntry.document_id).where(and_(*conditions)))
 
 
@@ -135,11 +150,11 @@ def highlight(text_value: str, query: str, limit: int = 240) -> str:
     source = " ".join((text_value or "").split())
     first = next((m for m in _WORD.finditer(source) if hit(m.group(0))), None)
     start = max(0, first.start() - 60) if first else 0
-    excerpt = source[start:start + limit]
+    excerpt = source[start : start + limit]
     pieces, cursor = [], 0
     for match in _WORD.finditer(excerpt):
         if hit(match.group(0)):
-            pieces.append(html.escape(excerpt[cursor:match.start()]))
+            pieces.append(html.escape(excerpt[cursor : match.start()]))
             pieces.append(f"<mark>{html.escape(match.group(0))}</mark>")
             cursor = match.end()
     pieces.append(html.escape(excerpt[cursor:]))
@@ -158,8 +173,9 @@ def reindex_all(session: Session) -> int:
 
 def index_missing(session: Session) -> int:
     """Index documents that have no search entry yet (after the migration that added search)."""
-    missing = session.scalars(select(Document).where(
-        Document.id.notin_(select(SearchEntry.document_id)))).unique().all()
+    missing = (
+        session.scalars(select(Document).where(Document.id.notin_(select(SearchEntry.document_id)))).unique().all()
+    )
     for document in missing:
         index_document(session, document)
     return len(missing)

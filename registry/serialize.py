@@ -40,9 +40,7 @@ def document_to_dict(document: Document) -> dict[str, Any]:
         "valid_until": _iso(document.valid_until),
         "next_review_on": _iso(document.next_review_on),
         "topics": sorted(document.topic_names),
-        "sections": [
-            {"anchor": s.anchor, "heading": s.heading, "text": s.text} for s in document.sections
-        ],
+        "sections": [{"anchor": s.anchor, "heading": s.heading, "text": s.text} for s in document.sections],
         "content_note": document.content_note,
     }
 
@@ -69,8 +67,7 @@ def case_to_dict(case: Case) -> dict[str, Any]:
         "decisions": [decision_to_dict(d) for d in case.decisions],
         "documents": [{"id": link.document_id, "role": link.role} for link in case.documents],
         "papers": [
-            {"kind": p.kind, "title": p.title, "dates": list(p.dates or []), "text": p.text}
-            for p in case.papers
+            {"kind": p.kind, "title": p.title, "dates": list(p.dates or []), "text": p.text} for p in case.papers
         ],
     }
 

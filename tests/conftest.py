@@ -115,10 +115,13 @@ def bodies(db_session):
     from registry.services import ensure_body
 
     made = {}
-    for key, name, level in (("KF", "Kommunfullmäktige", "fullmäktige"), ("KS", "Kommunstyrelsen", "styrelse"),
-                             ("KS AU", "Kommunstyrelsens arbetsutskott", "utskott"),
-                             ("BUN", "Barn- och ungdomsnämnden", "nämnd"),
-                             ("KLK", "Kommunledningskontoret", "förvaltning")):
+    for key, name, level in (
+        ("KF", "Kommunfullmäktige", "fullmäktige"),
+        ("KS", "Kommunstyrelsen", "styrelse"),
+        ("KS AU", "Kommunstyrelsens arbetsutskott", "utskott"),
+        ("BUN", "Barn- och ungdomsnämnden", "nämnd"),
+        ("KLK", "Kommunledningskontoret", "förvaltning"),
+    ):
         made[key], _ = ensure_body(db_session, {"key": key, "name": name, "level": level}, actor="test")
     return made
 

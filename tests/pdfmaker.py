@@ -46,11 +46,15 @@ def make_pdf(pages: list[list]) -> bytes:
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>")
     for index, page in enumerate(pages):
-        parts = [b"BT /F%d %g Tf 1 0 0 1 %g %g Tm (%s) Tj ET" % (2 if t.bold else 1, t.size, t.x, t.y, _escape(t.text))
-                 for t in _as_items(page)]
+        parts = [
+            b"BT /F%d %g Tf 1 0 0 1 %g %g Tm (%s) Tj ET" % (2 if t.bold else 1, t.size, t.x, t.y, _escape(t.text))
+            for t in _as_items(page)
+        ]
         content = b"\n".join(parts)
-        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents %d 0 R >>"
-                       % (PAGE_WIDTH, PAGE_HEIGHT, page_ids[index] + 1))
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents %d 0 R >>"
+            % (PAGE_WIDTH, PAGE_HEIGHT, page_ids[index] + 1)
+        )
         objects.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
     out = bytearray(b"%PDF-1.4\n")
     offsets = []

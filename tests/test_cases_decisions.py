@@ -13,7 +13,9 @@ def test_case_with_decisions_in_meeting_order(db_session, bodies):
     case = register_case(
         db_session,
         {
-            "dnr": "KS 2025.032", "kind": "motion", "title": "Motion om AI",
+            "dnr": "KS 2025.032",
+            "kind": "motion",
+            "title": "Motion om AI",
             "decisions": [
                 {"body": "KS", "meeting_date": "2025-04-07", "paragraph": "61", "outcome": "förslag till beslut"},
                 {"body": "KS AU", "meeting_date": "2025-03-27", "paragraph": "§52", "outcome": "förslag till beslut"},

@@ -36,8 +36,15 @@ def _seed_case():
     path = shared_file("data", "cases.jsonl")
     if path.exists():
         return next(json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if '"V01"' in line)
-    return {"input_text": demo_motion_text(), "expected_related_titles_contain": [
-        "Digitaliseringsstrategi", "informations- och cybersäkerhet", "AI-vägledning", "Checklista"]}
+    return {
+        "input_text": demo_motion_text(),
+        "expected_related_titles_contain": [
+            "Digitaliseringsstrategi",
+            "informations- och cybersäkerhet",
+            "AI-vägledning",
+            "Checklista",
+        ],
+    }
 
 
 def test_seed_motion_on_the_demo_register(demo):
@@ -82,10 +89,14 @@ def test_markdown_is_a_draft_for_a_tjansteskrivelse(demo):
 
 
 def test_classify_against_a_stated_type(run):
-    text = ("Policy för sociala medier\n\nPolicyn är tänkt som ett stöd och ge råd till dig som medarbetare när du "
-            "deltar i sociala medier. För att använda sociala medier i tjänsten måste du få ett tydligt uppdrag av "
-            "din närmaste chef. När du har ett uppdrag i tjänsten ska du följa specifika riktlinjer.")
-    data = json.loads(run("classify", "--ruleset", "standard", "--type", "policy", "--format", "json", "-", input=text).stdout)
+    text = (
+        "Policy för sociala medier\n\nPolicyn är tänkt som ett stöd och ge råd till dig som medarbetare när du "
+        "deltar i sociala medier. För att använda sociala medier i tjänsten måste du få ett tydligt uppdrag av "
+        "din närmaste chef. När du har ett uppdrag i tjänsten ska du följa specifika riktlinjer."
+    )
+    data = json.loads(
+        run("classify", "--ruleset", "standard", "--type", "policy", "--format", "json", "-", input=text).stdout
+    )
     assert data["verdict"] == "mismatch" and data["best_fit"] in ("vägledning", "riktlinje", "regler")
 
 
@@ -166,11 +177,17 @@ def test_check_reads_pdf_with_swedish_characters(run, tmp_path):
     from tests.pdfmaker import make_pdf
 
     path = tmp_path / "motion.pdf"
-    path.write_bytes(make_pdf([
-        ["Motion om en ny handlingsplan för jämställdhet"],
-        ["Vi föreslår att kommunen tar fram en handlingsplan med konkreta åtgärder,",
-         "tidplan och vem som ansvarar för genomförandet."],
-    ]))
+    path.write_bytes(
+        make_pdf(
+            [
+                ["Motion om en ny handlingsplan för jämställdhet"],
+                [
+                    "Vi föreslår att kommunen tar fram en handlingsplan med konkreta åtgärder,",
+                    "tidplan och vem som ansvarar för genomförandet.",
+                ],
+            ]
+        )
+    )
     data = json.loads(run("check", "--ruleset", "vallentuna", "--format", "json", str(path)).stdout)
     assert data["requested_types"] == ["handlingsplan"] and data["verdict"] == "fits"
 

@@ -9,12 +9,10 @@ import subprocess
 import sys
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from registry.db import make_engine, make_session_factory
 from registry.models import AuditEvent, Document
-from web.cli import cli
 
 SEED_TITLES = {
     "Digitaliseringsstrategi för Vallentuna kommun",
@@ -28,8 +26,10 @@ SEED_TITLES = {
 def _counts(url):
     engine = make_engine(url)
     with make_session_factory(engine)() as session:
-        counts = (session.scalar(select(func.count()).select_from(Document)),
-                  session.scalar(select(func.count()).select_from(AuditEvent)))
+        counts = (
+            session.scalar(select(func.count()).select_from(Document)),
+            session.scalar(select(func.count()).select_from(AuditEvent)),
+        )
     engine.dispose()
     return counts
 
@@ -51,7 +51,9 @@ def test_export_json_lists_the_seed_case(run):
     assert result.exit_code == 0
     data = json.loads(result.stdout)
     assert {d["title"] for d in data["documents"]} == SEED_TITLES
-    assert {"id", "title", "type", "status", "adopted_by", "decision", "sections", "topics"} <= set(data["documents"][0])
+    assert {"id", "title", "type", "status", "adopted_by", "decision", "sections", "topics"} <= set(
+        data["documents"][0]
+    )
     strategy = next(d for d in data["documents"] if d["type"] == "strategi")
     assert strategy["sections"][0]["heading"] == "Digital förnyelse"
     guideline = next(d for d in data["documents"] if d["title"].startswith("Riktlinjer för informations"))
@@ -59,7 +61,9 @@ def test_export_json_lists_the_seed_case(run):
     [case] = data["cases"]
     assert case["dnr"] == "KS 2025.032"
     assert [(d["body"], d["meeting_date"], d["paragraph"]) for d in case["decisions"]] == [
-        ("KS AU", "2025-03-27", "52"), ("KS", "2025-04-07", "61")]
+        ("KS AU", "2025-03-27", "52"),
+        ("KS", "2025-04-07", "61"),
+    ]
     assert "Gunnar Bergström (V)" in case["decisions"][1]["reservations"][0]
     tjs = next(p for p in case["papers"] if p["kind"] == "tjänsteskrivelse")
     assert [d["date"] for d in tjs["dates"]] == ["2025-02-03", "2025-03-07"]
@@ -95,8 +99,13 @@ def test_csv_export_and_import(run, tmp_path, databases, monkeypatch):
     monkeypatch.setenv("STYRDOK_DATABASE_URL", databases.fresh_url())
     run("init")
     # The CSV names organs by their short form; the new register needs them first.
-    bodies = {"format": "styrdok-export", "bodies": [{"key": "KS", "name": "Kommunstyrelsen", "level": "styrelse"},
-                                                       {"key": "KLK", "name": "Kommunledningskontoret", "level": "förvaltning"}]}
+    bodies = {
+        "format": "styrdok-export",
+        "bodies": [
+            {"key": "KS", "name": "Kommunstyrelsen", "level": "styrelse"},
+            {"key": "KLK", "name": "Kommunledningskontoret", "level": "förvaltning"},
+        ],
+    }
     (tmp_path / "organ.json").write_text(json.dumps(bodies), encoding="utf-8")
     run("import", str(tmp_path / "organ.json"))
     assert "nytt: 5 dokument" in run("import", str(path)).output
@@ -126,10 +135,23 @@ BAD_JSON_IMPORTS = [
     ({"documents": [_document(type="strategiskt")]}, "documents[0]", "Okänd dokumenttyp ”strategiskt”"),
     ({"documents": [_document(), _document(title="")]}, "documents[1]", "Titeln får inte vara tom"),
     ({"documents": [{"type": "policy"}]}, "documents[0]", "title"),
-    ({"documents": [_document(decision={"body": "KS", "meeting_date": "2025-04-07", "paragraph": "61", "dnr": "ks-femtio"})]},
-     "documents[0]", "Diarienumret ”ks-femtio” kunde inte tolkas"),
-    ({"documents": [_document(id="7d0c6f7e-aaaa")], "relations": [{"source": "7d0c6f7e-aaaa", "target": "finns-inte-alls", "kind": "berör"}]},
-     "relations[0]", "”finns-inte-alls” finns inte"),
+    (
+        {
+            "documents": [
+                _document(decision={"body": "KS", "meeting_date": "2025-04-07", "paragraph": "61", "dnr": "ks-femtio"})
+            ]
+        },
+        "documents[0]",
+        "Diarienumret ”ks-femtio” kunde inte tolkas",
+    ),
+    (
+        {
+            "documents": [_document(id="7d0c6f7e-aaaa")],
+            "relations": [{"source": "7d0c6f7e-aaaa", "target": "finns-inte-alls", "kind": "berör"}],
+        },
+        "relations[0]",
+        "”finns-inte-alls” finns inte",
+    ),
     ({"documents": [_document(adopted_by="SBN")]}, "documents[0]", "Organet ”SBN” finns inte"),
     ({"documents": [_document(färg="blå")]}, "documents[0]", "Okänt fält"),
     ({"cases": [{"dnr": "hej", "kind": "motion", "title": "x"}]}, "cases[0]", "Diarienumret ”hej”"),
@@ -188,8 +210,13 @@ def test_missing_file(run):
 
 def test_console_script_exit_status_and_one_line(tmp_path):
     env = {"PATH": "/usr/bin:/bin", "STYRDOK_INSTANCE_DIR": str(tmp_path), "HOME": str(tmp_path)}
-    result = subprocess.run([sys.executable, "-m", "web.cli", "check", str(tmp_path / "saknas.txt")],
-                            capture_output=True, text=True, env={**env, "PYTHONPATH": "."}, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "web.cli", "check", str(tmp_path / "saknas.txt")],
+        capture_output=True,
+        text=True,
+        env={**env, "PYTHONPATH": "."},
+        check=False,
+    )
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [f"styrdok: fel: Filen {tmp_path / 'saknas.txt'} finns inte."]
 
@@ -252,8 +279,9 @@ def test_backup_while_writing_then_restore(run, databases, monkeypatch, tmp_path
         number = 0
         while not stop.is_set() and number < 200:
             with sessions() as session:
-                register_document(session, {"title": f"Under säkerhetskopiering {number}", "type": "rutin"},
-                                  actor="skrivare")
+                register_document(
+                    session, {"title": f"Under säkerhetskopiering {number}", "type": "rutin"}, actor="skrivare"
+                )
                 session.commit()
             written.append(number)
             number += 1

@@ -10,7 +10,6 @@ from sqlalchemy.exc import DBAPIError
 from registry.audit import verify_chain
 from registry.errors import Conflict, InvalidInput, NotFound
 from registry.models import AuditEvent, CulledDocument, Document, DocumentVersion, Relation, SearchEntry
-from registry.services import register_document
 from registry.services.culling import cull_document
 from registry.services.documents import repeal_document
 from registry.services.relations import link_documents
@@ -31,8 +30,11 @@ def test_culling_removes_the_document_and_leaves_a_tombstone_and_an_event(db_ses
     document_id = document.id
     tombstone = cull_document(db_session, document_id, DECISION, actor="arkivarien")
     assert db_session.get(Document, document_id) is None
-    for model, column in ((DocumentVersion, DocumentVersion.document_id), (SearchEntry, SearchEntry.document_id),
-                          (Relation, Relation.target_id)):
+    for model, column in (
+        (DocumentVersion, DocumentVersion.document_id),
+        (SearchEntry, SearchEntry.document_id),
+        (Relation, Relation.target_id),
+    ):
         assert db_session.scalar(select(func.count()).select_from(model).where(column == document_id)) == 0
     assert tombstone.title == "Gammal riktlinje om parkering" and tombstone.version_count == 2
     assert tombstone.removed["relationer"] == 1 and len(tombstone.content_sha256) == 64
@@ -42,12 +44,15 @@ def test_culling_removes_the_document_and_leaves_a_tombstone_and_an_event(db_ses
     assert verify_chain(db_session).intact
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    ({}, "Fältet måste fyllas i"),
-    ({"decision_reference": "   "}, "Gallringsbeslutet får inte vara tom"),
-    ({"decision_reference": "för att"}, "Ange gallringsbeslutet med datum"),
-    ({"decision_reference": "KS § 88", "okänt": 1}, "Okänt fält"),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({}, "Fältet måste fyllas i"),
+        ({"decision_reference": "   "}, "Gallringsbeslutet får inte vara tom"),
+        ({"decision_reference": "för att"}, "Ange gallringsbeslutet med datum"),
+        ({"decision_reference": "KS § 88", "okänt": 1}, "Okänt fält"),
+    ],
+)
 def test_culling_without_a_gallringsbeslut_is_refused_and_changes_nothing(db_session, make_document, data, message):
     document = _ended(db_session, make_document)
     with pytest.raises(InvalidInput, match=message):
@@ -72,12 +77,10 @@ def test_unknown_and_already_culled_ids_are_named(db_session, make_document):
 
 def test_database_refuses_deleting_a_document_without_a_tombstone(db_session, make_document):
     document = _ended(db_session, make_document)
-    with pytest.raises(DBAPIError, match="historik"):
-        with db_session.begin_nested():
-            db_session.execute(text("DELETE FROM document_versions WHERE document_id = :id"), {"id": document.id})
-    with pytest.raises(DBAPIError, match="historik"):
-        with db_session.begin_nested():
-            db_session.execute(text("DELETE FROM documents WHERE id = :id"), {"id": document.id})
+    with pytest.raises(DBAPIError, match="historik"), db_session.begin_nested():
+        db_session.execute(text("DELETE FROM document_versions WHERE document_id = :id"), {"id": document.id})
+    with pytest.raises(DBAPIError, match="historik"), db_session.begin_nested():
+        db_session.execute(text("DELETE FROM documents WHERE id = :id"), {"id": document.id})
     assert db_session.get(Document, document.id) is not None
     assert db_session.scalar(select(func.count()).select_from(CulledDocument)) == 0
 
@@ -89,4 +92,3 @@ def test_cli_gallra_refuses_documents_in_force_and_needs_the_decision(run):
     assert refused.exit_code == 2 and "är gällande. Bara upphävda" in refused.output
     missing = run("gallra", guide, "--ja")
     assert missing.exit_code == 2 and "--beslut" in missing.output
-

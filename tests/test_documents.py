@@ -25,7 +25,10 @@ def test_registering_creates_first_version_and_audit_event(db_session, bodies):
             "type": "Riktlinje",
             "adopted_by": "ks",
             "topics": ["sociala medier", "kommunikation"],
-            "sections": [{"heading": "Digital förnyelse", "text": "Text"}, {"heading": "Digital förnyelse", "text": "Mer"}],
+            "sections": [
+                {"heading": "Digital förnyelse", "text": "Text"},
+                {"heading": "Digital förnyelse", "text": "Mer"},
+            ],
             "decision": {"body": "KS", "meeting_date": "2025-04-07", "paragraph": "§ 61", "dnr": "KS 2025.032"},
         },
         actor="anna",
@@ -51,7 +54,14 @@ def test_registering_creates_first_version_and_audit_event(db_session, bodies):
         ({"title": "X", "type": "policy", "färg": "blå"}, "Okänt fält"),
         ({"title": "X", "type": "policy", "valid_from": "2025-13-01"}, "ÅÅÅÅ-MM-DD"),
         ({"title": "X", "type": "policy", "valid_from": "2025-05-01", "valid_until": "2025-01-01"}, "före giltig från"),
-        ({"title": "X", "type": "policy", "decision": {"body": "KS", "meeting_date": "2025-01-01", "paragraph": "61", "dnr": "hej"}}, "Diarienumret ”hej”"),
+        (
+            {
+                "title": "X",
+                "type": "policy",
+                "decision": {"body": "KS", "meeting_date": "2025-01-01", "paragraph": "61", "dnr": "hej"},
+            },
+            "Diarienumret ”hej”",
+        ),
     ],
 )
 def test_bad_input_is_refused_in_swedish_and_nothing_is_written(db_session, bodies, data, message):
@@ -69,13 +79,16 @@ def test_unknown_organ_is_named(db_session, bodies):
 def test_revision_records_what_changed_who_and_why(db_session, make_document):
     document = make_document(title="Gammal titel", owner="Kansliet")
     revise_document(
-        db_session, document.id,
+        db_session,
+        document.id,
         {"title": "Ny titel", "expected_version": 1, "reason": "Språklig översyn"},
         actor="bertil",
     )
     assert document.version == 2
     latest = db_session.scalars(
-        select(DocumentVersion).where(DocumentVersion.document_id == document.id).order_by(DocumentVersion.version.desc())
+        select(DocumentVersion)
+        .where(DocumentVersion.document_id == document.id)
+        .order_by(DocumentVersion.version.desc())
     ).first()
     assert latest.version == 2 and latest.changed_by == "bertil" and latest.reason == "Språklig översyn"
     assert latest.changes == {"title": ["Gammal titel", "Ny titel"]}
@@ -90,9 +103,13 @@ def test_a_revision_that_changes_nothing_adds_no_version(db_session, make_docume
 
 def test_stale_edit_is_refused_and_names_the_other_change(db_session, make_document):
     document = make_document(title="Från början")
-    revise_document(db_session, document.id, {"title": "Cecilias titel", "expected_version": 1, "reason": "r"}, actor="cecilia")
+    revise_document(
+        db_session, document.id, {"title": "Cecilias titel", "expected_version": 1, "reason": "r"}, actor="cecilia"
+    )
     with pytest.raises(StaleVersion) as caught:
-        revise_document(db_session, document.id, {"owner": "David", "expected_version": 1, "reason": "r"}, actor="david")
+        revise_document(
+            db_session, document.id, {"owner": "David", "expected_version": 1, "reason": "r"}, actor="david"
+        )
     assert "cecilia" in caught.value.message and "titel" in caught.value.message
     assert document.title == "Cecilias titel" and document.owner is None
 
@@ -133,9 +150,14 @@ def test_unknown_document_id(db_session):
 
 
 def test_a_section_with_links_cannot_be_dropped(db_session, make_document):
-    strategy = make_document(title="Strategi", type="strategi", sections=[{"heading": "Digital förnyelse", "text": "AI"}])
+    strategy = make_document(
+        title="Strategi", type="strategi", sections=[{"heading": "Digital förnyelse", "text": "AI"}]
+    )
     guide = make_document(title="Vägledning", type="vägledning")
-    link_documents(db_session, {"source": guide.id, "target": strategy.id, "kind": "berör",
-                                "target_section": "digital-fornyelse"}, actor="a")
+    link_documents(
+        db_session,
+        {"source": guide.id, "target": strategy.id, "kind": "berör", "target_section": "digital-fornyelse"},
+        actor="a",
+    )
     with pytest.raises(Conflict, match="digital-fornyelse"):
         revise_document(db_session, strategy.id, {"sections": [], "expected_version": 1, "reason": "r"}, actor="a")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from registry.rules.engine import type_lexicon, check, classify, classify_mentions, find_mentions
+from registry.rules.engine import check, classify, classify_mentions, find_mentions, type_lexicon
 from registry.text.swedish import analyse
 
 SEED_MOTION_TAIL = """Motion om att införa en kommunal strategi för artificiell intelligens
@@ -83,7 +83,9 @@ def test_list_items_and_questions():
     units = analyse("Titel\n\nInledning:\n1. Första steget\n• Hur ska det gå till?")
     items = [u for u in units if u.kind == "item"]
     assert [(u.text, u.numbered, u.is_question) for u in items] == [
-        ("Första steget", True, False), ("Hur ska det gå till?", False, True)]
+        ("Första steget", True, False),
+        ("Hur ska det gå till?", False, True),
+    ]
 
 
 def test_seed_motion_is_a_strategy_asked_to_hold_guidelines(rulesets):
@@ -100,8 +102,16 @@ def test_seed_motion_is_a_strategy_asked_to_hold_guidelines(rulesets):
 @pytest.mark.parametrize(
     "text, requested, verdict",
     [
-        ("Motion om riktlinjer för sociala medier\n\nVi föreslår att kommunen tar fram riktlinjer för hur medarbetare ska använda sociala medier i tjänsten.", ["riktlinje"], "fits"),
-        ("Motion om en ny handlingsplan\n\nKommunen behöver en handlingsplan med konkreta åtgärder, tidplan och vem som ansvarar för genomförandet.", ["handlingsplan"], "fits"),
+        (
+            "Motion om riktlinjer för sociala medier\n\nVi föreslår att kommunen tar fram riktlinjer för hur medarbetare ska använda sociala medier i tjänsten.",
+            ["riktlinje"],
+            "fits",
+        ),
+        (
+            "Motion om en ny handlingsplan\n\nKommunen behöver en handlingsplan med konkreta åtgärder, tidplan och vem som ansvarar för genomförandet.",
+            ["handlingsplan"],
+            "fits",
+        ),
         ("Ett förslag\n\nDet är viktigt att vi blir bättre.", [], "unclear"),
     ],
 )
@@ -159,39 +169,65 @@ def test_titles_that_mix_types(rulesets, title, mixed):
 
 def test_adopting_organ_is_checked_against_the_rule_file(rulesets):
     text = "Policy för något\n\nPolicyn anger förhållningssätt och värderingar och principer."
-    result = classify(text, rulesets["vallentuna"], stated_type="policy",
-                      metadata={"adopted_by": "KLK", "adopted_by_level": "förvaltning"})
+    result = classify(
+        text,
+        rulesets["vallentuna"],
+        stated_type="policy",
+        metadata={"adopted_by": "KLK", "adopted_by_level": "förvaltning"},
+    )
     finding = next(f for f in result.findings if f.code == "organ_not_allowed")
     assert "fullmäktige, styrelse" in finding.message and result.verdict == "mismatch"
 
 
 def test_nämnd_strategy_needs_a_parent_in_vallentuna(rulesets):
     text = "Strategi för skolan\n\nStrategin anger långsiktiga avsikter och övergripande mål och inriktning."
-    lonely = classify(text, rulesets["vallentuna"], stated_type="strategi",
-                      metadata={"adopted_by": "BUN", "adopted_by_level": "nämnd", "parent_types": []})
-    rooted = classify(text, rulesets["vallentuna"], stated_type="strategi",
-                      metadata={"adopted_by": "BUN", "adopted_by_level": "nämnd", "parent_types": ["vision"]})
+    lonely = classify(
+        text,
+        rulesets["vallentuna"],
+        stated_type="strategi",
+        metadata={"adopted_by": "BUN", "adopted_by_level": "nämnd", "parent_types": []},
+    )
+    rooted = classify(
+        text,
+        rulesets["vallentuna"],
+        stated_type="strategi",
+        metadata={"adopted_by": "BUN", "adopted_by_level": "nämnd", "parent_types": ["vision"]},
+    )
     assert "missing_parent" in [f.code for f in lonely.findings]
     assert "missing_parent" not in [f.code for f in rooted.findings]
 
 
 def test_document_declaring_another_types_content(rulesets):
-    text = ("Kommunikationspolicy\n\nHär anges riktlinjer och ansvarsfördelning för kommunens kommunikation. "
-            "Policyn anger den grundsyn och de värderingar som ska prägla kommunikationen.")
+    text = (
+        "Kommunikationspolicy\n\nHär anges riktlinjer och ansvarsfördelning för kommunens kommunikation. "
+        "Policyn anger den grundsyn och de värderingar som ska prägla kommunikationen."
+    )
     result = classify(text, rulesets["standard"], stated_type="policy")
     assert "declares_other_type" in [f.code for f in result.findings]
 
 
 def test_types_without_a_local_definition_say_they_come_from_the_common_core(rulesets):
-    result = classify("Handlingsplan\n\nÅtgärder och aktiviteter med tidplan och ansvarig för genomförandet.\n"
-                      "Uppföljning sker varje år.", rulesets["vallentuna"], stated_type="handlingsplan")
+    result = classify(
+        "Handlingsplan\n\nÅtgärder och aktiviteter med tidplan och ansvarig för genomförandet.\n"
+        "Uppföljning sker varje år.",
+        rulesets["vallentuna"],
+        stated_type="handlingsplan",
+    )
     note = next(f for f in result.findings if f.code == "definition_from_common_core")
     assert "Vallentuna kommun har ingen egen definition" in note.message
 
 
 def test_json_contract_shape(rulesets):
     data = check(SEED_MOTION_TAIL, rulesets["vallentuna"]).to_dict()
-    assert list(data) == ["ruleset", "requested_types", "best_fit", "scores", "verdict", "findings", "related_documents"]
+    assert list(data) == [
+        "ruleset",
+        "requested_types",
+        "best_fit",
+        "scores",
+        "verdict",
+        "findings",
+        "related_documents",
+    ]
     assert data["ruleset"] == {"key": "vallentuna", "version": "KS 2025-04-07 § 61"}
     assert set(data["scores"]) == set(rulesets["vallentuna"].types)
     assert all(set(f) == {"code", "severity", "message", "clause", "evidence"} for f in data["findings"])

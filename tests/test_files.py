@@ -27,13 +27,15 @@ def test_the_sweep_removes_only_old_unreferenced_files(db_session, make_document
     linked, orphan, young, pending = (store.put(f"fil {n}".encode()) for n in range(4))
     for digest in (linked, orphan, pending):
         _age(store, digest, 2)
-    attach_file(db_session, make_document(), sha256=linked, filename="a.pdf", media_type="application/pdf",
-                size=5, actor="t")
+    attach_file(
+        db_session, make_document(), sha256=linked, filename="a.pdf", media_type="application/pdf", size=5, actor="t"
+    )
     reviews = tmp_path / "imports"
     reviews.mkdir()
     (reviews / "x.json").write_text(json.dumps({"created": utcnow().isoformat(), "items": [{"sha256": pending}]}))
-    assert sweep_orphans(db_session, store, reviews, keep_pending_for=dt.timedelta(days=7), now=utcnow(),
-                         dry_run=True) == [orphan]
+    assert sweep_orphans(
+        db_session, store, reviews, keep_pending_for=dt.timedelta(days=7), now=utcnow(), dry_run=True
+    ) == [orphan]
     assert store.path_of(orphan).exists()
     assert sweep_orphans(db_session, store, reviews, keep_pending_for=dt.timedelta(days=7), now=utcnow()) == [orphan]
     assert not store.path_of(orphan).exists()
@@ -45,13 +47,16 @@ def test_gallring_unlinks_the_original_and_the_sweep_then_removes_it(db_session,
     digest = store.put(b"%PDF-1.4 originalet")
     _age(store, digest, 2)
     document = make_document(status="gällande")
-    attach_file(db_session, document, sha256=digest, filename="gammal.pdf", media_type="application/pdf", size=19, actor="t")
+    attach_file(
+        db_session, document, sha256=digest, filename="gammal.pdf", media_type="application/pdf", size=19, actor="t"
+    )
     repeal_document(db_session, document.id, actor="t", reason="Upphävd")
     tombstone = cull_document(db_session, document.id, {"decision_reference": "KS 2024-05-06 § 88"}, actor="arkivarien")
     assert tombstone.removed["originalfiler"] == 1
     assert db_session.scalar(select(DocumentFile).where(DocumentFile.sha256 == digest)) is None
-    assert sweep_orphans(db_session, store, tmp_path / "imports", keep_pending_for=dt.timedelta(days=7),
-                         now=utcnow()) == [digest]
+    assert sweep_orphans(
+        db_session, store, tmp_path / "imports", keep_pending_for=dt.timedelta(days=7), now=utcnow()
+    ) == [digest]
 
 
 def test_backup_manifest_round_trip_and_a_damaged_copy_is_refused(tmp_path):

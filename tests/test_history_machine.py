@@ -8,7 +8,14 @@ import datetime as dt
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule, run_state_machine_as_test
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 from sqlalchemy import func, select
 
 from registry import migrate
@@ -44,8 +51,11 @@ def test_history_survives_any_sequence_of_changes(fresh_db_url):
         @rule(status=st.sampled_from(["utkast", "gällande", "under beredning"]), owner=OWNERS)
         def register(self, status, owner):
             self.number += 1
-            document = register_document(self.session, {"title": f"Riktlinje {self.number}", "type": "riktlinje",
-                                                        "status": status, "owner": owner}, actor="maskinen")
+            document = register_document(
+                self.session,
+                {"title": f"Riktlinje {self.number}", "type": "riktlinje", "status": status, "owner": owner},
+                actor="maskinen",
+            )
             self.model[document.id] = {"status": status, "version": 1, "owner": owner}
             self.events += 1
 
@@ -54,8 +64,12 @@ def test_history_survives_any_sequence_of_changes(fresh_db_url):
         def revise(self, data, owner):
             document_id = data.draw(st.sampled_from(sorted(self.model)))
             known = self.model[document_id]
-            revise_document(self.session, document_id, {"owner": owner, "expected_version": known["version"],
-                                                        "reason": "ny ägare"}, actor="maskinen")
+            revise_document(
+                self.session,
+                document_id,
+                {"owner": owner, "expected_version": known["version"], "reason": "ny ägare"},
+                actor="maskinen",
+            )
             if owner != known["owner"]:  # saving what is already there is not a change
                 known.update(owner=owner, version=known["version"] + 1)
                 self.events += 1
@@ -65,7 +79,9 @@ def test_history_survives_any_sequence_of_changes(fresh_db_url):
         def change_status(self, data, new_status):
             document_id = data.draw(st.sampled_from(sorted(self.model)))
             known = self.model[document_id]
-            action = {"upphävd": repeal_document, "avpublicerad": unpublish_document, "gällande": publish_document}[new_status]
+            action = {"upphävd": repeal_document, "avpublicerad": unpublish_document, "gällande": publish_document}[
+                new_status
+            ]
             allowed = new_status in STATUS_TRANSITIONS[known["status"]]
             try:
                 with self.session.begin_nested():
@@ -85,8 +101,12 @@ def test_history_survives_any_sequence_of_changes(fresh_db_url):
             known = self.model[document_id]
             try:
                 with self.session.begin_nested():
-                    revise_document(self.session, document_id, {"owner": owner, "expected_version": known["version"] - 1,
-                                                                "reason": "gammal"}, actor="sen")
+                    revise_document(
+                        self.session,
+                        document_id,
+                        {"owner": owner, "expected_version": known["version"] - 1, "reason": "gammal"},
+                        actor="sen",
+                    )
             except StaleVersion:
                 return
             raise AssertionError("en ändring av en gammal version sparades")
@@ -95,8 +115,11 @@ def test_history_survives_any_sequence_of_changes(fresh_db_url):
         def versions_rebuild_the_documents(self):
             for document_id, known in self.model.items():
                 document = self.session.get(Document, document_id)
-                versions = self.session.scalars(select(DocumentVersion).where(DocumentVersion.document_id == document_id)
-                                                .order_by(DocumentVersion.version)).all()
+                versions = self.session.scalars(
+                    select(DocumentVersion)
+                    .where(DocumentVersion.document_id == document_id)
+                    .order_by(DocumentVersion.version)
+                ).all()
                 assert [v.version for v in versions] == list(range(1, known["version"] + 1))
                 assert versions[-1].snapshot == document_to_dict(document)
                 assert (document.status, document.owner) == (known["status"], known["owner"])
@@ -107,11 +130,18 @@ def test_history_survives_any_sequence_of_changes(fresh_db_url):
 
         @invariant()
         def in_force_today_matches_the_model(self):
-            today = dt.datetime.now(dt.timezone.utc).date()
+            today = dt.datetime.now(dt.UTC).date()
             found = {d["id"] for d in in_force_on(self.session, today)}
             assert found == {i for i, k in self.model.items() if k["status"] == "gällande"}
 
-    run_state_machine_as_test(History, settings=settings(
-        max_examples=12, stateful_step_count=10, deadline=None, derandomize=True,
-        suppress_health_check=[HealthCheck.too_slow]))
+    run_state_machine_as_test(
+        History,
+        settings=settings(
+            max_examples=12,
+            stateful_step_count=10,
+            deadline=None,
+            derandomize=True,
+            suppress_health_check=[HealthCheck.too_slow],
+        ),
+    )
     engine.dispose()

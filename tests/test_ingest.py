@@ -4,6 +4,7 @@ split into its parts, and the spreadsheet register with messy headers and dates.
 from __future__ import annotations
 
 import datetime as dt
+
 import pytest
 from sqlalchemy import func, select
 
@@ -29,8 +30,11 @@ def _layout(data: bytes, name: str = "fil") -> Layout:
 
 
 def _letterhead(page: int, pages: int) -> list[Text]:
-    return [Text("VALLENTUNA KOMMUN Styrdokument", y=815, size=9), Text(f"SID {page}/{pages}", x=480, y=815, size=9),
-            Text("Riktlinjer för informationssäkerhet", y=30, size=8)]
+    return [
+        Text("VALLENTUNA KOMMUN Styrdokument", y=815, size=9),
+        Text(f"SID {page}/{pages}", x=480, y=815, size=9),
+        Text("Riktlinjer för informationssäkerhet", y=30, size=8),
+    ]
 
 
 def _policy_pdf() -> bytes:
@@ -56,7 +60,9 @@ def test_pdf_headings_become_sections_with_anchors_that_survive_renumbering():
     layout = _layout(_policy_pdf(), "riktlinjer.pdf")
     assert layout.title == "Riktlinjer för informationssäkerhet"
     assert [(s.anchor, s.heading) for s in layout.sections()] == [
-        ("syfte", "1. Syfte"), ("ansvar-och-agarskap", "2. Ansvar och ägarskap")]
+        ("syfte", "1. Syfte"),
+        ("ansvar-och-agarskap", "2. Ansvar och ägarskap"),
+    ]
 
 
 def test_pdf_running_headers_and_footers_are_not_content():
@@ -88,14 +94,22 @@ def test_pdf_page_without_text_is_reported_not_guessed():
 
 
 def test_docx_styles_give_title_headings_and_both_kinds_of_list():
-    data = make_docx("Policy för bemötande", meta=["Antagen av kommunfullmäktige den 2 maj 2018, § 12"],
-                     sections=[("Syfte", ["Vi bemöter alla lika."]), ("Ansvar", ["Chefen ansvarar."])],
-                     numbered=["Lyssna först.", "Svara inom två dagar."], bullets=["Var tydlig."],
-                     header="VALLENTUNA KOMMUN", footer="Sida 1 av 1")
+    data = make_docx(
+        "Policy för bemötande",
+        meta=["Antagen av kommunfullmäktige den 2 maj 2018, § 12"],
+        sections=[("Syfte", ["Vi bemöter alla lika."]), ("Ansvar", ["Chefen ansvarar."])],
+        numbered=["Lyssna först.", "Svara inom två dagar."],
+        bullets=["Var tydlig."],
+        header="VALLENTUNA KOMMUN",
+        footer="Sida 1 av 1",
+    )
     layout = _layout(data, "policy.docx")
     assert layout.title == "Policy för bemötande"
     assert [s.heading for s in layout.sections()] == ["Syfte", "Ansvar"]
-    assert layout.sections()[0].text == "Vi bemöter alla lika.\n\n1. Lyssna först.\n2. Svara inom två dagar.\n• Var tydlig."
+    assert (
+        layout.sections()[0].text
+        == "Vi bemöter alla lika.\n\n1. Lyssna först.\n2. Svara inom två dagar.\n• Var tydlig."
+    )
     assert "VALLENTUNA" not in layout.text and "Sida 1" not in layout.text
 
 
@@ -109,9 +123,22 @@ def test_swedish_characters_survive_pdf_and_docx():
 
 
 METADATA_CASES = [
-    ("Antagen av kommunfullmäktige 2019-04-23, § 45", {"adopted_by": "kommunfullmäktige", "decision.meeting_date": "2019-04-23", "decision.paragraph": "45"}),
-    ("Fastställd av Barn- och utbildningsnämnden den 3 mars 2021 § 7", {"adopted_by": "Barn- och utbildningsnämnden", "decision.meeting_date": "2021-03-03", "decision.paragraph": "7"}),
-    ("Beslutad av kommunstyrelsen 2020-01-15", {"adopted_by": "kommunstyrelsen", "decision.meeting_date": "2020-01-15"}),
+    (
+        "Antagen av kommunfullmäktige 2019-04-23, § 45",
+        {"adopted_by": "kommunfullmäktige", "decision.meeting_date": "2019-04-23", "decision.paragraph": "45"},
+    ),
+    (
+        "Fastställd av Barn- och utbildningsnämnden den 3 mars 2021 § 7",
+        {
+            "adopted_by": "Barn- och utbildningsnämnden",
+            "decision.meeting_date": "2021-03-03",
+            "decision.paragraph": "7",
+        },
+    ),
+    (
+        "Beslutad av kommunstyrelsen 2020-01-15",
+        {"adopted_by": "kommunstyrelsen", "decision.meeting_date": "2020-01-15"},
+    ),
     ("Dnr: KS 2019/123", {"decision.dnr": "KS 2019/123"}),
     ("Diarienummer KS 2025.032", {"decision.dnr": "KS 2025.032"}),
     ("Dnr 2019-160", {"decision.dnr": "2019-160"}),
@@ -119,7 +146,10 @@ METADATA_CASES = [
     ("Gäller till och med 2027-12-31", {"valid_until": "2027-12-31"}),
     ("Giltig från 1 januari 2020", {"valid_from": "2020-01-01"}),
     ("Ska revideras senast 2026-06-30", {"next_review_on": "2026-06-30"}),
-    ("Dokumentet ersätter Riktlinjer för IT-säkerhet (KF 2012-03-05 § 12).", {"supersedes": "Riktlinjer för IT-säkerhet (KF 2012-03-05 § 12)"}),
+    (
+        "Dokumentet ersätter Riktlinjer för IT-säkerhet (KF 2012-03-05 § 12).",
+        {"supersedes": "Riktlinjer för IT-säkerhet (KF 2012-03-05 § 12)"},
+    ),
     ("Vi ska anta en ny plan under året.", {}),
 ]
 
@@ -134,10 +164,15 @@ def test_metadata_is_suggested_with_the_line_it_came_from(line, expected, rulese
     assert all(s.evidence == line for k, s in found.items() if k not in ("title", "type"))
 
 
-@pytest.mark.parametrize(("title", "type_key"), [
-    ("Digitaliseringsstrategi 2025–2030", "strategi"), ("Handlingsplan för klimat", "handlingsplan"),
-    ("Policy för bemötande", "policy"), ("Årsredovisning 2024", None),
-])
+@pytest.mark.parametrize(
+    ("title", "type_key"),
+    [
+        ("Digitaliseringsstrategi 2025–2030", "strategi"),
+        ("Handlingsplan för klimat", "handlingsplan"),
+        ("Policy för bemötande", "policy"),
+        ("Årsredovisning 2024", None),
+    ],
+)
 def test_type_named_in_the_title(title, type_key, rulesets):
     layout = _layout(f"{title}\n\nNågot om innehållet.".encode())
     found = {s.field: s.value for s in suggest_metadata(layout, type_lexicon(rulesets["vallentuna"]))}
@@ -156,7 +191,9 @@ def test_seed_case_file_is_split_into_case_decisions_and_papers_each_checked(db_
     assert case.title == "Motion (V) om att införa en kommunal strategi för artificiell intelligens"
     assert case.submitted_on == dt.date(2025, 1, 20)
     assert [(d.body.key, d.meeting_date.isoformat(), d.paragraph, d.outcome) for d in case.decisions] == [
-        ("KS AU", "2025-03-27", "52", "förslag till beslut"), ("KS", "2025-04-07", "61", "förslag till beslut")]
+        ("KS AU", "2025-03-27", "52", "förslag till beslut"),
+        ("KS", "2025-04-07", "61", "förslag till beslut"),
+    ]
     assert case.decisions[1].wording == "Kommunstyrelsen föreslår att fullmäktige avslår motionen."
     assert "Gunnar Bergström (V)" in case.decisions[1].reservations[0]
     memo, motion = case.papers
@@ -172,8 +209,12 @@ def test_seed_case_file_is_split_into_case_decisions_and_papers_each_checked(db_
 def test_seed_imported_twice_adds_nothing_the_second_time(db_session, rulesets):
     def once():
         reads = read_sources([(SEED.name, SEED.read_bytes)])
-        return apply_import(db_session, plan_import(db_session, reads, None, rulesets["vallentuna"]),
-                            rulesets["vallentuna"], actor="testaren")
+        return apply_import(
+            db_session,
+            plan_import(db_session, reads, None, rulesets["vallentuna"]),
+            rulesets["vallentuna"],
+            actor="testaren",
+        )
 
     once()
     events = db_session.scalar(select(func.count()).select_from(AuditEvent))
@@ -185,36 +226,76 @@ def test_seed_imported_twice_adds_nothing_the_second_time(db_session, rulesets):
 # --- spreadsheets -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("header", "field"), [
-    ("Titel", "title"), ("DOKUMENTNAMN", "title"), (" Namn på dokumentet ", "title"), ("Dokumenttyp", "type"),
-    ("Beslutad av", "adopted_by"), ("Beslutsinstans", "adopted_by"), ("Beslutsdatum", "decision.meeting_date"),
-    ("Datum", "decision.meeting_date"), ("§", "decision.paragraph"), ("Dnr.", "decision.dnr"),
-    ("Diarienr", "decision.dnr"), ("Giltig t.o.m.", "valid_until"), ("Gäller från", "valid_from"),
-    ("Dokumentansvarig", "owner"), ("Ansvarig förvaltning", "owner"), ("Nästa revidering", "next_review_on"),
-    ("Filnamn", "file"), ("Anteckningar", None), ("", None),
-])
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("Titel", "title"),
+        ("DOKUMENTNAMN", "title"),
+        (" Namn på dokumentet ", "title"),
+        ("Dokumenttyp", "type"),
+        ("Beslutad av", "adopted_by"),
+        ("Beslutsinstans", "adopted_by"),
+        ("Beslutsdatum", "decision.meeting_date"),
+        ("Datum", "decision.meeting_date"),
+        ("§", "decision.paragraph"),
+        ("Dnr.", "decision.dnr"),
+        ("Diarienr", "decision.dnr"),
+        ("Giltig t.o.m.", "valid_until"),
+        ("Gäller från", "valid_from"),
+        ("Dokumentansvarig", "owner"),
+        ("Ansvarig förvaltning", "owner"),
+        ("Nästa revidering", "next_review_on"),
+        ("Filnamn", "file"),
+        ("Anteckningar", None),
+        ("", None),
+    ],
+)
 def test_swedish_headers_are_mapped_to_fields(header, field):
     assert guess_field(header) == field
 
 
-@pytest.mark.parametrize(("cell", "day"), [
-    ("2019-04-23", dt.date(2019, 4, 23)), ("2019.04.23", dt.date(2019, 4, 23)), ("23/4 2019", dt.date(2019, 4, 23)),
-    ("23.04.2019", dt.date(2019, 4, 23)), ("23 april 2019", dt.date(2019, 4, 23)), ("den 3 mars 2021", dt.date(2021, 3, 3)),
-    ("20190423", dt.date(2019, 4, 23)), ("43578", dt.date(2019, 4, 23)), ("2019-04-23 00:00:00", dt.date(2019, 4, 23)),
-    ("31/2 2019", None), ("snart", None), ("", None), ("45", None),
-])
+@pytest.mark.parametrize(
+    ("cell", "day"),
+    [
+        ("2019-04-23", dt.date(2019, 4, 23)),
+        ("2019.04.23", dt.date(2019, 4, 23)),
+        ("23/4 2019", dt.date(2019, 4, 23)),
+        ("23.04.2019", dt.date(2019, 4, 23)),
+        ("23 april 2019", dt.date(2019, 4, 23)),
+        ("den 3 mars 2021", dt.date(2021, 3, 3)),
+        ("20190423", dt.date(2019, 4, 23)),
+        ("43578", dt.date(2019, 4, 23)),
+        ("2019-04-23 00:00:00", dt.date(2019, 4, 23)),
+        ("31/2 2019", None),
+        ("snart", None),
+        ("", None),
+        ("45", None),
+    ],
+)
 def test_dates_in_the_forms_people_type(cell, day):
     assert parse_date(cell) == day
 
 
 def _register_xlsx() -> bytes:
-    return make_xlsx([
-        ["Dokumentnamn", "Typ", "Beslutad av", "Beslutsdatum", "§", "Dnr", "Giltig t.o.m.", "Anteckning"],
-        ["Riktlinjer för informationssäkerhet", "Riktlinjer", "Kommunfullmäktige", "23/4 2019", 45, "KS 2019/123", dt.date(2027, 12, 31), "x"],
-        ["Policy för bemötande", "POLICY", "KF", dt.datetime(2018, 5, 2), "12", "KS 2018.55", "", ""],
-        [None, None, None, None, None, None, None, None],
-        ["Trasig rad", "Riktlinjer", "KF", "31/2 2019", "1", "", "", ""],
-    ], title_rows=["Vallentuna kommun – förteckning över styrdokument", "Utdrag 2025-01-01"])
+    return make_xlsx(
+        [
+            ["Dokumentnamn", "Typ", "Beslutad av", "Beslutsdatum", "§", "Dnr", "Giltig t.o.m.", "Anteckning"],
+            [
+                "Riktlinjer för informationssäkerhet",
+                "Riktlinjer",
+                "Kommunfullmäktige",
+                "23/4 2019",
+                45,
+                "KS 2019/123",
+                dt.date(2027, 12, 31),
+                "x",
+            ],
+            ["Policy för bemötande", "POLICY", "KF", dt.datetime(2018, 5, 2), "12", "KS 2018.55", "", ""],
+            [None, None, None, None, None, None, None, None],
+            ["Trasig rad", "Riktlinjer", "KF", "31/2 2019", "1", "", "", ""],
+        ],
+        title_rows=["Vallentuna kommun – förteckning över styrdokument", "Utdrag 2025-01-01"],
+    )
 
 
 def test_messy_spreadsheet_header_row_is_found_below_title_rows():
@@ -234,7 +315,9 @@ def test_column_mapping_can_be_overridden_and_bad_overrides_are_named():
     assert sheet.values(sheet.rows[0][1]) == {"title": "Policy för bemötande", "type": "Policy"}
     with pytest.raises(InvalidInput, match="Okänt fält ”rubbe”"):
         parse_override("Namn=rubbe")
-    with pytest.raises(InvalidInput, match="Kolumnen ”Finns inte” finns inte i förteckning.xlsx. Kolumner: Dokumentnamn, Typ"):
+    with pytest.raises(
+        InvalidInput, match="Kolumnen ”Finns inte” finns inte i förteckning.xlsx. Kolumner: Dokumentnamn, Typ"
+    ):
         read_sheet(extract_file(_register_xlsx(), "förteckning.xlsx"), {"Finns inte": "title"})
 
 
@@ -244,21 +327,41 @@ def test_column_mapping_can_be_overridden_and_bad_overrides_are_named():
 def _folder(tmp_path):
     folder = tmp_path / "styrdokument"
     folder.mkdir()
-    (folder / "riktlinjer-informationssakerhet.docx").write_bytes(make_docx(
-        "Riktlinjer för informationssäkerhet",
-        meta=["Antagen av kommunfullmäktige 2019-04-23, § 45", "Dokumentansvarig: Säkerhetssamordnaren",
-              "Ersätter Riktlinjer för IT-säkerhet (KF 2012-03-05 § 12)"],
-        sections=[("1. Syfte", ["Riktlinjerna anger ramarna för hur medarbetare hanterar information."])],
-        numbered=["Information klassas innan den delas."], header="VALLENTUNA KOMMUN", footer="SID 1/1"))
-    (folder / "Riktlinjer för IT-säkerhet.docx").write_bytes(make_docx(
-        "Riktlinjer för IT-säkerhet", meta=["Antagen av kommunfullmäktige 2012-03-05, § 12"],
-        sections=[("Syfte", ["Ramarna för datorer och nätverk."])]))
+    (folder / "riktlinjer-informationssakerhet.docx").write_bytes(
+        make_docx(
+            "Riktlinjer för informationssäkerhet",
+            meta=[
+                "Antagen av kommunfullmäktige 2019-04-23, § 45",
+                "Dokumentansvarig: Säkerhetssamordnaren",
+                "Ersätter Riktlinjer för IT-säkerhet (KF 2012-03-05 § 12)",
+            ],
+            sections=[("1. Syfte", ["Riktlinjerna anger ramarna för hur medarbetare hanterar information."])],
+            numbered=["Information klassas innan den delas."],
+            header="VALLENTUNA KOMMUN",
+            footer="SID 1/1",
+        )
+    )
+    (folder / "Riktlinjer för IT-säkerhet.docx").write_bytes(
+        make_docx(
+            "Riktlinjer för IT-säkerhet",
+            meta=["Antagen av kommunfullmäktige 2012-03-05, § 12"],
+            sections=[("Syfte", ["Ramarna för datorer och nätverk."])],
+        )
+    )
     (folder / "skannad.pdf").write_bytes(make_pdf([[], []]))
     (folder / "program.exe.pdf").write_bytes(b"MZ\x90\x00" + b"\x00" * 200)
-    (folder / "klimat.pdf").write_bytes(make_pdf([[
-        Text("Handlingsplan för klimat", y=760, size=18, bold=True),
-        Text("Beslutad av kommunstyrelsen 12 mars 2021, § 30", y=730),
-        Text("Mål", y=700, size=14, bold=True), Text("Utsläppen ska halveras till 2030.", y=680)]]))
+    (folder / "klimat.pdf").write_bytes(
+        make_pdf(
+            [
+                [
+                    Text("Handlingsplan för klimat", y=760, size=18, bold=True),
+                    Text("Beslutad av kommunstyrelsen 12 mars 2021, § 30", y=730),
+                    Text("Mål", y=700, size=14, bold=True),
+                    Text("Utsläppen ska halveras till 2030.", y=680),
+                ]
+            ]
+        )
+    )
     (folder / "förteckning.xlsx").write_bytes(_register_xlsx())
     return folder
 
@@ -266,8 +369,10 @@ def _folder(tmp_path):
 def _documents(url):
     engine = make_engine(url)
     with make_session_factory(engine)() as session:
-        rows = {d.title: (d.status, d.type_key, d.adopted_by.key if d.adopted_by else None, d.version)
-                for d in session.scalars(select(Document))}
+        rows = {
+            d.title: (d.status, d.type_key, d.adopted_by.key if d.adopted_by else None, d.version)
+            for d in session.scalars(select(Document))
+        }
         relations = session.scalar(select(func.count()).select_from(Relation))
         events = session.scalar(select(func.count()).select_from(AuditEvent))
     engine.dispose()
@@ -327,14 +432,26 @@ def test_seed_file_on_the_command_line(run):
 # --- hostile files ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("name", "data", "reason"), [
-    ("lol.docx", make_zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": BILLION_LAUGHS}), "XML-entiteter"),
-    ("lol.xlsx", make_zip({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": BILLION_LAUGHS}), "XML-entiteter"),
-    ("not-office.docx", make_zip({"hello.txt": b"hej"}), "inte ett Word-dokument"),
-    ("bomb.docx", make_zip({"word/document.xml": b"0" * (101 * 1024 * 1024)}), "zip-bomb"),
-    ("program.pdf", b"MZ\x90\x00\x03" + b"\x00" * 100, "program eller en annan binärfil"),
-    ("broken.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog >>\nendobj\ntrailer <<>>\n%%EOF", "kunde inte läsas"),
-], ids=lambda value: value if isinstance(value, str) else "data")
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        (
+            "lol.docx",
+            make_zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": BILLION_LAUGHS}),
+            "XML-entiteter",
+        ),
+        (
+            "lol.xlsx",
+            make_zip({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": BILLION_LAUGHS}),
+            "XML-entiteter",
+        ),
+        ("not-office.docx", make_zip({"hello.txt": b"hej"}), "inte ett Word-dokument"),
+        ("bomb.docx", make_zip({"word/document.xml": b"0" * (101 * 1024 * 1024)}), "zip-bomb"),
+        ("program.pdf", b"MZ\x90\x00\x03" + b"\x00" * 100, "program eller en annan binärfil"),
+        ("broken.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog >>\nendobj\ntrailer <<>>\n%%EOF", "kunde inte läsas"),
+    ],
+    ids=lambda value: value if isinstance(value, str) else "data",
+)
 def test_hostile_office_and_pdf_files_are_refused_in_swedish(name, data, reason):
     with pytest.raises(UnreadableInput, match=reason):
         extract_file(data, name)
@@ -347,7 +464,6 @@ def test_one_child_reads_many_files_and_survives_a_bad_one():
         with pytest.raises(UnreadableInput):
             extractor.extract(b"%PDF-1.4 trasig", "b.pdf")
         assert "Fler parkbänkar." in layout_of(extractor.extract(good, "c.docx")).text
-
 
 
 def test_a_different_file_under_a_title_already_in_the_register_is_reported_not_merged(run, tmp_path):
@@ -372,13 +488,16 @@ def test_the_shipped_seed_case_file_is_the_seed():
 def test_list_first_then_files_fills_in_the_text_and_keeps_the_original(run, tmp_path):
     run("init")
     listing = tmp_path / "lista.csv"
-    listing.write_text("Dokumentnamn;Typ;Beslutad av;Beslutsdatum;§\nHandlingsplan för parker;Handlingsplan;KF;2021-03-01;12\n",
-                       encoding="utf-8")
+    listing.write_text(
+        "Dokumentnamn;Typ;Beslutad av;Beslutsdatum;§\nHandlingsplan för parker;Handlingsplan;KF;2021-03-01;12\n",
+        encoding="utf-8",
+    )
     assert "1 dokument nya" in run("import", str(listing)).stdout
     folder = tmp_path / "filer"
     folder.mkdir()
     (folder / "Handlingsplan för parker.docx").write_bytes(
-        make_docx("Handlingsplan för parker", sections=[("Mål", ["Fler bänkar i parkerna."])]))
+        make_docx("Handlingsplan för parker", sections=[("Mål", ["Fler bänkar i parkerna."])])
+    )
     second = run("import", str(folder), "--register", str(listing))
     assert "1 fick sin text ur filen" in second.stdout, second.stdout
     third = run("import", str(folder), "--register", str(listing))

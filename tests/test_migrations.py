@@ -36,8 +36,9 @@ def test_models_and_migrated_schema_do_not_drift(engine):
     with engine.connect() as connection, warnings.catch_warnings():
         # PostgreSQL reflection cannot read the tsvector expression indexes; they are ours on purpose.
         warnings.filterwarnings("ignore", message="Skipped unsupported reflection of expression-based index")
-        context = MigrationContext.configure(connection, opts={"compare_type": True,
-                                                               "include_object": migrate.include_object})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_object": migrate.include_object}
+        )
         diff = compare_metadata(context, Base.metadata)
     assert diff == []
 
@@ -55,7 +56,6 @@ def test_models_and_migrated_schema_do_not_drift(engine):
 def test_database_refuses_to_delete_or_rewrite_history(db_session, make_document, statement):
     make_document(title="Skyddat dokument")
     db_session.flush()
-    with pytest.raises(DatabaseError, match="historik"):
-        with db_session.begin_nested():
-            db_session.execute(text(statement))
+    with pytest.raises(DatabaseError, match="historik"), db_session.begin_nested():
+        db_session.execute(text(statement))
     assert db_session.execute(text("SELECT count(*) FROM documents")).scalar() >= 1

@@ -24,10 +24,15 @@ def test_link_between_sections(db_session, make_document):
     strategy = make_document(type="strategi", sections=[{"heading": "Digital förnyelse", "text": "AI"}])
     guide = make_document(type="vägledning")
     relation = link_documents(
-        db_session, {"source": guide.id, "target": strategy.id, "kind": "berör", "target_section": "digital-fornyelse"},
+        db_session,
+        {"source": guide.id, "target": strategy.id, "kind": "berör", "target_section": "digital-fornyelse"},
         actor="a",
     )
-    assert (relation.source_id, relation.target_id, relation.target_anchor) == (guide.id, strategy.id, "digital-fornyelse")
+    assert (relation.source_id, relation.target_id, relation.target_anchor) == (
+        guide.id,
+        strategy.id,
+        "digital-fornyelse",
+    )
 
 
 @pytest.mark.parametrize(
@@ -36,7 +41,11 @@ def test_link_between_sections(db_session, make_document):
         (lambda a, b: {"source": a, "target": a, "kind": "berör"}, InvalidInput, "sig självt"),
         (lambda a, b: {"source": a, "target": "saknas-123", "kind": "berör"}, NotFound, "”saknas-123” finns inte"),
         (lambda a, b: {"source": a, "target": b, "kind": "gillar"}, InvalidInput, "Okänd relationstyp"),
-        (lambda a, b: {"source": a, "target": b, "kind": "berör", "target_section": "finns-ej"}, NotFound, "inget avsnitt"),
+        (
+            lambda a, b: {"source": a, "target": b, "kind": "berör", "target_section": "finns-ej"},
+            NotFound,
+            "inget avsnitt",
+        ),
     ],
 )
 def test_bad_links_are_refused(db_session, make_document, change, error, message):

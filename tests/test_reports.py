@@ -13,8 +13,10 @@ from registry.reports import build_report, csv_lines, mandate_start, review_due,
 from registry.services import link_documents, register_case
 from registry.services.settings import RULESET_KEY, set_setting
 
-SCHOOL = ("Skolskjuts beviljas elever i grundskolan när färdvägen är lång. Hållplatser placeras nära "
-          "bostaden och färdtiden ska vara rimlig. Elever med funktionsnedsättning får anpassad skolskjuts.")
+SCHOOL = (
+    "Skolskjuts beviljas elever i grundskolan när färdvägen är lång. Hållplatser placeras nära "
+    "bostaden och färdtiden ska vara rimlig. Elever med funktionsnedsättning får anpassad skolskjuts."
+)
 
 
 def test_near_copies_are_one_cluster_and_explained_pairs_are_left_out(db_session, make_document, rulesets):
@@ -39,17 +41,35 @@ def test_violations_list_documents_and_motions(db_session, bodies, make_document
     from registry.services.findings import assessment_hook
 
     set_setting(db_session, RULESET_KEY, "vallentuna", actor="t")
-    register_document(db_session, {"title": "Policy för representation", "type": "policy", "adopted_by": "KLK",
-                                   "owner": "Kansliet", "full_text": "Policyn anger förhållningssätt och värderingar."},
-                      actor="t", after_change=assessment_hook(load_settings({"STYRDOK_INSTANCE_DIR": str(tmp_path)})))
-    register_case(db_session, {"dnr": "KS 2025.032", "kind": "motion", "title": "Motion om AI-strategi", "text":
-                               "Motion om en strategi\n\nEn strategi behöver innehålla riktlinjer för\n• Hur ska AI användas?\n"
-                               "• Inom vilka områden är AI olämpligt?\n\nVi föreslår att kommunen tar fram en strategi."},
-                  actor="t")
+    register_document(
+        db_session,
+        {
+            "title": "Policy för representation",
+            "type": "policy",
+            "adopted_by": "KLK",
+            "owner": "Kansliet",
+            "full_text": "Policyn anger förhållningssätt och värderingar.",
+        },
+        actor="t",
+        after_change=assessment_hook(load_settings({"STYRDOK_INSTANCE_DIR": str(tmp_path)})),
+    )
+    register_case(
+        db_session,
+        {
+            "dnr": "KS 2025.032",
+            "kind": "motion",
+            "title": "Motion om AI-strategi",
+            "text": "Motion om en strategi\n\nEn strategi behöver innehålla riktlinjer för\n• Hur ska AI användas?\n"
+            "• Inom vilka områden är AI olämpligt?\n\nVi föreslår att kommunen tar fram en strategi.",
+        },
+        actor="t",
+    )
     report = build_report(db_session, "violations", rulesets["vallentuna"])
     rules = {(r["rule"], r["document"][:24]) for r in report.rows}
     assert ("organ_not_allowed", "Policy för representatio") in rules
-    assert any(r["rule"] == "type_contains_other_type" and r["document"].startswith("Ärende KS 2025.032") for r in report.rows)
+    assert any(
+        r["rule"] == "type_contains_other_type" and r["document"].startswith("Ärende KS 2025.032") for r in report.rows
+    )
     by_owner = next(g["counts"] for g in report.groups if g["by"] == "owner")
     assert by_owner["Kansliet"] >= 1
 
@@ -84,7 +104,10 @@ def _document(**values) -> Document:
     "values, due",
     [
         ({"type_key": "policy", "adopted": dt.date(2023, 3, 1)}, dt.date(2027, 10, 14)),
-        ({"type_key": "riktlinje", "adopted": dt.date(2022, 11, 1), "organ": "KS", "level": "styrelse"}, dt.date(2023, 12, 31)),
+        (
+            {"type_key": "riktlinje", "adopted": dt.date(2022, 11, 1), "organ": "KS", "level": "styrelse"},
+            dt.date(2023, 12, 31),
+        ),
         ({"type_key": "taxa", "adopted": dt.date(2025, 1, 10)}, dt.date(2026, 1, 10)),
         ({"type_key": "policy", "next_review_on": dt.date(2024, 5, 1)}, dt.date(2024, 5, 1)),
     ],
@@ -123,8 +146,11 @@ def test_hygiene_finds_what_needs_tidying(db_session, bodies, make_document, rul
 
 
 def test_exports_are_safe_in_a_spreadsheet(db_session, make_document, rulesets):
-    make_document(title="=HYPERLINK(\"http://evil\",\"klicka\")", owner="@SUM(A1)",
-                  next_review_on=(dt.date.today() - dt.timedelta(days=1)).isoformat())
+    make_document(
+        title='=HYPERLINK("http://evil","klicka")',
+        owner="@SUM(A1)",
+        next_review_on=(dt.date.today() - dt.timedelta(days=1)).isoformat(),
+    )
     report = build_report(db_session, "reviews", rulesets["vallentuna"])
     lines = list(csv_lines(report))
     assert any(cell.startswith("'=HYPERLINK") for cell in lines[1] if isinstance(cell, str))

@@ -17,10 +17,13 @@ def test_every_shipped_rule_file_is_valid():
 
 def test_vallentuna_quotes_ks_definitions_verbatim(rulesets):
     vallentuna = rulesets["vallentuna"]
-    assert vallentuna.types["strategi"].definition.startswith("Strategier anger långsiktiga avsikter i en fråga av större vikt.")
+    assert vallentuna.types["strategi"].definition.startswith(
+        "Strategier anger långsiktiga avsikter i en fråga av större vikt."
+    )
     assert vallentuna.types["riktlinje"].definition == (
         "Riktlinjer ger övergripande vägledning i ärenden och frågor av verkställande art. "
-        "De anger ramarna för vårt handlingsutrymme i en viss fråga")
+        "De anger ramarna för vårt handlingsutrymme i en viss fråga"
+    )
     assert "KS 2025-04-07 § 61" in vallentuna.types["strategi"].source
     assert not vallentuna.types["strategi"].from_common_core
     assert vallentuna.types["vägledning"].from_common_core
@@ -52,14 +55,42 @@ cues = ["förhållningssätt"]
     "change, path, problem",
     [
         (lambda t: t.replace('label = "Policy"\n', ""), "types.policy.label", "saknas"),
-        (lambda t: t.replace('family = "normerande"', 'family = "normerande"\ncolor = "blå"'), "types.policy.color", "Okänt fält"),
-        (lambda t: t.replace("[types.policy]", "[types.polisy]").replace("[[types.policy.clauses]]", "[[types.polisy.clauses]]"), "types.polisy", "ingen känd dokumenttyp"),
-        (lambda t: t.replace('family = "normerande"', 'family = "okänd"'), "types.policy.family", "finns inte under [families]"),
-        (lambda t: t.replace('cues = ["förhållningssätt"]', "cues = []"), "types.policy.clauses.0.cues", "Minst en signal"),
-        (lambda t: t.replace('cues = ["förhållningssätt"]', 'cues = "förhållningssätt"'), "types.policy.clauses.0.cues", "lista"),
+        (
+            lambda t: t.replace('family = "normerande"', 'family = "normerande"\ncolor = "blå"'),
+            "types.policy.color",
+            "Okänt fält",
+        ),
+        (
+            lambda t: t.replace("[types.policy]", "[types.polisy]").replace(
+                "[[types.policy.clauses]]", "[[types.polisy.clauses]]"
+            ),
+            "types.polisy",
+            "ingen känd dokumenttyp",
+        ),
+        (
+            lambda t: t.replace('family = "normerande"', 'family = "okänd"'),
+            "types.policy.family",
+            "finns inte under [families]",
+        ),
+        (
+            lambda t: t.replace('cues = ["förhållningssätt"]', "cues = []"),
+            "types.policy.clauses.0.cues",
+            "Minst en signal",
+        ),
+        (
+            lambda t: t.replace('cues = ["förhållningssätt"]', 'cues = "förhållningssätt"'),
+            "types.policy.clauses.0.cues",
+            "lista",
+        ),
         (lambda t: t.replace('key = "test"', 'key = "annan"'), "ruleset.key", "som filnamnet"),
         (lambda t: t.replace("[ruleset]", "[ruleset"), "", "ogiltig TOML"),
-        (lambda t: t.replace('source = "KF 2020-01-01 § 1"', 'source = "KF 2020-01-01 § 1"\nadopted_by = ["kommunfullmäktige"]'), "types.policy.adopted_by", "ingen organnivå"),
+        (
+            lambda t: t.replace(
+                'source = "KF 2020-01-01 § 1"', 'source = "KF 2020-01-01 § 1"\nadopted_by = ["kommunfullmäktige"]'
+            ),
+            "types.policy.adopted_by",
+            "ingen organnivå",
+        ),
     ],
 )
 def test_broken_rule_file_names_file_field_and_problem(tmp_path, change, path, problem):

@@ -22,8 +22,10 @@ def corpus(db_session, make_document, bodies):
     made = {}
     for title, text in CORPUS:
         made[title] = make_document(title=title, full_text=text)
-    made["beslut"] = make_document(title="Riktlinjer för AI", decision={
-        "body": "KS", "meeting_date": "2025-04-07", "paragraph": "61", "dnr": "KS 2025.032"})
+    made["beslut"] = make_document(
+        title="Riktlinjer för AI",
+        decision={"body": "KS", "meeting_date": "2025-04-07", "paragraph": "61", "dnr": "KS 2025.032"},
+    )
     return made
 
 
@@ -49,8 +51,24 @@ def test_swedish_queries(db_session, corpus, query, expected):
     assert titles(db_session, corpus, query) == expected
 
 
-@pytest.mark.parametrize("query", ['"obalanserad', "title:", "AND", "-bygglov", "'; DROP TABLE documents; --", "*",
-                                   "NEAR(bygglov", "bygglov OR", "\\", "%", "_", "😀", "a" * 500])
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"obalanserad',
+        "title:",
+        "AND",
+        "-bygglov",
+        "'; DROP TABLE documents; --",
+        "*",
+        "NEAR(bygglov",
+        "bygglov OR",
+        "\\",
+        "%",
+        "_",
+        "😀",
+        "a" * 500,
+    ],
+)
 def test_no_input_breaks_the_query(db_session, corpus, query):
     result = matching_ids(db_session, query)
     assert result is None or isinstance(result, set)
@@ -75,8 +93,11 @@ def test_the_database_answers_like_the_reference(db_session, corpus):
     analysed = {title: set(document_terms(document)) for title, document in corpus.items()}
     for query in ("bygglov", "strategi", "får", "parker", "resor tåg", "digital förnyelse", "elever"):
         words = query_words(query)
-        reference = sorted(t for t, terms in analysed.items()
-                           if all(any(s.startswith(w) or s.endswith(w) for s in terms) for w in words))
+        reference = sorted(
+            t
+            for t, terms in analysed.items()
+            if all(any(s.startswith(w) or s.endswith(w) for s in terms) for w in words)
+        )
         assert titles(db_session, corpus, query) == reference, query
 
 

@@ -56,11 +56,14 @@ def test_in_force_on_a_day_uses_the_history(db_session, make_document):
     day_after = (recorded + dt.timedelta(days=1)).date()
     repeal_document(db_session, old.id, actor="t", reason="Inaktuell")
     # Move the repeal a week on, so the days between are "before the repeal" in the history.
-    later = db_session.scalars(select(DocumentVersion).where(DocumentVersion.document_id == old.id,
-                                                             DocumentVersion.version == 2)).one()
+    later = db_session.scalars(
+        select(DocumentVersion).where(DocumentVersion.document_id == old.id, DocumentVersion.version == 2)
+    ).one()
     _disable_guard(db_session, "document_versions")
-    db_session.execute(text("UPDATE document_versions SET changed_at = :t WHERE id = :id"),
-                       {"t": recorded + dt.timedelta(days=7), "id": later.id})
+    db_session.execute(
+        text("UPDATE document_versions SET changed_at = :t WHERE id = :id"),
+        {"t": recorded + dt.timedelta(days=7), "id": later.id},
+    )
     db_session.expire_all()
     before = {d["title"] for d in in_force_on(db_session, day_after)}
     after = {d["title"] for d in in_force_on(db_session, (recorded + dt.timedelta(days=8)).date())}
@@ -82,8 +85,10 @@ def test_sqlite_connections_have_the_contract(engine):
     if engine.dialect.name != "sqlite":
         pytest.skip("SQLite pragmas")
     with engine.connect() as connection:
-        pragmas = {name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()
-                   for name in ("foreign_keys", "journal_mode", "synchronous", "busy_timeout")}
+        pragmas = {
+            name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()
+            for name in ("foreign_keys", "journal_mode", "synchronous", "busy_timeout")
+        }
     assert pragmas == {"foreign_keys": 1, "journal_mode": "wal", "synchronous": 2, "busy_timeout": 10000}
 
 

@@ -10,7 +10,6 @@ from flask import Flask, g, request
 
 from registry.config import Settings, load_settings
 from registry.db import make_engine, make_session_factory
-
 from registry.extract import MAX_BYTES as MAX_UPLOAD_BYTES  # one limit for uploads and parsing
 
 
@@ -35,10 +34,12 @@ def _limit_logins(app: Flask, settings: Settings) -> None:
     from flask_limiter import Limiter
     from flask_limiter.util import get_remote_address
 
-    limiter = Limiter(key_func=get_remote_address, app=app, storage_uri="memory://", default_limits=[],
-                      headers_enabled=True)
+    limiter = Limiter(
+        key_func=get_remote_address, app=app, storage_uri="memory://", default_limits=[], headers_enabled=True
+    )
     app.view_functions["auth.login"] = limiter.limit(settings.login_rate, methods=["POST"])(
-        app.view_functions["auth.login"])
+        app.view_functions["auth.login"]
+    )
     app.extensions["styrdok"]["limiter"] = limiter
 
 
@@ -67,8 +68,11 @@ def create_app(settings: Settings | None = None, *, testing: bool = False) -> Fl
     if url.startswith("sqlite:///") and ":memory:" not in url:
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     engine = make_engine(url)
-    app.extensions["styrdok"] = {"engine": engine, "sessions": make_session_factory(engine),
-                                 "read_sessions": make_session_factory(engine, writes=False)}
+    app.extensions["styrdok"] = {
+        "engine": engine,
+        "sessions": make_session_factory(engine),
+        "read_sessions": make_session_factory(engine, writes=False),
+    }
 
     from web import auth, errors, logs, security
     from web.admin import bp as admin_bp
@@ -95,8 +99,11 @@ def create_app(settings: Settings | None = None, *, testing: bool = False) -> Fl
     from registry.search import highlight
 
     # highlight() escapes the text itself before it adds <mark>, so its output is safe HTML.
-    app.jinja_env.globals["search_excerpt"] = lambda document, query: Markup(highlight(
-        " ".join(filter(None, [document.summary, document.full_text, *(s.text for s in document.sections)])), query))
+    app.jinja_env.globals["search_excerpt"] = lambda document, query: Markup(
+        highlight(
+            " ".join(filter(None, [document.summary, document.full_text, *(s.text for s in document.sections)])), query
+        )
+    )
     app.jinja_env.filters["zip"] = lambda first, second: list(zip(first, second))
     app.jinja_env.filters["isodate"] = lambda v: v.strftime("%Y-%m-%d") if v else "–"
     app.jinja_env.filters["isotime"] = lambda v: v.astimezone().strftime("%Y-%m-%d %H:%M") if v else "–"

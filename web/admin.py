@@ -27,12 +27,20 @@ def users():
         form = request.form.to_dict()
         try:
             if form.get("action") == "skapa":
-                user = create_user(db(), {k: form.get(k, "") for k in ("username", "display_name", "role", "password")},
-                                   actor=g.user.username)
+                user = create_user(
+                    db(),
+                    {k: form.get(k, "") for k in ("username", "display_name", "role", "password")},
+                    actor=g.user.username,
+                )
                 flash(f"Användaren {user.username} är skapad.", "success")
             else:
-                change_user(db(), form.get("username", ""), actor=g.user.username, role=form.get("role") or None,
-                            active={"ja": True, "nej": False}.get(form.get("active", "")))
+                change_user(
+                    db(),
+                    form.get("username", ""),
+                    actor=g.user.username,
+                    role=form.get("role") or None,
+                    active={"ja": True, "nej": False}.get(form.get("active", "")),
+                )
                 flash(f"Användaren {form.get('username')} är ändrad.", "success")
             commit()
             return redirect(url_for("admin.users"))

@@ -6,8 +6,8 @@ from flask import Blueprint, Flask, abort, current_app, g, redirect, render_temp
 
 from registry.services.users import (
     authenticate,
-    is_fresh,
     end_session,
+    is_fresh,
     live_session,
     needs_touch,
     start_session,
@@ -30,6 +30,7 @@ def _secure() -> bool:
 def now() -> object:
     """The clock; tests replace it with STYRDOK_CLOCK to walk past the timeouts."""
     return current_app.config.get("STYRDOK_CLOCK", utcnow)()
+
 
 #: What each role may do. The public (no login) may only read what is published.
 ROLE_PERMISSIONS: dict[str | None, frozenset[str]] = {
@@ -129,9 +130,16 @@ def _audit_refusal(username: str, endpoint: str) -> None:
     since the request itself changes nothing)."""
     from registry.services.audit import record_event
 
-    _write_now(lambda writer: record_event(
-        writer, actor=username, action="access.refused", entity_type="route", entity_id=endpoint,
-        after={"method": request.method, "path": request.path[:200]}))
+    _write_now(
+        lambda writer: record_event(
+            writer,
+            actor=username,
+            action="access.refused",
+            entity_type="route",
+            entity_id=endpoint,
+            after={"method": request.method, "path": request.path[:200]},
+        )
+    )
 
 
 def _touch(session_id: int, moment) -> None:
@@ -202,8 +210,9 @@ def login():
             token = start_session(db(), user, now())
             commit()
             response = redirect(target)
-            response.set_cookie(login_cookie(), token, httponly=True, samesite="Lax", path="/",
-                                secure=_secure() or request.is_secure)
+            response.set_cookie(
+                login_cookie(), token, httponly=True, samesite="Lax", path="/", secure=_secure() or request.is_secure
+            )
             return response
     return render_template("login.html", error=error, next=target), (401 if error else 200)
 

@@ -11,8 +11,8 @@ import getpass
 import json
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import click
 from sqlalchemy.orm import Session
@@ -120,10 +120,8 @@ def init_command(demo: bool) -> None:
     if added:
         click.echo(f"Sökindexet kompletterades med {added} dokument.")
     if demo:
-        from registry.services.demo import load_demo
+        from registry.services.demo import ensure_demo_users, load_demo
         from registry.services.findings import assessment_hook
-
-        from registry.services.demo import ensure_demo_users
 
         with user_errors(), rt.transaction() as session:
             summary = load_demo(session, actor=actor(), after_change=assessment_hook(rt.settings))
@@ -135,22 +133,23 @@ def init_command(demo: bool) -> None:
 
 @cli.command("export")
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Fil att skriva till (annars standard ut).")
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Fil att skriva till (annars standard ut)."
+)
 def export_command(fmt: str, output: str | None) -> None:
     """Exportera hela registret som JSON, eller dokumentlistan som CSV."""
     from registry.services.settings import RULESET_KEY, get_setting
     from registry.services.transfer import export_register, write_csv
 
     rt = runtime()
-    with user_errors(), rt.transaction(dry_run=True) as session:
-        with _open_output(output) as out:
-            if fmt == "json":
-                data = export_register(session, ruleset=get_setting(session, RULESET_KEY))
-                json.dump(data, out, ensure_ascii=False, indent=2)
-                out.write("\n")
-                count = len(data["documents"])
-            else:
-                count = write_csv(session, out)
+    with user_errors(), rt.transaction(dry_run=True) as session, _open_output(output) as out:
+        if fmt == "json":
+            data = export_register(session, ruleset=get_setting(session, RULESET_KEY))
+            json.dump(data, out, ensure_ascii=False, indent=2)
+            out.write("\n")
+            count = len(data["documents"])
+        else:
+            count = write_csv(session, out)
     if output:
         click.echo(f"Exporterade {count} dokument till {output}.", err=True)
 
@@ -158,7 +157,8 @@ def export_command(fmt: str, output: str | None) -> None:
 @contextlib.contextmanager
 def _open_output(path: str | None):
     if path is None:
-        yield click.get_text_stream("stdout")
+        # sys.stdout, not click.get_text_stream (deprecated in click 8.5); CliRunner swaps it too.
+        yield sys.stdout
         return
     try:
         handle = open(path, "w", encoding="utf-8", newline="")
@@ -197,14 +197,29 @@ _SHEET_SUFFIXES = (".xlsx", ".csv")
 
 @cli.command("import")
 @click.argument("source", type=click.Path(allow_dash=True))
-@click.option("--format", "fmt", type=click.Choice(["json", "csv"]),
-              help="För en Styrdok-export: filens format (annars efter filändelsen).")
-@click.option("--register", "register_path", type=click.Path(dir_okay=False),
-              help="Kommunens dokumentförteckning (XLSX eller CSV) som hör till filerna.")
-@click.option("--kolumn", "columns", multiple=True, metavar="RUBRIK=FÄLT",
-              help="Ange själv vad en kolumn är, t.ex. ”Namn på dokumentet=titel” eller ”Anteckning=ingen”.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "csv"]),
+    help="För en Styrdok-export: filens format (annars efter filändelsen).",
+)
+@click.option(
+    "--register",
+    "register_path",
+    type=click.Path(dir_okay=False),
+    help="Kommunens dokumentförteckning (XLSX eller CSV) som hör till filerna.",
+)
+@click.option(
+    "--kolumn",
+    "columns",
+    multiple=True,
+    metavar="RUBRIK=FÄLT",
+    help="Ange själv vad en kolumn är, t.ex. ”Namn på dokumentet=titel” eller ”Anteckning=ingen”.",
+)
 @click.option("--dry-run", is_flag=True, help="Visa vad som skulle hända utan att ändra något.")
-def import_command(source: str, fmt: str | None, register_path: str | None, columns: tuple[str, ...], dry_run: bool) -> None:
+def import_command(
+    source: str, fmt: str | None, register_path: str | None, columns: tuple[str, ...], dry_run: bool
+) -> None:
     """Importera dokument: en mapp med PDF/DOCX (och förteckningen), en enskild fil, kommunens
     förteckning (XLSX/CSV), eller en Styrdok-export (JSON/CSV). Samma import två gånger lägger
     inte till något."""
@@ -227,7 +242,9 @@ def import_command(source: str, fmt: str | None, register_path: str | None, colu
             register = sheets[0]
             click.echo(f"Förteckning: {register.name}", err=True)
         elif register is None and len(sheets) > 1:
-            raise UserError(f"Mappen har flera kalkylblad ({', '.join(p.name for p in sheets)}); välj ett med --register.")
+            raise UserError(
+                f"Mappen har flera kalkylblad ({', '.join(p.name for p in sheets)}); välj ett med --register."
+            )
         if not documents and register is None:
             raise UserError(f"Mappen {source} har inga PDF-, DOCX- eller textfiler och ingen förteckning.")
     elif path.suffix.lower() in _SHEET_SUFFIXES and register is None:
@@ -275,12 +292,11 @@ def _import_files(documents: list[Path], register: Path | None, columns: tuple[s
     with _progress(len(documents), "Läser filer") as step:
         reads = read_sources(((p.name, p.read_bytes) for p in documents), progress=step, store=store)
     hook = assessment_hook(rt.settings)
-    with user_errors():
-        with rt.transaction(dry_run=dry_run) as session:
-            ruleset = register_ruleset(session, rt.settings)
-            proposals = plan_import(session, reads, sheet, ruleset)
-            with _progress(len(proposals), "Sparar") as step:
-                summary = apply_import(session, proposals, ruleset, actor=actor(), after_change=hook, progress=step)
+    with user_errors(), rt.transaction(dry_run=dry_run) as session:
+        ruleset = register_ruleset(session, rt.settings)
+        proposals = plan_import(session, reads, sheet, ruleset)
+        with _progress(len(proposals), "Sparar") as step:
+            summary = apply_import(session, proposals, ruleset, actor=actor(), after_change=hook, progress=step)
     if dry_run:
         click.echo("Provkörning, inget sparades.")
     click.echo("\n".join(summary.lines()))
@@ -388,9 +404,17 @@ def _related(rt: Runtime, ruleset, text: str):
         return build_related_index(session, ruleset).related(text)
 
 
-_FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
-                       help="text: kort rapport; json: maskinläsbart; markdown: utkast till tjänsteskrivelse.")
-_RULESET = click.option("--ruleset", "ruleset_key", metavar="KEY", help="Kommunens regeluppsättning (t.ex. vallentuna).")
+_FORMAT = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="text: kort rapport; json: maskinläsbart; markdown: utkast till tjänsteskrivelse.",
+)
+_RULESET = click.option(
+    "--ruleset", "ruleset_key", metavar="KEY", help="Kommunens regeluppsättning (t.ex. vallentuna)."
+)
 
 
 @cli.command("check")
@@ -457,9 +481,13 @@ def rules_show(key: str) -> None:
             click.echo(f"{document_type.label}{origin}  [{document_type.key}]")
             click.echo(_wrap(f"Definition: {document_type.definition}"))
             click.echo(_wrap(f"Källa: {document_type.source}"))
-            click.echo(_wrap(f"Antas av: {', '.join(document_type.adopted_by) or '–'}"
-                             f"; tidshorisont: {document_type.horizon or '–'}"
-                             f"; aktualitetsprövning: {'vart ' + str(document_type.review_years) + ':e år' if document_type.review_years else '–'}"))
+            click.echo(
+                _wrap(
+                    f"Antas av: {', '.join(document_type.adopted_by) or '–'}"
+                    f"; tidshorisont: {document_type.horizon or '–'}"
+                    f"; aktualitetsprövning: {'vart ' + str(document_type.review_years) + ':e år' if document_type.review_years else '–'}"
+                )
+            )
             if document_type.must_not_contain:
                 click.echo(_wrap(f"Får inte innehålla: {', '.join(document_type.must_not_contain)}"))
             click.echo(_wrap("Delar: " + "; ".join(c.text for c in document_type.clauses)))
@@ -524,15 +552,22 @@ def audit_verify() -> None:
     if report.intact:
         click.echo(f"Händelseloggen är oförändrad: {report.checked} rader kontrollerade.")
         return
-    click.echo(f"styrdok: händelseloggen är ändrad vid rad {report.broken_at}: {report.reason} "
-               f"({report.checked} rader före den stämmer).", err=True)
+    click.echo(
+        f"styrdok: händelseloggen är ändrad vid rad {report.broken_at}: {report.reason} "
+        f"({report.checked} rader före den stämmer).",
+        err=True,
+    )
     sys.exit(3)
 
 
 @cli.command("gallra")
 @click.argument("document_id")
-@click.option("--beslut", "decision_reference", required=True,
-              help="Gallringsbeslutet, t.ex. ”KS 2024-05-06 § 88 (dnr KS 2024/99)”.")
+@click.option(
+    "--beslut",
+    "decision_reference",
+    required=True,
+    help="Gallringsbeslutet, t.ex. ”KS 2024-05-06 § 88 (dnr KS 2024/99)”.",
+)
 @click.option("--skal", "reason", help="Varför dokumentet gallras (valfritt).")
 @click.option("--ja", "confirmed", is_flag=True, help="Bekräfta utan att frågas (för skript).")
 def cull_command(document_id: str, decision_reference: str, reason: str | None, confirmed: bool) -> None:
@@ -543,10 +578,13 @@ def cull_command(document_id: str, decision_reference: str, reason: str | None, 
     if not confirmed and not click.confirm(f"Dokumentet {document_id} förstörs och kan inte återställas. Fortsätta?"):
         raise UserError("Avbrutet; inget gallrades.")
     with user_errors(), runtime().transaction() as session:
-        tombstone = cull_document(session, document_id, {"decision_reference": decision_reference, "reason": reason},
-                                  actor=actor())
-        click.echo(f"Gallrat: ”{tombstone.title}” ({tombstone.version_count} versioner) enligt "
-                   f"{tombstone.decision_reference}. Kontrollsumma för sista versionen: {tombstone.content_sha256}.")
+        tombstone = cull_document(
+            session, document_id, {"decision_reference": decision_reference, "reason": reason}, actor=actor()
+        )
+        click.echo(
+            f"Gallrat: ”{tombstone.title}” ({tombstone.version_count} versioner) enligt "
+            f"{tombstone.decision_reference}. Kontrollsumma för sista versionen: {tombstone.content_sha256}."
+        )
 
 
 @cli.command("rensa-filer")
@@ -563,8 +601,14 @@ def sweep_command(dry_run: bool) -> None:
     rt = runtime()
     instance = Path(rt.settings.instance_dir)
     with rt.transaction(dry_run=True) as session:
-        removed = sweep_orphans(session, FileStore(instance / "files"), instance / "imports",
-                                keep_pending_for=dt.timedelta(days=7), now=utcnow(), dry_run=dry_run)
+        removed = sweep_orphans(
+            session,
+            FileStore(instance / "files"),
+            instance / "imports",
+            keep_pending_for=dt.timedelta(days=7),
+            now=utcnow(),
+            dry_run=dry_run,
+        )
     verb = "Skulle ta bort" if dry_run else "Tog bort"
     click.echo(f"{verb} {len(removed)} filer som inget dokument hänvisar till.")
 
@@ -578,8 +622,9 @@ def openapi_command(output: str) -> None:
     from web.api.spec import build_spec
 
     app = create_app(load_settings())
-    Path(output).write_text(json.dumps(build_spec(app), ensure_ascii=False, indent=2, sort_keys=True) + "\n",
-                            encoding="utf-8")
+    Path(output).write_text(
+        json.dumps(build_spec(app), ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
     app.extensions["styrdok"]["engine"].dispose()
     click.echo(f"Skrev {output}.")
 
@@ -606,7 +651,6 @@ def in_force_command(day, fmt: str) -> None:
 def backup_command(path: str) -> None:
     """Säkerhetskopiera registret medan det används (SQLite: online backup; PostgreSQL: pg_dump)."""
     from registry.backup import backup
-
     from registry.filestore import write_manifest
 
     rt = runtime()
@@ -615,7 +659,9 @@ def backup_command(path: str) -> None:
         backup(rt.settings.database_url, Path(path))
     # The originals after the database: every file a row in the copy refers to is already stored.
     files = write_manifest(Path(rt.settings.instance_dir) / "files", Path(f"{path}.filer"))
-    click.echo(f"Säkerhetskopian är skriven till {path} (och {files} originalfiler med kontrollsummor till {path}.filer).")
+    click.echo(
+        f"Säkerhetskopian är skriven till {path} (och {files} originalfiler med kontrollsummor till {path}.filer)."
+    )
 
 
 @cli.command("restore")
@@ -623,7 +669,6 @@ def backup_command(path: str) -> None:
 def restore_command(path: str) -> None:
     """Återställ registret från en säkerhetskopia och kontrollera resultatet."""
     from registry.backup import restore, verify_register
-
     from registry.filestore import restore_manifest
 
     rt = runtime()
@@ -637,8 +682,10 @@ def restore_command(path: str) -> None:
             raise UserError(str(error)) from None
     with rt.transaction(dry_run=True) as session:
         report = verify_register(session)
-    click.echo(f"Återställt: {report.documents} dokument, {files} originalfiler, {report.audit_rows} händelser; "
-               f"händelseloggen {'är oförändrad' if report.chain_intact else 'är BRUTEN'}.")
+    click.echo(
+        f"Återställt: {report.documents} dokument, {files} originalfiler, {report.audit_rows} händelser; "
+        f"händelseloggen {'är oförändrad' if report.chain_intact else 'är BRUTEN'}."
+    )
     if not report.chain_intact:
         sys.exit(3)
 
@@ -672,8 +719,11 @@ def users_add(username: str, display_name: str, role: str, password: str) -> Non
     from registry.services.users import create_user
 
     with user_errors(), runtime().transaction() as session:
-        create_user(session, {"username": username, "display_name": display_name, "role": role,
-                              "password": password}, actor=actor())
+        create_user(
+            session,
+            {"username": username, "display_name": display_name, "role": role, "password": password},
+            actor=actor(),
+        )
     click.echo(f"Användaren {username} ({role}) är skapad.")
 
 

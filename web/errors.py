@@ -29,10 +29,23 @@ HTTP_MESSAGES = {
     503: "Registret är inte tillgängligt just nu. Försök igen om en stund.",
 }
 
-CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 410: "gone",
-         409: "conflict", 412: "precondition_failed", 413: "too_large", 415: "unsupported_media_type",
-         422: "invalid_input", 428: "precondition_required", 429: "too_many_requests", 500: "internal_error",
-         503: "unavailable"}
+CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    410: "gone",
+    409: "conflict",
+    412: "precondition_failed",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid_input",
+    428: "precondition_required",
+    429: "too_many_requests",
+    500: "internal_error",
+    503: "unavailable",
+}
 
 
 class ApiError(Exception):
@@ -51,13 +64,15 @@ def wants_json() -> bool:
 
 def error_response(status: int, message: str, errors: dict | None = None, headers: dict | None = None):
     if wants_json():
-        body = {"error": {"status": status, "code": CODES.get(status, "error"), "message": message,
-                          "errors": errors or {}}}
+        body = {
+            "error": {"status": status, "code": CODES.get(status, "error"), "message": message, "errors": errors or {}}
+        }
         response = jsonify(body)
         response.status_code = status
     else:
         response = current_app.make_response(
-            (render_template("error.html", status=status, message=message, errors=errors or {}), status))
+            (render_template("error.html", status=status, message=message, errors=errors or {}), status)
+        )
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response

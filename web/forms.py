@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from registry.models import Document
 
@@ -19,25 +20,38 @@ FIELD_FOR_PATH = {
 }
 
 LABELS = {
-    "title": "Titel", "type": "Dokumenttyp", "status": "Status", "scope": "Omfattning",
-    "owner": "Dokumentansvarig", "adopted_by": "Beslutande organ", "decision_body": "Beslutande organ (beslut)",
-    "decision_date": "Sammanträdesdatum", "decision_paragraph": "Paragraf (§)", "decision_dnr": "Diarienummer",
-    "valid_from": "Giltig från", "valid_until": "Giltig till", "next_review_on": "Nästa aktualitetsprövning",
-    "topics": "Ämnen", "summary": "Sammanfattning", "full_text": "Text", "sections_text": "Avsnitt",
-    "reason": "Skäl till ändringen", "expected_version": "Version",
+    "title": "Titel",
+    "type": "Dokumenttyp",
+    "status": "Status",
+    "scope": "Omfattning",
+    "owner": "Dokumentansvarig",
+    "adopted_by": "Beslutande organ",
+    "decision_body": "Beslutande organ (beslut)",
+    "decision_date": "Sammanträdesdatum",
+    "decision_paragraph": "Paragraf (§)",
+    "decision_dnr": "Diarienummer",
+    "valid_from": "Giltig från",
+    "valid_until": "Giltig till",
+    "next_review_on": "Nästa aktualitetsprövning",
+    "topics": "Ämnen",
+    "summary": "Sammanfattning",
+    "full_text": "Text",
+    "sections_text": "Avsnitt",
+    "reason": "Skäl till ändringen",
+    "expected_version": "Version",
 }
 
 _HEADING = re.compile(r"^##\s+(.+)$", re.MULTILINE)
 
 
 def parse_sections(text: str) -> list[dict[str, str]]:
-    """"## Rubrik" lines start sections; the text under each heading is its body."""
+    """ "## Rubrik" lines start sections; the text under each heading is its body."""
     text = (text or "").replace("\r\n", "\n")
     matches = list(_HEADING.finditer(text))
     sections = []
     for index, match in enumerate(matches):
         end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
-        sections.append({"heading": match.group(1).strip(), "text": text[match.end():end].strip()})
+        sections.append({"heading": match.group(1).strip(), "text": text[match.end() : end].strip()})
     return sections
 
 
@@ -49,6 +63,7 @@ def sections_as_text(document: Document | None) -> str:
 
 def form_to_data(form: Mapping[str, str], *, revision: bool) -> dict[str, Any]:
     """Form fields to schema input; empty optional fields become None so they can be cleared."""
+
     def value(name: str) -> str | None:
         # Browsers send textarea line breaks as CRLF; store them as the rest of the register does.
         text = (form.get(name) or "").replace("\r\n", "\n").strip()
@@ -69,8 +84,10 @@ def form_to_data(form: Mapping[str, str], *, revision: bool) -> dict[str, Any]:
         "topics": [t.strip() for t in (form.get("topics") or "").split(",") if t.strip()],
         "sections": parse_sections((form.get("sections_text") or "").replace("\r\n", "\n")),
     }
-    decision = {k: value(f"decision_{f}") for k, f in (("body", "body"), ("meeting_date", "date"),
-                                                     ("paragraph", "paragraph"), ("dnr", "dnr"))}
+    decision = {
+        k: value(f"decision_{f}")
+        for k, f in (("body", "body"), ("meeting_date", "date"), ("paragraph", "paragraph"), ("dnr", "dnr"))
+    }
     data["decision"] = {k: v for k, v in decision.items() if v} if any(decision.values()) else None
     if revision:
         data["reason"] = form.get("reason", "")
@@ -84,10 +101,14 @@ def form_to_data(form: Mapping[str, str], *, revision: bool) -> dict[str, Any]:
 def document_to_form(document: Document) -> dict[str, str]:
     decision = document.decision
     return {
-        "title": document.title, "type": document.type_key, "status": document.status,
-        "scope": document.scope, "owner": document.owner or "",
+        "title": document.title,
+        "type": document.type_key,
+        "status": document.status,
+        "scope": document.scope,
+        "owner": document.owner or "",
         "adopted_by": document.adopted_by.key if document.adopted_by else "",
-        "summary": document.summary or "", "full_text": document.full_text or "",
+        "summary": document.summary or "",
+        "full_text": document.full_text or "",
         "valid_from": document.valid_from.isoformat() if document.valid_from else "",
         "valid_until": document.valid_until.isoformat() if document.valid_until else "",
         "next_review_on": document.next_review_on.isoformat() if document.next_review_on else "",
@@ -105,8 +126,13 @@ def field_errors(errors: Mapping[str, list[str]]) -> dict[str, list[str]]:
     """Schema error paths to form field names."""
     result: dict[str, list[str]] = {}
     for path, messages in errors.items():
-        name = FIELD_FOR_PATH.get(path) or ("sections_text" if path.startswith("sections") else
-                                            "topics" if path.startswith("topics") else path.split(".")[0])
+        name = FIELD_FOR_PATH.get(path) or (
+            "sections_text"
+            if path.startswith("sections")
+            else "topics"
+            if path.startswith("topics")
+            else path.split(".")[0]
+        )
         result.setdefault(name, []).extend(messages)
     return result
 
@@ -116,14 +142,21 @@ def values_to_form(values: Mapping[str, Any]) -> dict[str, str]:
     decision = values.get("decision") or {}
     sections = values.get("sections") or []
     return {
-        "title": values.get("title") or "", "type": values.get("type") or "",
-        "status": values.get("status") or "utkast", "scope": values.get("scope") or "kommunövergripande",
-        "owner": values.get("owner") or "", "adopted_by": values.get("adopted_by") or "",
-        "summary": values.get("summary") or "", "full_text": values.get("full_text") or "",
-        "valid_from": values.get("valid_from") or "", "valid_until": values.get("valid_until") or "",
+        "title": values.get("title") or "",
+        "type": values.get("type") or "",
+        "status": values.get("status") or "utkast",
+        "scope": values.get("scope") or "kommunövergripande",
+        "owner": values.get("owner") or "",
+        "adopted_by": values.get("adopted_by") or "",
+        "summary": values.get("summary") or "",
+        "full_text": values.get("full_text") or "",
+        "valid_from": values.get("valid_from") or "",
+        "valid_until": values.get("valid_until") or "",
         "next_review_on": values.get("next_review_on") or "",
         "topics": ", ".join(values.get("topics") or []),
         "sections_text": "\n\n".join(f"## {s['heading']}\n{s.get('text', '')}".rstrip() for s in sections),
-        "decision_body": decision.get("body") or "", "decision_date": decision.get("meeting_date") or "",
-        "decision_paragraph": decision.get("paragraph") or "", "decision_dnr": decision.get("dnr") or "",
+        "decision_body": decision.get("body") or "",
+        "decision_date": decision.get("meeting_date") or "",
+        "decision_paragraph": decision.get("paragraph") or "",
+        "decision_dnr": decision.get("dnr") or "",
     }

@@ -32,8 +32,11 @@ class RequestFields(logging.Filter):
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        line = {"ts": utcnow().isoformat(timespec="milliseconds"), "level": record.levelname.lower(),
-                "event": record.getMessage()}
+        line = {
+            "ts": utcnow().isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "event": record.getMessage(),
+        }
         for key in ("request_id", "user_id", "method", "path", "status", "ms"):
             if hasattr(record, key):
                 line[key] = getattr(record, key)

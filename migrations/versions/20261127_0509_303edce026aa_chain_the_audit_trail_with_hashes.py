@@ -9,49 +9,63 @@ Revises: ba6907bbcdd9
 Create Date: 2026-11-27 05:09:24.633440
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from migrations.guards import create_guards, drop_guards
 
-
-revision = '303edce026aa'
-down_revision = 'ba6907bbcdd9'
+revision = "303edce026aa"
+down_revision = "ba6907bbcdd9"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
     drop_guards()
-    with op.batch_alter_table('audit_events', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('prev_hash', sa.String(length=64), nullable=False, server_default=""))
-        batch_op.add_column(sa.Column('hash', sa.String(length=64), nullable=False, server_default=""))
+    with op.batch_alter_table("audit_events", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("prev_hash", sa.String(length=64), nullable=False, server_default=""))
+        batch_op.add_column(sa.Column("hash", sa.String(length=64), nullable=False, server_default=""))
     _chain_existing_rows()
-    with op.batch_alter_table('audit_events', schema=None) as batch_op:
-        batch_op.alter_column('prev_hash', server_default=None)
-        batch_op.alter_column('hash', server_default=None)
+    with op.batch_alter_table("audit_events", schema=None) as batch_op:
+        batch_op.alter_column("prev_hash", server_default=None)
+        batch_op.alter_column("hash", server_default=None)
     create_guards()
 
 
 def _chain_existing_rows() -> None:
     import datetime as dt
-    import json
 
     from registry.audit import chain_hash
 
     bind = op.get_bind()
-    events = sa.table("audit_events", sa.column("id"), sa.column("occurred_at", sa.DateTime(timezone=True)),
-                      sa.column("actor"), sa.column("action"), sa.column("entity_type"), sa.column("entity_id"),
-                      sa.column("before", sa.JSON()), sa.column("after", sa.JSON()),
-                      sa.column("prev_hash"), sa.column("hash"))
+    events = sa.table(
+        "audit_events",
+        sa.column("id"),
+        sa.column("occurred_at", sa.DateTime(timezone=True)),
+        sa.column("actor"),
+        sa.column("action"),
+        sa.column("entity_type"),
+        sa.column("entity_id"),
+        sa.column("before", sa.JSON()),
+        sa.column("after", sa.JSON()),
+        sa.column("prev_hash"),
+        sa.column("hash"),
+    )
     previous = ""
     for row in bind.execute(sa.select(events).order_by(events.c.id)).all():
         occurred = row.occurred_at
         if isinstance(occurred, str):
             occurred = dt.datetime.fromisoformat(occurred)
-        digest = chain_hash(occurred_at=occurred, actor=row.actor, action=row.action, entity_type=row.entity_type,
-                            entity_id=row.entity_id, before=_json(row.before), after=_json(row.after),
-                            prev_hash=previous)
+        digest = chain_hash(
+            occurred_at=occurred,
+            actor=row.actor,
+            action=row.action,
+            entity_type=row.entity_type,
+            entity_id=row.entity_id,
+            before=_json(row.before),
+            after=_json(row.after),
+            prev_hash=previous,
+        )
         bind.execute(events.update().where(events.c.id == row.id).values(prev_hash=previous, hash=digest))
         previous = digest
 
@@ -64,8 +78,7 @@ def _json(value):
 
 def downgrade() -> None:
     drop_guards()
-    with op.batch_alter_table('audit_events', schema=None) as batch_op:
-        batch_op.drop_column('hash')
-        batch_op.drop_column('prev_hash')
+    with op.batch_alter_table("audit_events", schema=None) as batch_op:
+        batch_op.drop_column("hash")
+        batch_op.drop_column("prev_hash")
     create_guards()
-

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from registry.extract import Extracted
 from registry.identifiers import slugify
@@ -66,7 +67,7 @@ class Layout:
     def preamble(self) -> str:
         """The text between the title and the first heading (where "Antagen av …" usually stands)."""
         index = self._title_index()
-        body = self.blocks if index is None else self.blocks[index + 1:]
+        body = self.blocks if index is None else self.blocks[index + 1 :]
         before = []
         for block in body:
             if block.kind == HEADING:
@@ -77,7 +78,7 @@ class Layout:
     def sections(self) -> list[Section]:
         """A section per heading after the title; anchors are unique and follow the headings."""
         index = self._title_index()
-        body = self.blocks if index is None else self.blocks[index + 1:]
+        body = self.blocks if index is None else self.blocks[index + 1 :]
         sections: list[Section] = []
         heading: str | None = None
         content: list[Block] = []
@@ -123,12 +124,15 @@ def render_blocks(blocks: Iterable[Block]) -> str:
 
 #: Lines that are page furniture wherever they stand: page numbers, e-signature and protocol
 #: footers, the kommun's letterhead ("VALLENTUNA KOMMUN Sammanträdesprotokoll").
-_FURNITURE = [re.compile(p, re.IGNORECASE) for p in (
-    r"^(?:sid|sida|s\.|page)\s*\d+\s*(?:(?:/|av|of)\s*\d+)?$",
-    r"^\d+\s*(?:\(\s*\d+\s*\)|/\s*\d+|av\s+\d+)$",
-    r"^referensnummer för signaturer:?.*$",
-    r"^(?:justerandes signatur|justerares signatur|utdragsbestyrkande|ordförandes signatur)\b.*$",
-)]
+_FURNITURE = [
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"^(?:sid|sida|s\.|page)\s*\d+\s*(?:(?:/|av|of)\s*\d+)?$",
+        r"^\d+\s*(?:\(\s*\d+\s*\)|/\s*\d+|av\s+\d+)$",
+        r"^referensnummer för signaturer:?.*$",
+        r"^(?:justerandes signatur|justerares signatur|utdragsbestyrkande|ordförandes signatur)\b.*$",
+    )
+]
 _LETTERHEAD = re.compile(r"^[A-ZÅÄÖÉ][A-ZÅÄÖÉ\- ]+ KOMMUN(?:\s+[A-ZÅÄÖÉa-zåäöé ]+)?$")
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DNR_LINE = re.compile(r"^(?:dnr|diarienummer)\b.*$", re.IGNORECASE)
@@ -153,8 +157,9 @@ def letterhead_lines(lines: list[str]) -> set[int]:
                 follow = index + 1
                 while follow < len(lines) and follow - index <= 8:
                     part = " ".join(lines[follow].split())
-                    if part and not (_DATE_ONLY.match(part) or _DNR_LINE.match(part)
-                                     or is_furniture(part) or _ORGAN_DATE.match(part)):
+                    if part and not (
+                        _DATE_ONLY.match(part) or _DNR_LINE.match(part) or is_furniture(part) or _ORGAN_DATE.match(part)
+                    ):
                         break
                     if part:
                         drop.add(follow)
@@ -198,7 +203,7 @@ def _read_text(text: str) -> tuple[list[Block], list[str], list[str]]:
             current = None
             continue
         previous = lines[index - 1] if index else ""
-        following = next((l for l in lines[index + 1:] if l), "")
+        following = next((l for l in lines[index + 1 :] if l), "")
         numbered = _NUMBERED_HEADING.match(line)
         if numbered and not _ENDS_SENTENCE.search(line) and len(line.split()) <= 8:
             blocks.append(Block(HEADING, line, level=numbered["number"].count(".") + 1))
@@ -309,8 +314,9 @@ def blocks_from_pdf(pages: list[dict[str, Any]]) -> tuple[list[Block], list[int]
                 current = Block(LIST_ITEM, marker["text"], number=marker["number"], page=number)
                 blocks.append(current)
                 continue
-            continues = (current is not None and current.kind in (PARAGRAPH, LIST_ITEM)
-                         and (gap <= height * 0.6 or new_column))
+            continues = (
+                current is not None and current.kind in (PARAGRAPH, LIST_ITEM) and (gap <= height * 0.6 or new_column)
+            )
             if continues:
                 current.text = join_lines(current.text, text)  # type: ignore[union-attr]
             else:

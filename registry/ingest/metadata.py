@@ -19,12 +19,23 @@ from registry.rules.engine import Lexicon
 
 #: Swedish names of the fields a suggestion may fill, for messages and the review page.
 FIELD_LABELS = {
-    "title": "titel", "type": "dokumenttyp", "adopted_by": "beslutande organ",
-    "decision.meeting_date": "beslutsdatum", "decision.paragraph": "paragraf", "decision.dnr": "diarienummer",
-    "owner": "dokumentansvarig", "valid_from": "giltig från", "valid_until": "giltig till",
-    "next_review_on": "nästa översyn", "supersedes": "ersätter",
+    "title": "titel",
+    "type": "dokumenttyp",
+    "adopted_by": "beslutande organ",
+    "decision.meeting_date": "beslutsdatum",
+    "decision.paragraph": "paragraf",
+    "decision.dnr": "diarienummer",
+    "owner": "dokumentansvarig",
+    "valid_from": "giltig från",
+    "valid_until": "giltig till",
+    "next_review_on": "nästa översyn",
+    "supersedes": "ersätter",
     # Columns of a förteckning that never come from the text:
-    "file": "fil", "status": "status", "topics": "ämnesord", "summary": "sammanfattning", "scope": "omfattning",
+    "file": "fil",
+    "status": "status",
+    "topics": "ämnesord",
+    "summary": "sammanfattning",
+    "scope": "omfattning",
 }
 
 
@@ -55,15 +66,21 @@ _OWNER = re.compile(
 )
 _VALID_UNTIL = re.compile(
     r"\b(?:giltig(?:t|a)?\s+(?:till|t\.o\.m\.|till och med)|gäller\s+(?:till och med|t\.o\.m\.|till))\s*:?\s*(?P<date>"
-    + DATE_IN_TEXT.pattern + ")", re.IGNORECASE,
+    + DATE_IN_TEXT.pattern
+    + ")",
+    re.IGNORECASE,
 )
 _VALID_FROM = re.compile(
     r"\b(?:giltig(?:t|a)?\s+från|gäller\s+från(?:\s+och\s+med)?|gäller\s+fr\.o\.m\.|träder i kraft)\s*:?\s*(?:den\s+)?(?P<date>"
-    + DATE_IN_TEXT.pattern + ")", re.IGNORECASE,
+    + DATE_IN_TEXT.pattern
+    + ")",
+    re.IGNORECASE,
 )
 _REVIEW = re.compile(
     r"\b(?:ska\s+)?(?:revideras|ses över|aktualitetsprövas|följas upp)\s+(?:senast\s+)?(?:den\s+)?(?P<date>"
-    + DATE_IN_TEXT.pattern + ")", re.IGNORECASE,
+    + DATE_IN_TEXT.pattern
+    + ")",
+    re.IGNORECASE,
 )
 _SUPERSEDES = re.compile(
     r"\b(?:ersätter|detta dokument ersätter|dokumentet ersätter)\s*:?\s*(?P<what>[^\n]{4,200}?)(?:\.\s|\.$|$|\n)",
@@ -75,7 +92,7 @@ def _line_of(text: str, start: int, _end: int) -> str:
     """The line a match begins on: what the registrator sees as the suggestion's source."""
     left = text.rfind("\n", 0, start) + 1
     right = text.find("\n", start)
-    return " ".join(text[left: right if right != -1 else len(text)].split())[:300]
+    return " ".join(text[left : right if right != -1 else len(text)].split())[:300]
 
 
 def type_in_title(title: str, lexicon: Lexicon) -> str | None:
@@ -119,5 +136,5 @@ def suggest_metadata(layout: Layout, lexicon: Lexicon) -> list[Suggestion]:
         offer("owner", match["owner"].strip(" .,"), _line_of(text, match.start(), match.end()))
     match = _SUPERSEDES.search(text)
     if match:
-        offer("supersedes", match["what"].strip(" .,”\""), _line_of(text, match.start(), match.end()))
+        offer("supersedes", match["what"].strip(' .,”"'), _line_of(text, match.start(), match.end()))
     return list(found.values())

@@ -27,8 +27,14 @@ _FIXED = {
     "kommunledningskontoret": OrganName("KLK", "Kommunledningskontoret", "förvaltning"),
 }
 # The short forms every kommun uses for its highest organ.
-_FIXED.update({"kf": _FIXED["kommunfullmäktige"], "ks": _FIXED["kommunstyrelsen"],
-               "ks au": _FIXED["kommunstyrelsens arbetsutskott"], "ksau": _FIXED["kommunstyrelsens arbetsutskott"]})
+_FIXED.update(
+    {
+        "kf": _FIXED["kommunfullmäktige"],
+        "ks": _FIXED["kommunstyrelsen"],
+        "ks au": _FIXED["kommunstyrelsens arbetsutskott"],
+        "ksau": _FIXED["kommunstyrelsens arbetsutskott"],
+    }
+)
 
 #: Organ words as they stand in running text, for finding them in a sentence.
 ORGAN_IN_TEXT = re.compile(
@@ -64,9 +70,9 @@ def organ_from_name(name: str) -> OrganName | None:
 def find_organ(session: Session, name: str) -> OrganName | None:
     """The register's own organ with this name or short form, else one guessed from the name."""
     cleaned = " ".join(name.split())
-    body = session.scalar(select(Body).where(
-        (func.lower(Body.name) == cleaned.lower()) | (func.upper(Body.key) == cleaned.upper())
-    ))
+    body = session.scalar(
+        select(Body).where((func.lower(Body.name) == cleaned.lower()) | (func.upper(Body.key) == cleaned.upper()))
+    )
     if body is not None:
         return OrganName(body.key, body.name, body.level)
     guessed = organ_from_name(cleaned)

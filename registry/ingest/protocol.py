@@ -29,8 +29,14 @@ _DNR_LINE = re.compile(r"^(?:dnr|diarienummer)\.?:?\s*(?P<dnr>.+)$", re.IGNORECA
 _SIGNED = re.compile(r"^paragrafen är justerad$", re.IGNORECASE)
 
 PARTIES = {
-    "V": "Vänsterpartiet", "S": "Socialdemokraterna", "MP": "Miljöpartiet", "C": "Centerpartiet",
-    "L": "Liberalerna", "KD": "Kristdemokraterna", "M": "Moderaterna", "SD": "Sverigedemokraterna",
+    "V": "Vänsterpartiet",
+    "S": "Socialdemokraterna",
+    "MP": "Miljöpartiet",
+    "C": "Centerpartiet",
+    "L": "Liberalerna",
+    "KD": "Kristdemokraterna",
+    "M": "Moderaterna",
+    "SD": "Sverigedemokraterna",
 }
 
 
@@ -124,8 +130,15 @@ def _outcome(wording: str) -> str:
     lowered = wording.lower()
     if "föreslår" in lowered:
         return "förslag till beslut"
-    for word, outcome in (("återremitter", "återremiss"), ("bordlägg", "bordlagd"), ("besvarad", "besvarad"),
-                          ("avslår", "avslag"), ("bifaller", "bifall"), ("antar", "antagen"), ("upphäver", "upphävd")):
+    for word, outcome in (
+        ("återremitter", "återremiss"),
+        ("bordlägg", "bordlagd"),
+        ("besvarad", "besvarad"),
+        ("avslår", "avslag"),
+        ("bifaller", "bifall"),
+        ("antar", "antagen"),
+        ("upphäver", "upphävd"),
+    ):
         if word in lowered:
             return outcome
     return "övrigt"
@@ -161,7 +174,11 @@ def read_case_file(text: str) -> CaseFile | None:
         if part.kind == "paragraf":
             start = next(i for i, l in enumerate(cleaned) if _PARAGRAPH_START.match(l))
             first = _PARAGRAPH_START.match(cleaned[start])
-            title, _ = _title_after(lines, start + 1) if not first["rest"] else _title_after([first["rest"], *lines[start + 1:]], 0)  # type: ignore[index]
+            title, _ = (
+                _title_after(lines, start + 1)
+                if not first["rest"]
+                else _title_after([first["rest"], *lines[start + 1 :]], 0)
+            )  # type: ignore[index]
             dnr = dnr or _dnr_in(title)
             organ = organ_from_name(part.organ or "") if part.organ else None
             if organ is None or part.meeting_date is None:
@@ -171,19 +188,30 @@ def read_case_file(text: str) -> CaseFile | None:
             sections = _sections(lines[start:])
             wording = " ".join(sections.get("Beslut", []))
             reservations = sections.get("Reservationer", [])
-            decisions.append({
-                "body": organ.key, "meeting_date": part.meeting_date.isoformat(), "paragraph": part.number,
-                "dnr": _dnr_in(title), "outcome": _outcome(wording), "wording": wording or None,
-                "reservations": reservations,
-            })
+            decisions.append(
+                {
+                    "body": organ.key,
+                    "meeting_date": part.meeting_date.isoformat(),
+                    "paragraph": part.number,
+                    "dnr": _dnr_in(title),
+                    "outcome": _outcome(wording),
+                    "wording": wording or None,
+                    "reservations": reservations,
+                }
+            )
             for item in sections.get("Beslutsunderlag", []):
                 if item.lower().startswith("tjänsteskrivelse"):
                     when = find_date(item)
                     if when:
-                        memo_dates_from_decisions.append((part.meeting_date, {
-                            "date": when.isoformat(),
-                            "source": f"beslutsunderlaget i {organ.key} {part.meeting_date.isoformat()} § {part.number}",
-                        }))
+                        memo_dates_from_decisions.append(
+                            (
+                                part.meeting_date,
+                                {
+                                    "date": when.isoformat(),
+                                    "source": f"beslutsunderlaget i {organ.key} {part.meeting_date.isoformat()} § {part.number}",
+                                },
+                            )
+                        )
             case_title = case_title or re.sub(r"\s*\([^()]*\)\s*$", "", title)
             described.append(f"{organ.key} {part.meeting_date.isoformat()} § {part.number}: {title}")
         elif part.kind == "tjänsteskrivelse":
@@ -195,7 +223,7 @@ def read_case_file(text: str) -> CaseFile | None:
             dates = []
             for position, line in enumerate(cleaned):
                 if re.search(r"\bTJÄNSTESKRIVELSE\b", line) and line != cleaned[start]:
-                    for follow in cleaned[position + 1: position + 6]:
+                    for follow in cleaned[position + 1 : position + 6]:
                         when = parse_date(follow)
                         if when:
                             dates.append({"date": when.isoformat(), "source": "tjänsteskrivelsens sidhuvud"})
@@ -203,8 +231,14 @@ def read_case_file(text: str) -> CaseFile | None:
                 found_dnr = _DNR_LINE.match(line)
                 if found_dnr and not dnr:
                     dnr = found_dnr["dnr"].strip()
-            papers.append({"kind": "tjänsteskrivelse", "title": f"Tjänsteskrivelse: {title}", "dates": dates,
-                           "text": _text_without_headers(lines)})
+            papers.append(
+                {
+                    "kind": "tjänsteskrivelse",
+                    "title": f"Tjänsteskrivelse: {title}",
+                    "dates": dates,
+                    "text": _text_without_headers(lines),
+                }
+            )
             described.append(f"Tjänsteskrivelse: {title}")
         else:
             start = next(i for i, l in enumerate(cleaned) if _REQUEST_START.match(l))
@@ -219,9 +253,14 @@ def read_case_file(text: str) -> CaseFile | None:
                 if line in PARTIES.values():
                     submitted_by = line
                     break
-            papers.append({"kind": part.kind, "title": title,
-                           "dates": ([{"date": dated.isoformat(), "source": f"{part.kind}ens datering"}] if dated else []),
-                           "text": request_text})
+            papers.append(
+                {
+                    "kind": part.kind,
+                    "title": title,
+                    "dates": ([{"date": dated.isoformat(), "source": f"{part.kind}ens datering"}] if dated else []),
+                    "text": request_text,
+                }
+            )
             described.append(f"{part.kind.capitalize()}: {title}")
 
     for paper in papers:
@@ -233,7 +272,9 @@ def read_case_file(text: str) -> CaseFile | None:
     if dnr is None:
         return None
     kind = "motion"
-    if any(p["kind"] == "medborgarförslag" for p in papers) or (case_title and "medborgarförslag" in case_title.lower()):
+    if any(p["kind"] == "medborgarförslag" for p in papers) or (
+        case_title and "medborgarförslag" in case_title.lower()
+    ):
         kind = "medborgarförslag"
     elif not any(p["kind"] == "motion" for p in papers) and not (case_title and "motion" in case_title.lower()):
         kind = "ärende"
@@ -243,16 +284,21 @@ def read_case_file(text: str) -> CaseFile | None:
         submitted_by = PARTIES.get(party["p"]) if party else None
     decisions.sort(key=lambda d: d["meeting_date"])
     case = {
-        "dnr": dnr, "kind": kind, "title": title or f"Ärende {dnr}",
+        "dnr": dnr,
+        "kind": kind,
+        "title": title or f"Ärende {dnr}",
         "submitted_by": submitted_by,
         "submitted_on": submitted_on.isoformat() if submitted_on else None,
-        "text": request_text, "decisions": decisions, "documents": [], "papers": papers,
+        "text": request_text,
+        "decisions": decisions,
+        "documents": [],
+        "papers": papers,
     }
     return CaseFile(case, list(organs.values()), described)
 
 
 def _case_title(protocol_title: str | None, papers: list[dict[str, Any]]) -> str | None:
-    """"Svar på motion (V) om …" -> "Motion (V) om …"; else the motion's own title."""
+    """ "Svar på motion (V) om …" -> "Motion (V) om …"; else the motion's own title."""
     if protocol_title:
         answer = re.match(r"^(?:svar på|besvarande av|yttrande över)\s+(?P<rest>.+)$", protocol_title, re.IGNORECASE)
         rest = answer["rest"] if answer else protocol_title

@@ -21,30 +21,89 @@ from registry.identifiers import slugify
 #: Longest and most specific words first; a header is matched on whole words.
 FIELD_WORDS: dict[str, tuple[str, ...]] = {
     "file": ("filnamn", "fil", "länk", "lank", "url", "sökväg", "dokumentfil"),
-    "decision.meeting_date": ("beslutsdatum", "antagen datum", "datum för beslut", "beslutad datum", "antagandedatum", "datum antagen", "antagen den", "beslutad den", "datum"),
+    "decision.meeting_date": (
+        "beslutsdatum",
+        "antagen datum",
+        "datum för beslut",
+        "beslutad datum",
+        "antagandedatum",
+        "datum antagen",
+        "antagen den",
+        "beslutad den",
+        "datum",
+    ),
     "decision.paragraph": ("paragraf", "§", "par"),
     "decision.dnr": ("diarienummer", "diarienr", "dnr", "ärendenummer"),
-    "valid_until": ("giltig till", "giltig tom", "giltig t o m", "gäller till", "gäller tom", "gäller t o m", "giltighetstid", "upphör"),
+    "valid_until": (
+        "giltig till",
+        "giltig tom",
+        "giltig t o m",
+        "gäller till",
+        "gäller tom",
+        "gäller t o m",
+        "giltighetstid",
+        "upphör",
+    ),
     "valid_from": ("giltig från", "gäller från", "gäller fr o m", "giltig fr o m", "ikraftträdande"),
-    "next_review_on": ("nästa revidering", "revideras senast", "nästa översyn", "översyn", "aktualitetsprövning", "revideras"),
-    "adopted_by": ("beslutad av", "antagen av", "beslutande organ", "beslutsinstans", "fastställd av", "organ", "beslutad", "antagen"),
+    "next_review_on": (
+        "nästa revidering",
+        "revideras senast",
+        "nästa översyn",
+        "översyn",
+        "aktualitetsprövning",
+        "revideras",
+    ),
+    "adopted_by": (
+        "beslutad av",
+        "antagen av",
+        "beslutande organ",
+        "beslutsinstans",
+        "fastställd av",
+        "organ",
+        "beslutad",
+        "antagen",
+    ),
     "owner": ("dokumentansvarig", "dokumentägare", "ansvarig förvaltning", "ansvarig", "ägare", "förvaltning"),
     "type": ("dokumenttyp", "typ av dokument", "typ", "kategori", "sort"),
     "status": ("status", "läge"),
     "topics": ("ämnesord", "nyckelord", "ämne", "taggar"),
     "summary": ("sammanfattning", "beskrivning", "kommentar"),
     "scope": ("omfattning", "gäller för", "räckvidd"),
-    "title": ("dokumentnamn", "namn på dokumentet", "namn på dokument", "titel", "rubrik", "benämning", "dokument", "namn"),
+    "title": (
+        "dokumentnamn",
+        "namn på dokumentet",
+        "namn på dokument",
+        "titel",
+        "rubrik",
+        "benämning",
+        "dokument",
+        "namn",
+    ),
 }
 
 #: The Swedish names a person may use in an override, and the register field each stands for.
 OVERRIDE_NAMES = {
-    "titel": "title", "typ": "type", "beslutad av": "adopted_by", "organ": "adopted_by",
-    "beslutsdatum": "decision.meeting_date", "datum": "decision.meeting_date", "paragraf": "decision.paragraph",
-    "dnr": "decision.dnr", "diarienummer": "decision.dnr", "dokumentansvarig": "owner", "ansvarig": "owner",
-    "giltig från": "valid_from", "giltig till": "valid_until", "nästa översyn": "next_review_on",
-    "status": "status", "fil": "file", "ämnesord": "topics", "sammanfattning": "summary",
-    "omfattning": "scope", "ingen": None, "hoppa över": None,
+    "titel": "title",
+    "typ": "type",
+    "beslutad av": "adopted_by",
+    "organ": "adopted_by",
+    "beslutsdatum": "decision.meeting_date",
+    "datum": "decision.meeting_date",
+    "paragraf": "decision.paragraph",
+    "dnr": "decision.dnr",
+    "diarienummer": "decision.dnr",
+    "dokumentansvarig": "owner",
+    "ansvarig": "owner",
+    "giltig från": "valid_from",
+    "giltig till": "valid_until",
+    "nästa översyn": "next_review_on",
+    "status": "status",
+    "fil": "file",
+    "ämnesord": "topics",
+    "sammanfattning": "summary",
+    "omfattning": "scope",
+    "ingen": None,
+    "hoppa över": None,
 }
 OVERRIDE_NAMES.update({f: f for f in FIELD_WORDS})
 
@@ -134,7 +193,7 @@ def read_sheet(extracted: Extracted, overrides: dict[str, str | None] | None = N
         if "title" not in mapping.values():
             raise InvalidInput(f"{extracted.name}: ingen kolumn är titel; ange den med --kolumn ”Rubrik=titel”.")
         body = []
-        for offset, row in enumerate(rows[header_at + 1:], start=header_at + 2):
+        for offset, row in enumerate(rows[header_at + 1 :], start=header_at + 2):
             if not any(row):
                 continue
             cells = {headers[i]: v for i, v in enumerate(row[: len(headers)]) if v}
@@ -148,7 +207,7 @@ def read_sheet(extracted: Extracted, overrides: dict[str, str | None] | None = N
 
 
 def parse_override(text: str) -> tuple[str, str | None]:
-    """"Namn på dokumentet=titel" -> ("Namn på dokumentet", "title"); a Swedish error otherwise."""
+    """ "Namn på dokumentet=titel" -> ("Namn på dokumentet", "title"); a Swedish error otherwise."""
     if "=" not in text:
         raise InvalidInput(f"Kolumnangivelsen ”{text}” ska se ut som ”Rubrik=titel”.")
     header, name = (part.strip() for part in text.rsplit("=", 1))
@@ -166,7 +225,7 @@ def file_key(name: str) -> str:
 
 
 def type_from_cell(cell: str, known: dict[str, str], lexicon: Any) -> str | None:
-    """"Riktlinjer", "POLICY", "Handlingsplan" -> the type key; None if not a known type."""
+    """ "Riktlinjer", "POLICY", "Handlingsplan" -> the type key; None if not a known type."""
     word = cell.strip().lower()
     if word in known:
         return known[word]

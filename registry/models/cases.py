@@ -46,9 +46,7 @@ class Case(Base):
     decisions: Mapped[list[Decision]] = relationship(
         back_populates="case", order_by="(Decision.meeting_date, Decision.id)"
     )
-    documents: Mapped[list[CaseDocument]] = relationship(
-        back_populates="case", order_by="CaseDocument.id"
-    )
+    documents: Mapped[list[CaseDocument]] = relationship(back_populates="case", order_by="CaseDocument.id")
     papers: Mapped[list[CasePaper]] = relationship(back_populates="case", order_by="CasePaper.id")
 
 
@@ -79,7 +77,7 @@ class Decision(Base):
 
     @property
     def reference(self) -> str:
-        """"KS 2025-04-07 § 61", how a protocol paragraph is cited."""
+        """ "KS 2025-04-07 § 61", how a protocol paragraph is cited."""
         return f"{self.body.key} {self.meeting_date.isoformat()} § {self.paragraph}"
 
 
@@ -117,4 +115,4 @@ class CaseDocument(Base):
     role: Mapped[str] = mapped_column(String(30))
 
     case: Mapped[Case] = relationship(back_populates="documents")
-    document: Mapped["Document"] = relationship()  # noqa: F821
+    document: Mapped[Document] = relationship()  # noqa: F821

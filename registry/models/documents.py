@@ -61,7 +61,7 @@ class Document(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     adopted_by: Mapped[Body | None] = relationship(lazy="joined")
-    decision: Mapped["Decision | None"] = relationship(lazy="joined")  # noqa: F821
+    decision: Mapped[Decision | None] = relationship(lazy="joined")  # noqa: F821
     # Sections and topics belong to the current version only; earlier ones live on in the
     # version snapshots, so a section or topic dropped in a revision is removed here.
     sections: Mapped[list[Section]] = relationship(

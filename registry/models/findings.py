@@ -13,9 +13,7 @@ from registry.timeutil import utcnow
 
 class Finding(Base):
     __tablename__ = "findings"
-    __table_args__ = (
-        CheckConstraint("severity IN ('error', 'warning', 'info')", name="severity_known"),
-    )
+    __table_args__ = (CheckConstraint("severity IN ('error', 'warning', 'info')", name="severity_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"), index=True)

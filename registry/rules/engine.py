@@ -9,26 +9,17 @@ whose every score and finding can be traced to sentences of the input.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from registry.rules.model import Clause, DocumentType, Ruleset
+from registry.rules.weighing import Weights, clause_feature, confidence_word, load_weights, softmax
 from registry.text.swedish import Unit, analyse, stem, tokenize
 from registry.types import same_type
 
-# --- thresholds (explained where they are used) -----------------------------------------------
-#: The best type needs at least this score and this many distinct sentences of evidence;
-#: below that the text is too thin to say anything about its content.
-MIN_BEST_SCORE = 0.25
-MIN_EVIDENCE_UNITS = 2
-#: A clause counts as fully shown after this many distinct sentences match it.
-CLAUSE_SATURATION = 2
-#: Bonus for the type a document names itself in its title (only ``classify``; blanked
-#: texts get none, so content alone decides there).
-TITLE_LABEL_BONUS = 0.12
-SELF_REFERENCE_BONUS = 0.04
-SELF_REFERENCE_MAX = 0.08
+# Thresholds and weights live in registry.rules.weighing and rules/weights/<ruleset>.json.
 
 
 # --- results ------------------------------------------------------------------------------------
@@ -193,24 +184,110 @@ def find_mentions(units: Sequence[Unit], lexicon: Lexicon) -> list[Mention]:
 # --- what a mention is doing in its sentence ------------------------------------------------------
 
 _REQUEST_BEFORE = [
-    "ta fram", "tar fram", "tas fram", "framtagande av", "framtagandet av", "ta initiativ till",
-    "upprätta", "upprättar", "upprättande av", "införa", "inför", "införande av", "anta", "antar",
-    "utarbeta", "utarbetar", "arbeta fram", "skapa", "skapar", "ny", "nytt", "nya", "förnya",
-    "förnyar", "revidera", "reviderar", "revidering av", "uppdatera", "uppdaterar",
-    "uppdatering av", "motion om", "förslag till", "förslag om", "förslag på", "om en", "om ett",
-    "utreda", "utforma", "skriva", "tydliggöra", "komplettera", "kompletteras med",
-    "föreslog", "föreslår", "behövs", "behöver",
+    "ta fram",
+    "tar fram",
+    "tas fram",
+    "framtagande av",
+    "framtagandet av",
+    "ta initiativ till",
+    "upprätta",
+    "upprättar",
+    "upprättande av",
+    "införa",
+    "inför",
+    "införande av",
+    "anta",
+    "antar",
+    "utarbeta",
+    "utarbetar",
+    "arbeta fram",
+    "skapa",
+    "skapar",
+    "ny",
+    "nytt",
+    "nya",
+    "förnya",
+    "förnyar",
+    "revidera",
+    "reviderar",
+    "revidering av",
+    "uppdatera",
+    "uppdaterar",
+    "uppdatering av",
+    "motion om",
+    "förslag till",
+    "förslag om",
+    "förslag på",
+    "om en",
+    "om ett",
+    "utreda",
+    "utforma",
+    "skriva",
+    "tydliggöra",
+    "komplettera",
+    "kompletteras med",
+    "föreslog",
+    "föreslår",
+    "behövs",
+    "behöver",
 ]
-_REQUEST_AFTER = ["tas fram", "ska tas fram", "bör tas fram", "införs", "antas", "upprättas",
-                  "behöver", "bör", "ska innehålla", "skulle tas fram"]
+_REQUEST_AFTER = [
+    "tas fram",
+    "ska tas fram",
+    "bör tas fram",
+    "införs",
+    "antas",
+    "upprättas",
+    "behöver",
+    "bör",
+    "ska innehålla",
+    "skulle tas fram",
+]
 _PASSING_BEFORE = [
-    "enligt", "i enlighet med", "utifrån", "i linje med", "inom ramen för", "kopplat till",
-    "med stöd av", "befintlig", "befintliga", "nuvarande", "gällande", "antagna", "antagen",
-    "tidigare", "tagit fram", "har tagit fram", "har antagit", "antog", "i kommunens",
-    "i stadens", "i regionens", "i", "av", "med", "från", "under", "kommande",
+    "enligt",
+    "i enlighet med",
+    "utifrån",
+    "i linje med",
+    "inom ramen för",
+    "kopplat till",
+    "med stöd av",
+    "befintlig",
+    "befintliga",
+    "nuvarande",
+    "gällande",
+    "antagna",
+    "antagen",
+    "tidigare",
+    "tagit fram",
+    "har tagit fram",
+    "har antagit",
+    "antog",
+    "i kommunens",
+    "i stadens",
+    "i regionens",
+    "i",
+    "av",
+    "med",
+    "från",
+    "under",
+    "kommande",
 ]
-_CONTAIN = ["innehålla", "innehåller", "innehålls", "omfatta", "omfattar", "ingå", "ingår",
-            "inkludera", "inkluderar", "anges", "anger", "tydliggör", "tydliggöra", "bestå av"]
+_CONTAIN = [
+    "innehålla",
+    "innehåller",
+    "innehålls",
+    "omfatta",
+    "omfattar",
+    "ingå",
+    "ingår",
+    "inkludera",
+    "inkluderar",
+    "anges",
+    "anger",
+    "tydliggör",
+    "tydliggöra",
+    "bestå av",
+]
 _NEGATION = ["inte", "ej", "aldrig", "istället för", "i stället för"]
 
 _REQUEST_CONTEXT = ("motion", "medborgarförslag", "förslag", "uppdrag", "svar på")
@@ -231,7 +308,7 @@ def _phrase_after(tokens: Sequence[str], start: int, phrases: Iterable[str], win
     for phrase in phrases:
         words = phrase.split()
         for begin in range(start, min(len(tokens), start + window)):
-            if list(tokens[begin:begin + len(words)]) == words:
+            if list(tokens[begin : begin + len(words)]) == words:
                 return phrase
     return None
 
@@ -252,11 +329,9 @@ def classify_mentions(units: Sequence[Unit], mentions: Sequence[Mention]) -> lis
     for mention in mentions:
         unit = units[mention.unit]
         tokens = unit.tokens
-        before = tokens[max(0, mention.token - 6):mention.token]
+        before = tokens[max(0, mention.token - 6) : mention.token]
         # "inte en policy utan en riktlinje": the first is negated.
-        if "utan" in tokens[mention.token + 1:mention.token + 6] and any(
-            n in before[-3:] for n in ("inte", "ej")
-        ):
+        if "utan" in tokens[mention.token + 1 : mention.token + 6] and any(n in before[-3:] for n in ("inte", "ej")):
             roles.append(MentionRole(mention, "negated", why="inte … utan"))
             continue
         # A type named after a containment verb, with another type before it in the same
@@ -264,16 +339,28 @@ def classify_mentions(units: Sequence[Unit], mentions: Sequence[Mention]) -> lis
         container = None
         for other in by_unit.get(mention.unit, []):
             if other.token < mention.token and other.type_key != mention.type_key:
-                between = tokens[other.token + 1:mention.token]
+                between = tokens[other.token + 1 : mention.token]
                 if any(c in between for c in _CONTAIN) or _phrase_at(tokens, mention.token, ["bestå av"]):
                     container = other.type_key
         if container:
             roles.append(MentionRole(mention, "nested", container=container, why="innehålla"))
             continue
-        strong_passing = _phrase_at(tokens, mention.token, ["enligt", "i enlighet med", "utifrån",
-                                                            "i linje med", "inom ramen för",
-                                                            "tagit fram", "har tagit fram",
-                                                            "har antagit", "antog", "antogs"])
+        strong_passing = _phrase_at(
+            tokens,
+            mention.token,
+            [
+                "enligt",
+                "i enlighet med",
+                "utifrån",
+                "i linje med",
+                "inom ramen för",
+                "tagit fram",
+                "har tagit fram",
+                "har antagit",
+                "antog",
+                "antogs",
+            ],
+        )
         if unit.in_att_sats and not strong_passing:
             roles.append(MentionRole(mention, "request", why="att-sats"))
             continue
@@ -283,11 +370,19 @@ def classify_mentions(units: Sequence[Unit], mentions: Sequence[Mention]) -> lis
         request = _phrase_at(tokens, mention.token, _REQUEST_BEFORE) or _phrase_after(
             tokens, mention.token + 1, _REQUEST_AFTER
         )
-        passing = strong_passing or (
-            tokens[mention.token - 1] in ("i", "enligt", "av", "med", "från", "under", "kommande")
-            if mention.token > 0 else False
-        ) or _phrase_at(tokens, mention.token, ["i kommunens", "i stadens", "befintlig", "befintliga",
-                                                 "nuvarande", "gällande", "antagna", "tidigare"])
+        passing = (
+            strong_passing
+            or (
+                tokens[mention.token - 1] in ("i", "enligt", "av", "med", "från", "under", "kommande")
+                if mention.token > 0
+                else False
+            )
+            or _phrase_at(
+                tokens,
+                mention.token,
+                ["i kommunens", "i stadens", "befintlig", "befintliga", "nuvarande", "gällande", "antagna", "tidigare"],
+            )
+        )
         if request and not (passing and request in ("om en", "om ett", "ny", "nytt", "nya")):
             roles.append(MentionRole(mention, "request", why=request))
         elif passing:
@@ -312,8 +407,12 @@ def requested_types(roles: Sequence[MentionRole]) -> list[str]:
         if counts:
             ordered = [max(counts, key=lambda k: counts[k])]
     negated = {r.mention.type_key for r in roles if r.role == "negated"}
-    return [t for t in ordered if t not in negated or any(
-        r.role == "request" and r.mention.type_key == t and r.why == "att-sats" for r in roles)]
+    return [
+        t
+        for t in ordered
+        if t not in negated
+        or any(r.role == "request" and r.mention.type_key == t and r.why == "att-sats" for r in roles)
+    ]
 
 
 # --- cues and definition fit ------------------------------------------------------------------------
@@ -334,7 +433,7 @@ def _feature(name: str, unit: Unit, type_mentions: set[int]) -> bool:
             return False
         for i, token in enumerate(tokens):
             if token in _DUTY:
-                follow = tokens[i + 1:i + 3]
+                follow = tokens[i + 1 : i + 3]
                 # "strategin ska tas fram" is about the document itself, not a requirement.
                 if (i - 1) in type_mentions or (i - 2) in type_mentions:
                     continue
@@ -435,7 +534,8 @@ def _positions(unit: Unit, word: str, word_stem: str) -> frozenset[int]:
     found = unit.matches.get(key)
     if found is None:
         found = frozenset(
-            i for i, (token, token_stem) in enumerate(zip(unit.tokens, unit.stems))
+            i
+            for i, (token, token_stem) in enumerate(zip(unit.tokens, unit.stems))
             if _word_matches(token, token_stem, word, word_stem)
         )
         unit.matches[key] = found
@@ -448,7 +548,7 @@ def cue_in_unit(cue: str, unit: Unit, type_mentions: set[int]) -> bool:
     words = _cue_words(cue)
     if not words:
         return False
-    starts = _positions(unit, *words[0]) - type_mentions
+    starts: set[int] | frozenset[int] = _positions(unit, *words[0]) - type_mentions
     for offset, (word, word_stem) in enumerate(words[1:], start=1):
         if not starts:
             return False
@@ -475,16 +575,6 @@ def fit_clauses(
     return fits
 
 
-#: A type whose definition has few clauses cannot reach a full score on one lucky phrase.
-MIN_DEFINITION_WEIGHT = 2.0
-
-
-def score_fits(fits: Sequence[ClauseFit]) -> float:
-    total = max(sum(f.clause.weight for f in fits), MIN_DEFINITION_WEIGHT)
-    score = sum(f.clause.weight * min(1.0, len(f.units) / CLAUSE_SATURATION) for f in fits) / total
-    return round(score, 3)  # what people see is rounded; thresholds must compare the same number
-
-
 # --- the assessment ---------------------------------------------------------------------------------
 
 
@@ -502,7 +592,7 @@ def _label(ruleset: Ruleset, type_key: str) -> str:
 
 
 def _article(ruleset: Ruleset, type_key: str) -> str:
-    """"en strategi", "ett program", "riktlinjer" — how the type is named in a sentence."""
+    """ "en strategi", "ett program", "riktlinjer" — how the type is named in a sentence."""
     label = _label(ruleset, type_key)
     if label.endswith(("er", "ar", "or")) and type_key not in ("program",):
         return label
@@ -518,9 +608,10 @@ class _Context:
     mention_tokens: dict[int, set[int]]
     clause_fits: dict[str, list[ClauseFit]]
     scores: dict[str, float]
+    weights: Weights
 
 
-def _analyse(text: str, ruleset: Ruleset) -> _Context:
+def _analyse(text: str, ruleset: Ruleset, weights: Weights | None = None) -> _Context:
     units = analyse(text)
     index_units(units, _cue_index(ruleset))
     lexicon = type_lexicon(ruleset)
@@ -530,11 +621,9 @@ def _analyse(text: str, ruleset: Ruleset) -> _Context:
     for mention in mentions:
         mention_tokens.setdefault(mention.unit, set()).add(mention.token)
     clause_fits = {
-        key: fit_clauses(units, document_type, mention_tokens)
-        for key, document_type in ruleset.types.items()
+        key: fit_clauses(units, document_type, mention_tokens) for key, document_type in ruleset.types.items()
     }
-    scores = {key: score_fits(fits) for key, fits in clause_fits.items()}
-    return _Context(ruleset, units, roles, mention_tokens, clause_fits, scores)
+    return _Context(ruleset, units, roles, mention_tokens, clause_fits, {}, weights or load_weights(ruleset))
 
 
 def _evidence_units(fits: Sequence[ClauseFit]) -> set[int]:
@@ -546,26 +635,74 @@ def _evidence_count(fits: Sequence[ClauseFit]) -> int:
     return sum(len(set(f.units)) for f in fits)
 
 
-def _best_fit(ctx: _Context, scores: dict[str, float], labels: dict[str, float] | None = None) -> str | None:
-    best = max(scores, key=lambda k: (scores[k], -list(scores).index(k)))
-    evidence = _evidence_count(ctx.clause_fits[best]) + (1 if labels and best in labels else 0)
-    if scores[best] < MIN_BEST_SCORE or evidence < MIN_EVIDENCE_UNITS:
+def title_labels(ctx: _Context) -> dict[str, float]:
+    """The types a text names in its title: the first one fully, any later one by half.
+
+    "Tjänstefordonspolicy" labels a policy; "Regler för AI / Guide för AI" labels regler first and
+    a vägledning second.
+    """
+    labels: dict[str, float] = {}
+    for role in ctx.roles:
+        if ctx.units[role.mention.unit].kind == "title" and role.role != "negated":
+            labels.setdefault(role.mention.type_key, 1.0 if not labels else 0.5)
+    return labels
+
+
+def self_references(ctx: _Context) -> dict[str, int]:
+    """How often the text calls itself a type: "Denna handlingsplan …", "Policyn anger …"."""
+    counts: dict[str, int] = {}
+    for role in ctx.roles:
+        unit = ctx.units[role.mention.unit]
+        if unit.kind == "title" or role.role == "negated":
+            continue
+        previous = unit.tokens[role.mention.token - 1] if role.mention.token else ""
+        definite = role.mention.word.endswith(("en", "n", "et", "na"))
+        if previous in ("denna", "detta", "dessa", "här") or (role.mention.token == 0 and definite):
+            counts[role.mention.type_key] = counts.get(role.mention.type_key, 0) + 1
+    return counts
+
+
+def type_logits(
+    ctx: _Context, weights: Weights, labels: dict[str, float], references: dict[str, int]
+) -> dict[str, float]:
+    """Each type's score, as the sum :mod:`registry.rules.weighing` describes."""
+    logits: dict[str, float] = {}
+    for key, fits in ctx.clause_fits.items():
+        score = weights.bias.get(key, 0.0)
+        score += weights.label * labels.get(key, 0.0)
+        score += weights.self_reference * clause_feature(min(references.get(key, 0), 3))
+        for fit in fits:
+            weight = weights.clause_weight(key, fit.clause.key, fit.clause.weight)
+            score += weight * clause_feature(len(set(fit.units)))
+        logits[key] = score
+    return logits
+
+
+def _weigh(ctx: _Context, labels: dict[str, float], references: dict[str, int]) -> dict[str, float]:
+    probabilities = softmax(type_logits(ctx, ctx.weights, labels, references))
+    return {k: round(v, 3) for k, v in probabilities.items()}
+
+
+def _best_fit(ctx: _Context, probabilities: dict[str, float], labels: dict[str, float]) -> str | None:
+    """The most probable type, unless nothing in the text (label or content) speaks for it."""
+    best = max(probabilities, key=lambda k: (probabilities[k], -list(probabilities).index(k)))
+    if labels.get(best):
+        return best
+    if _evidence_count(ctx.clause_fits[best]) < ctx.weights.thresholds.min_evidence:
         return None
     return best
 
 
-def _contradicts(ruleset: Ruleset, stated: str, best: str | None, scores: dict[str, float]) -> bool:
+def _contradicts(weights: Weights, stated: str, best: str | None, probabilities: dict[str, float]) -> bool:
     """Whether the content clearly fits another type than the stated one.
 
-    Another family with the stated type well behind, or the same family with the stated type
-    far behind: a riktlinje read as a policy is a milder error than a vägledning read as one.
+    With the stated type weighed as evidence, another type still leads and the stated type keeps
+    less than the threshold's share: the content outweighs the label.
     """
     if best is None or same_type(stated, best):
         return False
-    stated_score, best_score = scores.get(stated, 0.0), scores[best]
-    if ruleset.family_of(stated) != ruleset.family_of(best):
-        return stated_score < 0.7 * best_score
-    return stated_score < 0.35 * best_score
+    kept = sum(p for k, p in probabilities.items() if same_type(k, stated))
+    return kept < weights.thresholds.mismatch_probability
 
 
 def _ranked_evidence(ctx: _Context, type_key: str, limit: int = 4) -> list[str]:
@@ -588,16 +725,19 @@ def _definition_findings(ctx: _Context, stated: str, best: str, *, what: str) ->
     best_evidence = _ranked_evidence(ctx, best, 4)
     findings = [
         Finding(
-            "definition_mismatch", "error",
+            "definition_mismatch",
+            "error",
             f"{what} {_article(ruleset, stated)}, men innehållet stämmer bättre med definitionen av "
             f"{_label(ruleset, best)} ({ruleset.family_label(ruleset.family_of(best)).lower()}) "
-            f"än med definitionen av {_label(ruleset, stated)} "
-            f"(poäng {_decimal(ctx.scores[best])} mot {_decimal(ctx.scores[stated])}).",
+            f"än med definitionen av {_label(ruleset, stated)}; "
+            f"innehållet talar {confidence_word(ctx.scores[best], ctx.weights.thresholds)} "
+            f"för {_label(ruleset, best)}.",
             clause=_clause_ref(ruleset, best),
             evidence=best_evidence,
         ),
         Finding(
-            "stated_type_definition", "info",
+            "stated_type_definition",
+            "info",
             f"Så definieras {_label(ruleset, stated)} i {ruleset.name}; texten visar "
             + ("lite av detta." if stated_evidence else "inget av detta."),
             clause=_clause_ref(ruleset, stated),
@@ -619,28 +759,37 @@ def _nesting_findings(ctx: _Context, roles: Sequence[MentionRole], container_typ
         same_family = ruleset.family_of(inner) == ruleset.family_of(outer)
         unit = ctx.units[role.mention.unit]
         evidence = [unit.text] + [u.text for u in ctx.units if u.lead_in == unit.index][:4]
-        findings.append(Finding(
-            "type_contains_other_type", "warning" if same_family else "error",
-            f"Texten vill att {_article(ruleset, outer)} ska innehålla {_label(ruleset, inner)}. "
-            + (f"{_label(ruleset, outer).capitalize()} och {_label(ruleset, inner)} hör till olika "
-               f"familjer ({ruleset.family_label(ruleset.family_of(outer)).lower()} respektive "
-               f"{ruleset.family_label(ruleset.family_of(inner)).lower()}) och ska inte blandas "
-               "enligt definitionerna nedan." if not same_family else
-               "Enligt regelfilen ska den typen inte innehålla den andra."),
-            clause=_clause_ref(ruleset, outer),
-            evidence=evidence,
-        ))
-        findings.append(Finding(
-            "nested_type_definition", "info",
-            f"Så definieras {_label(ruleset, inner)} i {ruleset.name}.",
-            clause=_clause_ref(ruleset, inner),
-            evidence=[u.text for u in ctx.units if u.lead_in == unit.index][:4],
-        ))
+        findings.append(
+            Finding(
+                "type_contains_other_type",
+                "warning" if same_family else "error",
+                f"Texten vill att {_article(ruleset, outer)} ska innehålla {_label(ruleset, inner)}. "
+                + (
+                    f"{_label(ruleset, outer).capitalize()} och {_label(ruleset, inner)} hör till olika "
+                    f"familjer ({ruleset.family_label(ruleset.family_of(outer)).lower()} respektive "
+                    f"{ruleset.family_label(ruleset.family_of(inner)).lower()}) och ska inte blandas "
+                    "enligt definitionerna nedan."
+                    if not same_family
+                    else "Enligt regelfilen ska den typen inte innehålla den andra."
+                ),
+                clause=_clause_ref(ruleset, outer),
+                evidence=evidence,
+            )
+        )
+        findings.append(
+            Finding(
+                "nested_type_definition",
+                "info",
+                f"Så definieras {_label(ruleset, inner)} i {ruleset.name}.",
+                clause=_clause_ref(ruleset, inner),
+                evidence=[u.text for u in ctx.units if u.lead_in == unit.index][:4],
+            )
+        )
     return findings
 
 
 def _title_findings(ctx: _Context, title_unit: Unit | None) -> list[Finding]:
-    """"Mål och riktlinjer för …", "Policy och riktlinjer för …": one title, two kinds of document."""
+    """ "Mål och riktlinjer för …", "Policy och riktlinjer för …": one title, two kinds of document."""
     if title_unit is None:
         return []
     ruleset = ctx.ruleset
@@ -659,14 +808,17 @@ def _title_findings(ctx: _Context, title_unit: Unit | None) -> list[Finding]:
         return []
     parts = [_label(ruleset, t) for t in named] + [m for m, _ in mixed_marker]
     cross_family = len(families | {f for _, f in mixed_marker}) > 1
-    return [Finding(
-        "title_mixes_types", "warning",
-        f"Titeln blandar {' och '.join(parts)}"
-        + (", som hör till olika familjer av styrdokument" if cross_family else "")
-        + ". Ett styrdokument bör vara av en typ så att namnet säger vad läsaren kan vänta sig.",
-        clause=_clause_ref(ruleset, named[0]) if named else None,
-        evidence=[title_unit.text],
-    )]
+    return [
+        Finding(
+            "title_mixes_types",
+            "warning",
+            f"Titeln blandar {' och '.join(parts)}"
+            + (", som hör till olika familjer av styrdokument" if cross_family else "")
+            + ". Ett styrdokument bör vara av en typ så att namnet säger vad läsaren kan vänta sig.",
+            clause=_clause_ref(ruleset, named[0]) if named else None,
+            evidence=[title_unit.text],
+        )
+    ]
 
 
 def _content_rule_findings(ctx: _Context, type_key: str) -> list[Finding]:
@@ -676,17 +828,25 @@ def _content_rule_findings(ctx: _Context, type_key: str) -> list[Finding]:
     for rule_key in document_type.must_not_contain:
         rule = ruleset.content_rules[rule_key]
         hits = [
-            u.text for u in ctx.units
+            u.text
+            for u in ctx.units
             if u.kind != "title" and any(cue_in_unit(c, u, ctx.mention_tokens.get(u.index, set())) for c in rule.cues)
         ]
         if hits:
-            findings.append(Finding(
-                "forbidden_content", "error",
-                f"{ruleset.name} säger att {_label(ruleset, type_key)} inte ska innehålla {rule.label}, "
-                f"men texten gör det.",
-                clause={"type": type_key, "text": f"Får inte innehålla {rule.label}.", "source": rule.source or document_type.source},
-                evidence=hits[:4],
-            ))
+            findings.append(
+                Finding(
+                    "forbidden_content",
+                    "error",
+                    f"{ruleset.name} säger att {_label(ruleset, type_key)} inte ska innehålla {rule.label}, "
+                    f"men texten gör det.",
+                    clause={
+                        "type": type_key,
+                        "text": f"Får inte innehålla {rule.label}.",
+                        "source": rule.source or document_type.source,
+                    },
+                    evidence=hits[:4],
+                )
+            )
     return findings
 
 
@@ -696,29 +856,37 @@ def _metadata_findings(ruleset: Ruleset, type_key: str, metadata: dict[str, Any]
     level = metadata.get("adopted_by_level")
     organ = metadata.get("adopted_by") or level
     if level and document_type.adopted_by and level not in document_type.adopted_by:
-        findings.append(Finding(
-            "organ_not_allowed", "error",
-            f"{document_type.label} antas enligt {ruleset.name} av {', '.join(document_type.adopted_by)}; "
-            f"det här dokumentet är antaget av {organ} ({level}).",
-            clause=_clause_ref(ruleset, type_key),
-            evidence=[],
-        ))
+        findings.append(
+            Finding(
+                "organ_not_allowed",
+                "error",
+                f"{document_type.label} antas enligt {ruleset.name} av {', '.join(document_type.adopted_by)}; "
+                f"det här dokumentet är antaget av {organ} ({level}).",
+                clause=_clause_ref(ruleset, type_key),
+                evidence=[],
+            )
+        )
     rule = document_type.parent_rule
     if rule and (not rule.when_adopted_by or level in rule.when_adopted_by):
         parents = set(metadata.get("parent_types") or [])
         if not parents & set(rule.parents):
-            findings.append(Finding(
-                "missing_parent", "warning",
-                f"{document_type.label} som antas av {level or 'detta organ'} ska enligt {ruleset.name} "
-                f"stödja ett överordnat dokument ({', '.join(rule.parents)}), men ingen sådan koppling finns.",
-                clause={"type": type_key, "text": rule.text or document_type.definition, "source": document_type.source},
-                evidence=[],
-            ))
+            findings.append(
+                Finding(
+                    "missing_parent",
+                    "warning",
+                    f"{document_type.label} som antas av {level or 'detta organ'} ska enligt {ruleset.name} "
+                    f"stödja ett överordnat dokument ({', '.join(rule.parents)}), men ingen sådan koppling finns.",
+                    clause={
+                        "type": type_key,
+                        "text": rule.text or document_type.definition,
+                        "source": document_type.source,
+                    },
+                    evidence=[],
+                )
+            )
     for missing, label in (("owner", "dokumentansvarig"), ("adopted_by", "beslutande organ")):
         if metadata.get("check_metadata") and not metadata.get(missing):
-            findings.append(Finding(
-                "missing_metadata", "info", f"Uppgift saknas: {label}.", clause=None, evidence=[]
-            ))
+            findings.append(Finding("missing_metadata", "info", f"Uppgift saknas: {label}.", clause=None, evidence=[]))
     return findings
 
 
@@ -727,95 +895,111 @@ def _common_core_notes(ruleset: Ruleset, type_keys: Iterable[str]) -> list[Findi
     for key in dict.fromkeys(type_keys):
         document_type = ruleset.types.get(key)
         if document_type and document_type.from_common_core:
-            notes.append(Finding(
-                "definition_from_common_core", "info",
-                document_type.common_core_note or f"Definitionen av {document_type.label.lower()} kommer från den gemensamma kärnan.",
-                clause=_clause_ref(ruleset, key), evidence=[],
-            ))
+            notes.append(
+                Finding(
+                    "definition_from_common_core",
+                    "info",
+                    document_type.common_core_note
+                    or f"Definitionen av {document_type.label.lower()} kommer från den gemensamma kärnan.",
+                    clause=_clause_ref(ruleset, key),
+                    evidence=[],
+                )
+            )
     return notes
 
 
 def _related_finding(related: Sequence[RelatedDocument]) -> list[Finding]:
     if not related:
         return []
-    names = "; ".join(
-        f"{r.title}" + (f" (avsnittet {r.section})" if r.section else "") for r in related[:6]
-    )
-    return [Finding(
-        "related_documents", "info",
-        f"Registret har redan {len(related)} dokument som berör samma ämne: {names}.",
-        clause=None,
-        evidence=[],
-    )]
+    names = "; ".join(f"{r.title}" + (f" (avsnittet {r.section})" if r.section else "") for r in related[:6])
+    return [
+        Finding(
+            "related_documents",
+            "info",
+            f"Registret har redan {len(related)} dokument som berör samma ämne: {names}.",
+            clause=None,
+            evidence=[],
+        )
+    ]
 
 
-def check(text: str, ruleset: Ruleset, *, related: Sequence[RelatedDocument] = ()) -> Assessment:
+def check(
+    text: str, ruleset: Ruleset, *, related: Sequence[RelatedDocument] = (), weights: Weights | None = None
+) -> Assessment:
     """Assess a request: which types it asks for and which its content fits."""
-    ctx = _analyse(text, ruleset)
+    ctx = _analyse(text, ruleset, weights)
     requested = requested_types(ctx.roles)
-    best = _best_fit(ctx, ctx.scores)
+    references = self_references(ctx)
+    # The best fit is the content's own answer; the contradiction weighs the request as a label.
+    content = _weigh(ctx, {}, references)
+    weighed = _weigh(ctx, {r: 1.0 for r in requested}, references)
+    best = _best_fit(ctx, content, {})
+    ctx.scores = content
     findings: list[Finding] = []
     findings += _nesting_findings(ctx, ctx.roles, requested)
     title = ctx.units[0] if ctx.units and ctx.units[0].kind == "title" else None
     findings += _title_findings(ctx, title)
     contradiction = None
-    if requested and best and all(_contradicts(ruleset, r, best, ctx.scores) for r in requested):
+    leader = max(weighed, key=lambda k: weighed[k]) if weighed else None
+    if requested and best and leader and all(_contradicts(ctx.weights, r, leader, weighed) for r in requested):
         contradiction = requested[0]
         findings += _definition_findings(ctx, contradiction, best, what="Texten begär")
     if not requested:
         verdict = "unclear"
-        findings.append(Finding(
-            "no_requested_type", "info",
-            "Texten säger inte vilken typ av styrdokument den begär"
-            + (f"; innehållet stämmer bäst med {_label(ruleset, best)}." if best else "."),
-            clause=_clause_ref(ruleset, best) if best else None,
-            evidence=ctx_evidence(ctx, best) if best else [],
-        ))
+        findings.append(
+            Finding(
+                "no_requested_type",
+                "info",
+                "Texten säger inte vilken typ av styrdokument den begär"
+                + (f"; innehållet stämmer bäst med {_label(ruleset, best)}." if best else "."),
+                clause=_clause_ref(ruleset, best) if best else None,
+                evidence=ctx_evidence(ctx, best) if best else [],
+            )
+        )
     elif any(f.severity == "error" for f in findings):
         verdict = "mismatch"
     else:
         verdict = "fits"
         if best is None:
-            findings.append(Finding(
-                "thin_evidence", "info",
-                "Texten säger för lite om innehållet för att bedöma vilken typ det passar; "
-                f"inget i den talar emot {', '.join(_label(ruleset, r) for r in requested)}.",
-                clause=_clause_ref(ruleset, requested[0]), evidence=[],
-            ))
+            findings.append(
+                Finding(
+                    "thin_evidence",
+                    "info",
+                    "Texten säger för lite om innehållet för att bedöma vilken typ det passar; "
+                    f"inget i den talar emot {', '.join(_label(ruleset, r) for r in requested)}.",
+                    clause=_clause_ref(ruleset, requested[0]),
+                    evidence=[],
+                )
+            )
         else:
-            findings.append(Finding(
-                "requested_type_fits", "info",
-                f"Den begärda typen ({', '.join(_label(ruleset, r) for r in requested)}) stämmer med innehållet.",
-                clause=_clause_ref(ruleset, requested[0]),
-                evidence=ctx_evidence(ctx, requested[0]),
-            ))
-    findings += _common_core_notes(ruleset, [*requested, *( [best] if best else [])])
+            findings.append(
+                Finding(
+                    "requested_type_fits",
+                    "info",
+                    f"Den begärda typen ({', '.join(_label(ruleset, r) for r in requested)}) stämmer med innehållet.",
+                    clause=_clause_ref(ruleset, requested[0]),
+                    evidence=ctx_evidence(ctx, requested[0]),
+                )
+            )
+    findings += _common_core_notes(ruleset, [*requested, *([best] if best else [])])
     findings += _related_finding(related)
     return Assessment(
-        ruleset.key, ruleset.version, requested, best, ctx.scores, verdict, findings,
-        list(related), ctx.units, ctx.clause_fits, kind="check",
+        ruleset.key,
+        ruleset.version,
+        requested,
+        best,
+        ctx.scores,
+        verdict,
+        findings,
+        list(related),
+        ctx.units,
+        ctx.clause_fits,
+        kind="check",
     )
 
 
 def ctx_evidence(ctx: _Context, type_key: str, limit: int = 4) -> list[str]:
     return _ranked_evidence(ctx, type_key, limit)
-
-
-def _self_label_scores(ctx: _Context) -> dict[str, float]:
-    """The type a document calls itself: in its title, and in phrases like "Denna handlingsplan"."""
-    bonus: dict[str, float] = {}
-    for role in ctx.roles:
-        unit = ctx.units[role.mention.unit]
-        key = role.mention.type_key
-        if unit.kind == "title":
-            if key not in bonus:
-                bonus[key] = TITLE_LABEL_BONUS
-            continue
-        previous = unit.tokens[role.mention.token - 1] if role.mention.token else ""
-        definite = role.mention.word.endswith(("en", "n", "et", "na"))
-        if previous in ("denna", "detta", "dessa", "här") or (role.mention.token == 0 and definite):
-            bonus[key] = min(bonus.get(key, 0.0) + SELF_REFERENCE_BONUS, TITLE_LABEL_BONUS + SELF_REFERENCE_MAX)
-    return bonus
 
 
 def classify(
@@ -825,14 +1009,18 @@ def classify(
     stated_type: str | None = None,
     metadata: dict[str, Any] | None = None,
     related: Sequence[RelatedDocument] = (),
+    weights: Weights | None = None,
 ) -> Assessment:
     """Assess a document's text, and with ``stated_type`` whether it fits that type."""
     if stated_type is not None and stated_type not in ruleset.types:
         raise KeyError(stated_type)
-    ctx = _analyse(text, ruleset)
-    bonus = _self_label_scores(ctx)
-    scores = {k: round(min(1.0, v + bonus.get(k, 0.0)), 3) for k, v in ctx.scores.items()}
-    best = _best_fit(ctx, scores, bonus)
+    ctx = _analyse(text, ruleset, weights)
+    labels = title_labels(ctx)
+    if stated_type:
+        labels[stated_type] = max(labels.get(stated_type, 0.0), 1.0)
+    scores = _weigh(ctx, labels, self_references(ctx))
+    ctx.scores = scores
+    best = _best_fit(ctx, scores, labels)
     findings: list[Finding] = []
     title = ctx.units[0] if ctx.units and ctx.units[0].kind == "title" else None
     findings += _title_findings(ctx, title)
@@ -844,15 +1032,19 @@ def classify(
             if unit.kind == "title" or same_type(inner, stated_type) or inner in ruleset.types[stated_type].may_contain:
                 continue
             if _phrase_at(unit.tokens, role.mention.token, _CONTAIN) and role.role != "passing":
-                findings.append(Finding(
-                    "declares_other_type", "error" if ruleset.family_of(inner) != ruleset.family_of(stated_type) or inner != stated_type else "warning",
-                    f"Dokumentet är registrerat som {_label(ruleset, stated_type)} men säger själv att det "
-                    f"innehåller {_label(ruleset, inner)}.",
-                    clause=_clause_ref(ruleset, inner),
-                    evidence=[unit.text],
-                ))
-        if _contradicts(ruleset, stated_type, best, scores):
-            ctx.scores = scores
+                findings.append(
+                    Finding(
+                        "declares_other_type",
+                        "error"
+                        if ruleset.family_of(inner) != ruleset.family_of(stated_type) or inner != stated_type
+                        else "warning",
+                        f"Dokumentet är registrerat som {_label(ruleset, stated_type)} men säger själv att det "
+                        f"innehåller {_label(ruleset, inner)}.",
+                        clause=_clause_ref(ruleset, inner),
+                        evidence=[unit.text],
+                    )
+                )
+        if best is not None and _contradicts(ctx.weights, stated_type, best, scores):
             findings += _definition_findings(ctx, stated_type, best, what="Dokumentet är registrerat som")
         findings += _content_rule_findings(ctx, stated_type)
         if metadata:
@@ -861,16 +1053,46 @@ def classify(
         verdict = "mismatch"
     elif best is None:
         verdict = "unclear"
-        findings.append(Finding(
-            "thin_evidence", "info",
-            "Texten säger för lite om innehållet för att avgöra vilken typ den passar.",
-            clause=None, evidence=[],
-        ))
+        findings.append(
+            Finding(
+                "thin_evidence",
+                "info",
+                "Texten säger för lite om innehållet för att avgöra vilken typ den passar.",
+                clause=None,
+                evidence=[],
+            )
+        )
     else:
         verdict = "fits"
     findings += _common_core_notes(ruleset, [t for t in (stated_type, best) if t])
     findings += _related_finding(related)
     return Assessment(
-        ruleset.key, ruleset.version, [], best, scores, verdict, findings, list(related),
-        ctx.units, ctx.clause_fits, stated_type=stated_type, kind="classify",
+        ruleset.key,
+        ruleset.version,
+        [],
+        best,
+        scores,
+        verdict,
+        findings,
+        list(related),
+        ctx.units,
+        ctx.clause_fits,
+        stated_type=stated_type,
+        kind="classify",
     )
+
+
+@dataclass(frozen=True)
+class TextEvidence:
+    """What the weighing sees of a text: clause matches per type, its labels and self-references."""
+
+    clause_counts: dict[str, dict[str, int]]
+    labels: dict[str, float]
+    references: dict[str, int]
+
+
+def text_evidence(text: str, ruleset: Ruleset) -> TextEvidence:
+    """The inputs of :func:`type_logits`, for fitting the weights (benchmarks.fit_weights)."""
+    ctx = _analyse(text, ruleset, Weights())
+    counts = {key: {f.clause.key: len(set(f.units)) for f in fits} for key, fits in ctx.clause_fits.items()}
+    return TextEvidence(counts, title_labels(ctx), self_references(ctx))

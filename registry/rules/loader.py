@@ -13,6 +13,7 @@ from typing import Any
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from registry.errors import RuleFileError
+from registry.models.vocabulary import BODY_LEVELS
 from registry.rules.model import (
     Clause,
     ContentRule,
@@ -23,7 +24,6 @@ from registry.rules.model import (
 )
 from registry.schemas import flatten_errors
 from registry.types import CANONICAL_TYPES
-from registry.models.vocabulary import BODY_LEVELS
 
 _REQUIRED = {"required": "Fältet saknas.", "null": "Fältet får inte vara tomt.", "invalid": "Ogiltigt värde."}
 
@@ -51,8 +51,11 @@ class ClauseSchema(_Strict):
     key = _str(required=True, validate=validate.Length(min=1))
     text = _str(required=True, validate=validate.Length(min=3))
     cues = _strings(required=True, validate=validate.Length(min=1, error="Minst en signal behövs."))
-    weight = fields.Float(load_default=1.0, validate=validate.Range(min=0.1, max=5, error="Vikten ska vara mellan 0,1 och 5."),
-                          error_messages={**_REQUIRED, "invalid": "Ska vara ett tal."})
+    weight = fields.Float(
+        load_default=1.0,
+        validate=validate.Range(min=0.1, max=5, error="Vikten ska vara mellan 0,1 och 5."),
+        error_messages={**_REQUIRED, "invalid": "Ska vara ett tal."},
+    )
 
 
 class ParentRuleSchema(_Strict):
@@ -70,15 +73,21 @@ class TypeSchema(_Strict):
     source = _str(required=True, validate=validate.Length(min=3, error="Ange källan (organ, datum, § eller sida)."))
     adopted_by = _strings(load_default=list)
     horizon = _str(load_default=None)
-    review_years = fields.Integer(load_default=None, validate=validate.Range(min=1, max=20),
-                                  error_messages={**_REQUIRED, "invalid": "Ska vara ett heltal."})
+    review_years = fields.Integer(
+        load_default=None,
+        validate=validate.Range(min=1, max=20),
+        error_messages={**_REQUIRED, "invalid": "Ska vara ett heltal."},
+    )
     must_not_contain = _strings(load_default=list)
     may_contain = _strings(load_default=list)
     parents = _strings(load_default=list)
     parent_rule = fields.Nested(ParentRuleSchema, load_default=None)
-    clauses = fields.List(fields.Nested(ClauseSchema), required=True,
-                          validate=validate.Length(min=1, error="Minst en del av definitionen behövs."),
-                          error_messages={**_REQUIRED, "invalid": "Ska vara en lista med tabeller ([[...clauses]])."})
+    clauses = fields.List(
+        fields.Nested(ClauseSchema),
+        required=True,
+        validate=validate.Length(min=1, error="Minst en del av definitionen behövs."),
+        error_messages={**_REQUIRED, "invalid": "Ska vara en lista med tabeller ([[...clauses]])."},
+    )
 
 
 class FamilySchema(_Strict):
@@ -94,7 +103,10 @@ class ContentRuleSchema(_Strict):
 
 
 class HeaderSchema(_Strict):
-    key = _str(required=True, validate=validate.Regexp(r"^[a-zåäö0-9_-]+$", error="Nyckeln får bara ha små bokstäver, siffror, - och _."))
+    key = _str(
+        required=True,
+        validate=validate.Regexp(r"^[a-zåäö0-9_-]+$", error="Nyckeln får bara ha små bokstäver, siffror, - och _."),
+    )
     name = _str(required=True)
     version = _str(required=True)
     source = _str(required=True)
@@ -102,7 +114,9 @@ class HeaderSchema(_Strict):
 
 
 class RuleFileSchema(_Strict):
-    ruleset = fields.Nested(HeaderSchema, required=True, error_messages={**_REQUIRED, "required": "Tabellen [ruleset] saknas."})
+    ruleset = fields.Nested(
+        HeaderSchema, required=True, error_messages={**_REQUIRED, "required": "Tabellen [ruleset] saknas."}
+    )
     families = fields.Dict(keys=fields.String(), values=fields.Nested(FamilySchema), load_default=dict)
     types = fields.Dict(keys=fields.String(), values=fields.Nested(TypeSchema), load_default=dict)
     content = fields.Dict(keys=fields.String(), values=fields.Nested(ContentRuleSchema), load_default=dict)
@@ -144,24 +158,28 @@ def read_rule_file(path: Path) -> dict[str, Any]:
         raise RuleFileError(name, dotted, problem) from None
 
 
-def _check_references(name: str, data: dict[str, Any], families: dict[str, Any],
-                      types: dict[str, Any], content: dict[str, Any]) -> None:
+def _check_references(
+    name: str, data: dict[str, Any], families: dict[str, Any], types: dict[str, Any], content: dict[str, Any]
+) -> None:
     for key, entry in data["types"].items():
         if entry["family"] not in families:
-            raise RuleFileError(name, f"types.{key}.family",
-                                f"familjen ”{entry['family']}” finns inte under [families].")
+            raise RuleFileError(
+                name, f"types.{key}.family", f"familjen ”{entry['family']}” finns inte under [families]."
+            )
         for field_name in ("may_contain", "parents"):
             for other in entry[field_name]:
                 if other not in CANONICAL_TYPES:
                     raise RuleFileError(name, f"types.{key}.{field_name}", f"”{other}” är ingen känd dokumenttyp.")
         for rule in entry["must_not_contain"]:
             if rule not in content:
-                raise RuleFileError(name, f"types.{key}.must_not_contain",
-                                    f"innehållsregeln ”{rule}” finns inte under [content].")
+                raise RuleFileError(
+                    name, f"types.{key}.must_not_contain", f"innehållsregeln ”{rule}” finns inte under [content]."
+                )
         for level in entry["adopted_by"] + (entry["parent_rule"] or {}).get("when_adopted_by", []):
             if level not in BODY_LEVELS:
-                raise RuleFileError(name, f"types.{key}.adopted_by",
-                                    f"”{level}” är ingen organnivå; använd {', '.join(BODY_LEVELS)}.")
+                raise RuleFileError(
+                    name, f"types.{key}.adopted_by", f"”{level}” är ingen organnivå; använd {', '.join(BODY_LEVELS)}."
+                )
         keys = [c["key"] for c in entry["clauses"]]
         if len(keys) != len(set(keys)):
             raise RuleFileError(name, f"types.{key}.clauses", "två delar av definitionen har samma key.")
@@ -184,7 +202,9 @@ def load_ruleset(rules_dir: Path, key: str, *, _seen: tuple[str, ...] = ()) -> R
         raise RuleFileError(path.name, "ruleset.key", f"ska vara ”{key}” som filnamnet, inte ”{header['key']}”.")
     parent = load_ruleset(rules_dir, header["extends"], _seen=_seen + (key,)) if header.get("extends") else None
 
-    families = {k: Family(k, v["label"], v["description"], tuple(v["title_markers"])) for k, v in data["families"].items()}
+    families = {
+        k: Family(k, v["label"], v["description"], tuple(v["title_markers"])) for k, v in data["families"].items()
+    }
     content = {k: ContentRule(k, v["label"], tuple(v["cues"]), v["source"]) for k, v in data["content"].items()}
     if parent:
         families = {**parent.families, **families}
@@ -195,15 +215,23 @@ def load_ruleset(rules_dir: Path, key: str, *, _seen: tuple[str, ...] = ()) -> R
     for type_key, entry in data["types"].items():
         rule = entry["parent_rule"]
         types[type_key] = DocumentType(
-            key=type_key, label=entry["label"], family=entry["family"],
+            key=type_key,
+            label=entry["label"],
+            family=entry["family"],
             names=tuple(n.lower() for n in entry["names"]),
             not_names=tuple(n.lower() for n in entry["not_names"]),
-            definition=entry["definition"], source=entry["source"],
+            definition=entry["definition"],
+            source=entry["source"],
             clauses=tuple(Clause(c["key"], c["text"], tuple(c["cues"]), c["weight"]) for c in entry["clauses"]),
-            adopted_by=tuple(entry["adopted_by"]), horizon=entry["horizon"],
-            review_years=entry["review_years"], must_not_contain=tuple(entry["must_not_contain"]),
-            may_contain=tuple(entry["may_contain"]), parents=tuple(entry["parents"]),
-            parent_rule=ParentRule(tuple(rule["parents"]), tuple(rule["when_adopted_by"]), rule["text"]) if rule else None,
+            adopted_by=tuple(entry["adopted_by"]),
+            horizon=entry["horizon"],
+            review_years=entry["review_years"],
+            must_not_contain=tuple(entry["must_not_contain"]),
+            may_contain=tuple(entry["may_contain"]),
+            parents=tuple(entry["parents"]),
+            parent_rule=ParentRule(tuple(rule["parents"]), tuple(rule["when_adopted_by"]), rule["text"])
+            if rule
+            else None,
         )
     if parent:
         for type_key, inherited in parent.types.items():
@@ -214,8 +242,14 @@ def load_ruleset(rules_dir: Path, key: str, *, _seen: tuple[str, ...] = ()) -> R
                 )
                 types[type_key] = _replace(inherited, from_common_core=True, common_core_note=note)
     return Ruleset(
-        key=key, name=header["name"], version=header["version"], source=header["source"],
-        types=types, families=families, content_rules=content, extends=header.get("extends"),
+        key=key,
+        name=header["name"],
+        version=header["version"],
+        source=header["source"],
+        types=types,
+        families=families,
+        content_rules=content,
+        extends=header.get("extends"),
         file=str(path),
     )
 
@@ -228,7 +262,7 @@ def _replace(document_type: DocumentType, **changes: Any) -> DocumentType:
 
 def lint_rules(rules_dir: Path, files: list[Path] | None = None) -> list[tuple[str, str | None]]:
     """Check every rule file; returns (file name, error or None) for each."""
-    results = []
+    results: list[tuple[str, str | None]] = []
     for path in files or sorted(rules_dir.glob("*.toml")):
         try:
             load_ruleset(path.parent, path.stem)

@@ -82,8 +82,10 @@ def render_markdown(assessment: Assessment, ruleset: Ruleset) -> str:
             lines += ["", "Det framgår av texten:", ""]
             lines += [f"- ”{sentence}”" for sentence in evidence[:6]]
     elif assessment.verdict == "fits":
-        lines.append("Den begärda typen stämmer med definitionerna"
-                     + (f"; innehållet motsvarar {_label(ruleset, assessment.best_fit)}." if assessment.best_fit else "."))
+        lines.append(
+            "Den begärda typen stämmer med definitionerna"
+            + (f"; innehållet motsvarar {_label(ruleset, assessment.best_fit)}." if assessment.best_fit else ".")
+        )
     else:
         lines.append("Texten ger för lite underlag för att avgöra vilken typ av styrdokument den motsvarar.")
     if assessment.related_documents:
@@ -91,6 +93,9 @@ def render_markdown(assessment: Assessment, ruleset: Ruleset) -> str:
         for document in assessment.related_documents:
             where = f", avsnittet ”{document.section}”" if document.section else ""
             lines.append(f"- {document.title} ({_label(ruleset, document.type)}{where})")
-    lines += ["", f"*Bedömningen är gjord av Styrdok med regeluppsättningen {ruleset.key} ({ruleset.version}) "
-              "och är ett utkast som handläggaren ska granska.*"]
+    lines += [
+        "",
+        f"*Bedömningen är gjord av Styrdok med regeluppsättningen {ruleset.key} ({ruleset.version}) "
+        "och är ett utkast som handläggaren ska granska.*",
+    ]
     return "\n".join(lines) + "\n"

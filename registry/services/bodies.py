@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -27,9 +28,7 @@ def get_body(session: Session, key: str) -> Body:
     body = find_body(session, key)
     if body is None:
         known = ", ".join(session.scalars(select(Body.key).order_by(Body.key))) or "inga ännu"
-        raise NotFound(
-            f"Organet ”{key}” finns inte i registret. Kända organ: {known}.", field="body"
-        )
+        raise NotFound(f"Organet ”{key}” finns inte i registret. Kända organ: {known}.", field="body")
     return body
 
 
@@ -43,7 +42,11 @@ def ensure_body(session: Session, data: Mapping[str, Any], *, actor: str) -> tup
     session.add(body)
     session.flush()
     record_event(
-        session, actor=actor, action="body.registered", entity_type="body", entity_id=body.key,
+        session,
+        actor=actor,
+        action="body.registered",
+        entity_type="body",
+        entity_id=body.key,
         after=values,
     )
     return body, True

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -52,9 +53,7 @@ def record_decision(
     )
     if existing is not None:
         if case is not None and existing.case_id not in (None, case.id):
-            raise Conflict(
-                f"{existing.reference} hör redan till ett annat ärende.", field="decision"
-            )
+            raise Conflict(f"{existing.reference} hör redan till ett annat ärende.", field="decision")
         if case is not None and existing.case_id is None:
             existing.case = case
         return existing, False
@@ -73,30 +72,34 @@ def record_decision(
     session.add(decision)
     session.flush()
     record_event(
-        session, actor=actor, action="decision.recorded", entity_type="decision",
-        entity_id=decision.id, after=decision_to_dict(decision),
+        session,
+        actor=actor,
+        action="decision.recorded",
+        entity_type="decision",
+        entity_id=decision.id,
+        after=decision_to_dict(decision),
     )
     return decision, True
 
 
-def attach_document_to_case(
-    session: Session, case: Case, document_id: str, *, role: str, actor: str
-) -> bool:
+def attach_document_to_case(session: Session, case: Case, document_id: str, *, role: str, actor: str) -> bool:
     """Say that a case concerns a document; returns False when it already did."""
     if session.get(Document, document_id) is None:
         raise NotFound(f"Dokumentet ”{document_id}” finns inte i registret.", field="documents")
     exists = session.scalar(
-        select(CaseDocument).where(
-            CaseDocument.case_id == case.id, CaseDocument.document_id == document_id
-        )
+        select(CaseDocument).where(CaseDocument.case_id == case.id, CaseDocument.document_id == document_id)
     )
     if exists is not None:
         return False
     session.add(CaseDocument(case=case, document_id=document_id, role=role))
     session.flush()
     record_event(
-        session, actor=actor, action="case.document_attached", entity_type="case",
-        entity_id=case.dnr_normalised, after={"document": document_id, "role": role},
+        session,
+        actor=actor,
+        action="case.document_attached",
+        entity_type="case",
+        entity_id=case.dnr_normalised,
+        after={"document": document_id, "role": role},
     )
     return True
 
@@ -132,8 +135,12 @@ def register_case(session: Session, data: Mapping[str, Any], *, actor: str) -> C
         add_case_paper(session, case, paper, actor=actor)
     session.flush()
     record_event(
-        session, actor=actor, action="case.registered", entity_type="case",
-        entity_id=normalised, after=case_to_dict(case),
+        session,
+        actor=actor,
+        action="case.registered",
+        entity_type="case",
+        entity_id=normalised,
+        after=case_to_dict(case),
     )
     return case
 
@@ -147,12 +154,14 @@ def add_case_paper(session: Session, case: Case, paper: Mapping[str, Any], *, ac
     if exists is not None:
         return False
     dates = [{"date": d["date"].isoformat(), "source": d["source"]} for d in paper.get("dates", [])]
-    session.add(
-        CasePaper(case=case, kind=paper["kind"], title=paper["title"], dates=dates, text=paper["text"])
-    )
+    session.add(CasePaper(case=case, kind=paper["kind"], title=paper["title"], dates=dates, text=paper["text"]))
     session.flush()
     record_event(
-        session, actor=actor, action="case.paper_added", entity_type="case",
-        entity_id=case.dnr_normalised, after={"kind": paper["kind"], "title": paper["title"]},
+        session,
+        actor=actor,
+        action="case.paper_added",
+        entity_type="case",
+        entity_id=case.dnr_normalised,
+        after={"kind": paper["kind"], "title": paper["title"]},
     )
     return True

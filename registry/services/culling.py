@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -55,24 +56,33 @@ def cull_document(session: Session, document_id: str, data: Mapping[str, Any], *
     if document is None:
         gone = find_tombstone(session, document_id)
         if gone is not None:
-            raise NotFound(f"Dokumentet {document_id} gallrades redan {gone.culled_at:%Y-%m-%d} "
-                           f"enligt {gone.decision_reference}.")
+            raise NotFound(
+                f"Dokumentet {document_id} gallrades redan {gone.culled_at:%Y-%m-%d} enligt {gone.decision_reference}."
+            )
         raise NotFound(f"Dokumentet {document_id} finns inte.")
     if document.status not in CULLABLE_STATUSES:
         raise Conflict(
             f"”{document.title}” är {document.status}. Bara upphävda, ersatta eller avpublicerade "
             "dokument kan gallras; upphäv eller avpublicera det först."
         )
-    versions = session.scalars(select(DocumentVersion).where(DocumentVersion.document_id == document_id)
-                               .order_by(DocumentVersion.version)).all()
+    versions = session.scalars(
+        select(DocumentVersion).where(DocumentVersion.document_id == document_id).order_by(DocumentVersion.version)
+    ).all()
     last = versions[-1].snapshot if versions else {}
     digest = hashlib.sha256(json.dumps(last, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
     removed = _count_dependants(session, document_id)
     tombstone = CulledDocument(
-        document_id=document.id, title=document.title, type_key=document.type_key, status=document.status,
+        document_id=document.id,
+        title=document.title,
+        type_key=document.type_key,
+        status=document.status,
         dnr=document.decision.dnr if document.decision else None,
-        decision_reference=values["decision_reference"], reason=values["reason"],
-        version_count=len(versions), content_sha256=digest, removed=removed, actor=actor,
+        decision_reference=values["decision_reference"],
+        reason=values["reason"],
+        version_count=len(versions),
+        content_sha256=digest,
+        removed=removed,
+        actor=actor,
     )
     session.add(tombstone)
     session.flush()  # the tombstone first: the database lets the rows go only once it exists
@@ -80,11 +90,23 @@ def cull_document(session: Session, document_id: str, data: Mapping[str, Any], *
         session.execute(statement)
     session.expunge(document)
     record_event(
-        session, actor=actor, action="document.culled", entity_type="document", entity_id=document_id,
-        before={"title": tombstone.title, "type": tombstone.type_key, "status": tombstone.status,
-                "versions": tombstone.version_count},
-        after={"decision_reference": tombstone.decision_reference, "reason": tombstone.reason,
-               "content_sha256": digest, "removed": removed},
+        session,
+        actor=actor,
+        action="document.culled",
+        entity_type="document",
+        entity_id=document_id,
+        before={
+            "title": tombstone.title,
+            "type": tombstone.type_key,
+            "status": tombstone.status,
+            "versions": tombstone.version_count,
+        },
+        after={
+            "decision_reference": tombstone.decision_reference,
+            "reason": tombstone.reason,
+            "content_sha256": digest,
+            "removed": removed,
+        },
     )
     session.flush()
     return tombstone

@@ -23,9 +23,7 @@ def demo_motion_text() -> str:
     return resources.files("registry.demo").joinpath("motion_ai_vallentuna.txt").read_text(encoding="utf-8")
 
 
-def load_demo(
-    session: Session, *, actor: str, after_change: AfterChangeHook | None = None
-) -> ImportSummary:
+def load_demo(session: Session, *, actor: str, after_change: AfterChangeHook | None = None) -> ImportSummary:
     """Load the demo register; loading it again changes nothing."""
     # The ruleset first, so the demo documents are checked against Vallentuna's definitions.
     set_setting(session, RULESET_KEY, DEMO_RULESET, actor=actor)
@@ -51,7 +49,10 @@ def ensure_demo_users(session: Session, *, actor: str) -> list[str]:
     created = []
     for username, name, role in DEMO_USERS:
         if session.scalar(select(User).where(User.username == username)) is None:
-            create_user(session, {"username": username, "display_name": name, "role": role,
-                                  "password": DEMO_PASSWORD}, actor=actor)
+            create_user(
+                session,
+                {"username": username, "display_name": name, "role": role, "password": DEMO_PASSWORD},
+                actor=actor,
+            )
             created.append(username)
     return created

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -73,10 +74,17 @@ def _unique_anchors(sections: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _apply_values(session: Session, document: Document, values: Mapping[str, Any], *, actor: str) -> None:
     """Copy validated values onto the document, resolving organs, decisions and sections."""
     simple = {
-        "title": "title", "type": "type_key", "scope": "scope", "owner": "owner",
-        "summary": "summary", "full_text": "full_text", "valid_from": "valid_from",
-        "valid_until": "valid_until", "next_review_on": "next_review_on",
-        "content_note": "content_note", "status": "status",
+        "title": "title",
+        "type": "type_key",
+        "scope": "scope",
+        "owner": "owner",
+        "summary": "summary",
+        "full_text": "full_text",
+        "valid_from": "valid_from",
+        "valid_until": "valid_until",
+        "next_review_on": "next_review_on",
+        "content_note": "content_note",
+        "status": "status",
     }
     for key, attribute in simple.items():
         if key in values:
@@ -135,16 +143,23 @@ def _record_version(
         if key != "id" and (before is None or before.get(key) != after[key])
     }
     version = DocumentVersion(
-        document=document, version=document.version, changed_by=actor, reason=reason,
-        changes=changes, snapshot=after,
+        document=document,
+        version=document.version,
+        changed_by=actor,
+        reason=reason,
+        changes=changes,
+        snapshot=after,
     )
     session.add(version)
     from registry.search import index_document  # the search index follows every change
 
     index_document(session, document)
     record_event(
-        session, actor=actor, action="document.registered" if before is None else "document.revised",
-        entity_type="document", entity_id=document.id,
+        session,
+        actor=actor,
+        action="document.registered" if before is None else "document.revised",
+        entity_type="document",
+        entity_id=document.id,
         before=None if before is None else {k: v[0] for k, v in changes.items()},
         after={k: v[1] for k, v in changes.items()},
     )
@@ -157,8 +172,7 @@ def _flush_guarded(session: Session, document: Document) -> None:
         session.flush()
     except StaleDataError:
         raise StaleVersion(
-            f"Dokumentet ”{title}” ändrades av någon annan medan du arbetade; "
-            "läs in det igen och gör om ändringen."
+            f"Dokumentet ”{title}” ändrades av någon annan medan du arbetade; läs in det igen och gör om ändringen."
         ) from None
 
 
@@ -275,7 +289,11 @@ def _stale(session: Session, document: Document, expected: int) -> StaleVersion:
 
 
 def repeal_document(
-    session: Session, document_id: str, *, actor: str, reason: str,
+    session: Session,
+    document_id: str,
+    *,
+    actor: str,
+    reason: str,
     decision: Mapping[str, Any] | None = None,
 ) -> Document:
     """Upphäv a document in force. It stays in the register with its whole history."""
@@ -294,9 +312,7 @@ def _end_date(session: Session, decision: Mapping[str, Any] | None, *, actor: st
     return dt.date.today()
 
 
-def supersede_document(
-    session: Session, old_id: str, new_id: str, *, actor: str, reason: str
-) -> Document:
+def supersede_document(session: Session, old_id: str, new_id: str, *, actor: str, reason: str) -> Document:
     """Mark ``old_id`` as ersatt by ``new_id`` and link them with ”ersätter”."""
     from registry.services.relations import link_documents
 

@@ -14,32 +14,56 @@ from registry.models import Document, DocumentFile
 from registry.services.audit import record_event
 
 
-def attach_file(session: Session, document: Document, *, sha256: str, filename: str, media_type: str, size: int,
-                actor: str) -> bool:
+def attach_file(
+    session: Session, document: Document, *, sha256: str, filename: str, media_type: str, size: int, actor: str
+) -> bool:
     """Link an original (already in the store) to a document; False when it is linked already."""
-    exists = session.scalar(select(DocumentFile).where(DocumentFile.document_id == document.id,
-                                                       DocumentFile.sha256 == sha256))
+    exists = session.scalar(
+        select(DocumentFile).where(DocumentFile.document_id == document.id, DocumentFile.sha256 == sha256)
+    )
     if exists is not None:
         return False
-    session.add(DocumentFile(document_id=document.id, sha256=sha256, filename=filename[:200],
-                             media_type=media_type, size=size, added_by=actor))
+    session.add(
+        DocumentFile(
+            document_id=document.id,
+            sha256=sha256,
+            filename=filename[:200],
+            media_type=media_type,
+            size=size,
+            added_by=actor,
+        )
+    )
     session.flush()
-    record_event(session, actor=actor, action="document.file_added", entity_type="document", entity_id=document.id,
-                 after={"sha256": sha256, "filename": filename[:200], "size": size})
+    record_event(
+        session,
+        actor=actor,
+        action="document.file_added",
+        entity_type="document",
+        entity_id=document.id,
+        after={"sha256": sha256, "filename": filename[:200], "size": size},
+    )
     return True
 
 
 def files_of(session: Session, document_id: str) -> list[DocumentFile]:
-    return list(session.scalars(select(DocumentFile).where(DocumentFile.document_id == document_id)
-                                .order_by(DocumentFile.id)))
+    return list(
+        session.scalars(select(DocumentFile).where(DocumentFile.document_id == document_id).order_by(DocumentFile.id))
+    )
 
 
 #: A file younger than this is never swept: an import may be about to link it.
 SWEEP_GRACE = dt.timedelta(hours=1)
 
 
-def sweep_orphans(session: Session, store: FileStore, reviews: Path, *, keep_pending_for: dt.timedelta,
-                  now: dt.datetime, dry_run: bool = False) -> list[str]:
+def sweep_orphans(
+    session: Session,
+    store: FileStore,
+    reviews: Path,
+    *,
+    keep_pending_for: dt.timedelta,
+    now: dt.datetime,
+    dry_run: bool = False,
+) -> list[str]:
     """Remove stored files no document refers to and no recent upload review waits on.
 
     Files are written before the transaction that links them commits; an import killed in
@@ -55,8 +79,9 @@ def sweep_orphans(session: Session, store: FileStore, reviews: Path, *, keep_pen
             continue
         if now - created < keep_pending_for:
             waiting.update(item.get("sha256", "") for item in content.get("items", []))
+
     def old_enough(digest: str) -> bool:
-        written = dt.datetime.fromtimestamp(store.path_of(digest).stat().st_mtime, dt.timezone.utc)
+        written = dt.datetime.fromtimestamp(store.path_of(digest).stat().st_mtime, dt.UTC)
         return now - written >= SWEEP_GRACE
 
     orphans = [d for d in stored_digests(store.root) if d not in linked and d not in waiting and old_enough(d)]

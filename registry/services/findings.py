@@ -48,50 +48,75 @@ def assess_document(
     if index is not None:
         linked = _linked_ids(session, document.id)
         related = [
-            r for r in index.related(document_text(document), exclude=[document.id, *linked])
+            r
+            for r in index.related(document_text(document), exclude=[document.id, *linked])
             if r.score >= OVERLAP_SCORE
         ]
     assessment = classify(
-        document_text(document), ruleset, stated_type=document.type_key if document.type_key in ruleset.types else None,
+        document_text(document),
+        ruleset,
+        stated_type=document.type_key if document.type_key in ruleset.types else None,
         metadata=metadata,
     )
     rows = []
     for finding in assessment.findings:
         if finding.code in ("definition_from_common_core", "stated_type_definition", "nested_type_definition"):
             continue  # explanations for a report, not findings about the document
-        rows.append(_row(document, ruleset, finding.code, finding.severity, finding.message,
-                         finding.clause, finding.evidence))
+        rows.append(
+            _row(document, ruleset, finding.code, finding.severity, finding.message, finding.clause, finding.evidence)
+        )
     for other in related:
-        rows.append(_row(
-            document, ruleset, "possible_overlap", "warning",
-            f"Kan överlappa ”{other.title}” ({other.type}, likhet {other.score:.2f}): "
-            f"gemensamma ord {', '.join(other.shared_terms[:6])}"
-            + (f"; avsnittet {other.section}." if other.section else "."),
-            None, [other.id],
-        ))
+        rows.append(
+            _row(
+                document,
+                ruleset,
+                "possible_overlap",
+                "warning",
+                f"Kan överlappa ”{other.title}” ({other.type}, likhet {other.score:.2f}): "
+                f"gemensamma ord {', '.join(other.shared_terms[:6])}"
+                + (f"; avsnittet {other.section}." if other.section else "."),
+                None,
+                [other.id],
+            )
+        )
     for row in rows:
         session.add(row)
     session.flush()
     return rows
 
 
-def _row(document: Document, ruleset: Ruleset, code: str, severity: str, message: str,
-         clause: dict | None, evidence: list[str]) -> Finding:
+def _row(
+    document: Document,
+    ruleset: Ruleset,
+    code: str,
+    severity: str,
+    message: str,
+    clause: dict | None,
+    evidence: list[str],
+) -> Finding:
     return Finding(
-        document_id=document.id, document_version=document.version,
-        ruleset_key=ruleset.key, ruleset_version=ruleset.version,
-        code=code, severity=severity, message=message,
-        clause_type=(clause or {}).get("type"), clause_text=(clause or {}).get("text"),
-        clause_source=(clause or {}).get("source"), evidence=list(evidence),
+        document_id=document.id,
+        document_version=document.version,
+        ruleset_key=ruleset.key,
+        ruleset_version=ruleset.version,
+        code=code,
+        severity=severity,
+        message=message,
+        clause_type=(clause or {}).get("type"),
+        clause_text=(clause or {}).get("text"),
+        clause_source=(clause or {}).get("source"),
+        evidence=list(evidence),
     )
 
 
 def current_findings(session: Session, document: Document) -> list[Finding]:
-    return list(session.scalars(
-        select(Finding)
-        .where(Finding.document_id == document.id, Finding.document_version == document.version)
-        .order_by(Finding.id)
-    ))
+    return list(
+        session.scalars(
+            select(Finding)
+            .where(Finding.document_id == document.id, Finding.document_version == document.version)
+            .order_by(Finding.id)
+        )
+    )
 
 
 def assessment_hook(settings: Settings) -> AfterChangeHook:

@@ -17,8 +17,9 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from marshmallow import ValidationError
 from sqlalchemy import func, select
@@ -39,7 +40,6 @@ from registry.rules.engine import check, type_lexicon
 from registry.rules.model import Ruleset
 from registry.schemas import DocumentSchema, flatten_errors
 from registry.services.bodies import ensure_body
-from registry.services.cases import find_case
 from registry.services.documents import AfterChangeHook, register_document
 from registry.services.files import attach_file
 from registry.services.relations import find_relation, link_documents
@@ -84,12 +84,22 @@ def read_source(extractor: Extractor, name: str, data: bytes, store: FileStore |
         return ReadFile(name, digest, layout=layout, error=reason)
     if store is not None:
         store.put(data)
-    return ReadFile(name, digest, layout=layout, case_file=read_case_file(raw_text(extracted)),
-                    media_type=media_type_of(data, name), size=len(data), stored=store is not None)
+    return ReadFile(
+        name,
+        digest,
+        layout=layout,
+        case_file=read_case_file(raw_text(extracted)),
+        media_type=media_type_of(data, name),
+        size=len(data),
+        stored=store is not None,
+    )
 
 
 def read_sources(
-    items: Iterable[tuple[str, Callable[[], bytes]]], *, progress: Progress | None = None, workers: int | None = None,
+    items: Iterable[tuple[str, Callable[[], bytes]]],
+    *,
+    progress: Progress | None = None,
+    workers: int | None = None,
     store: FileStore | None = None,
 ) -> list[ReadFile]:
     """Read each (name, loader), in order; a file that fails is kept with its reason.
@@ -153,7 +163,9 @@ class RowProblem(Exception):
 def _organ(session: Session, name: str, proposal: Proposal, where: str) -> str:
     organ = find_organ(session, name)
     if organ is None:
-        raise RowProblem(f"{where}: organet ”{name}” känns inte igen; lägg in det i registret eller skriv dess fulla namn.")
+        raise RowProblem(
+            f"{where}: organet ”{name}” känns inte igen; lägg in det i registret eller skriv dess fulla namn."
+        )
     proposal.organs.append(organ)
     return organ.key
 
@@ -235,16 +247,21 @@ def _finish(proposal: Proposal, default_status: str) -> None:
         if values.get("adopted_by") and not decision.get("body"):
             decision["body"] = values["adopted_by"]
         if not (decision.get("body") and decision.get("meeting_date") and decision.get("paragraph")):
-            missing = [FIELD_LABELS[f"decision.{k}"] if k != "body" else "beslutande organ"
-                       for k in ("body", "meeting_date", "paragraph") if not decision.get(k)]
+            missing = [
+                FIELD_LABELS[f"decision.{k}"] if k != "body" else "beslutande organ"
+                for k in ("body", "meeting_date", "paragraph")
+                if not decision.get(k)
+            ]
             proposal.notes.append(f"beslutet registrerades inte: {', '.join(missing)} saknas")
             values.pop("decision")
         else:
             decision.setdefault("outcome", "antagen")  # the decision that adopted the document
     values.setdefault("status", default_status)
     if not values.get("type"):
-        proposal.problem = (f"{proposal.source}: dokumenttypen framgår varken av registret eller av titeln; "
-                            "ange typen i registrets kolumn Typ.")
+        proposal.problem = (
+            f"{proposal.source}: dokumenttypen framgår varken av registret eller av titeln; "
+            "ange typen i registrets kolumn Typ."
+        )
         return
     try:
         DocumentSchema().load(values)
@@ -262,7 +279,7 @@ def plan_import(session: Session, reads: list[ReadFile], sheet: Sheet | None, ru
         if read.layout is not None and read.layout.title:
             by_key.setdefault(file_key(read.layout.title), read)
     used: set[str] = set()
-    for number, cells in (sheet.rows if sheet else []):
+    for number, cells in sheet.rows if sheet else []:
         row = sheet.values(cells)  # type: ignore[union-attr]
         where = f"{sheet.name} rad {number}"  # type: ignore[union-attr]
         proposal = Proposal(where)
@@ -323,16 +340,22 @@ class IngestSummary:
     document_ids: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        head = (f"Import: {len(self.added)} dokument nya, ärenden: {len(self.cases)}, "
-                f"{len(self.unchanged)} fanns redan, {len(self.skipped)} hoppades över.")
+        head = (
+            f"Import: {len(self.added)} dokument nya, ärenden: {len(self.cases)}, "
+            f"{len(self.unchanged)} fanns redan, {len(self.skipped)} hoppades över."
+        )
         if self.completed:
             head += f" {len(self.completed)} fick sin text ur filen."
         out = [head]
-        for title, items in (("Ärenden:", self.cases), ("Text ur filen till dokument som saknade den:", self.completed),
-                             ("Hoppades över:", self.skipped),
-                             ("Förslag ur texten att bekräfta (dokument utan registerrad sparas som utkast):", self.suggestions),
-                             ("Relationer:", self.relations), ("Att notera:", self.notes),
-                             ("Regelkontroll:", self.findings)):
+        for title, items in (
+            ("Ärenden:", self.cases),
+            ("Text ur filen till dokument som saknade den:", self.completed),
+            ("Hoppades över:", self.skipped),
+            ("Förslag ur texten att bekräfta (dokument utan registerrad sparas som utkast):", self.suggestions),
+            ("Relationer:", self.relations),
+            ("Att notera:", self.notes),
+            ("Regelkontroll:", self.findings),
+        ):
             if items:
                 out.append(title)
                 out += [f"  – {item}" for item in items]
@@ -343,9 +366,12 @@ def _existing(session: Session, values: dict[str, Any]) -> Document | None:
     """The register's document this proposal is: same title and type, and the same organ when
     both name one (two nämnder may each have a "Delegationsordning")."""
     organ = values.get("adopted_by")
-    for document in session.scalars(select(Document).where(
-        func.lower(Document.title) == values["title"].lower(), Document.type_key == values["type"],
-    )):
+    for document in session.scalars(
+        select(Document).where(
+            func.lower(Document.title) == values["title"].lower(),
+            Document.type_key == values["type"],
+        )
+    ):
         if organ and document.adopted_by is not None and document.adopted_by.key.upper() != organ.upper():
             continue
         return document
@@ -362,7 +388,8 @@ def _same_content(document: Document, values: dict[str, Any]) -> bool:
         return True
     ours = [_normalised(document.full_text)] + [_normalised(f"{s.heading} {s.text}") for s in document.sections]
     theirs = [_normalised(values.get("full_text"))] + [
-        _normalised(f"{s['heading']} {s.get('text', '')}") for s in values.get("sections") or []]
+        _normalised(f"{s['heading']} {s.get('text', '')}") for s in values.get("sections") or []
+    ]
     return ours == theirs
 
 
@@ -383,8 +410,13 @@ def _find_by_title(session: Session, text: str) -> Document | None:
 
 
 def apply_import(
-    session: Session, proposals: list[Proposal], ruleset: Ruleset, *, actor: str,
-    after_change: AfterChangeHook | None = None, progress: Progress | None = None,
+    session: Session,
+    proposals: list[Proposal],
+    ruleset: Ruleset,
+    *,
+    actor: str,
+    after_change: AfterChangeHook | None = None,
+    progress: Progress | None = None,
 ) -> IngestSummary:
     """Write the proposals (flush only; the caller commits). Idempotent."""
     from registry.services.transfer import import_case
@@ -404,8 +436,12 @@ def apply_import(
                 _apply_case(session, proposal.case_file, ruleset, summary, actor=actor, import_case=import_case)
                 continue
             existing = _existing(session, proposal.values)
-            if existing is not None and not existing.full_text and not existing.sections \
-                    and (proposal.values.get("full_text") or proposal.values.get("sections")):
+            if (
+                existing is not None
+                and not existing.full_text
+                and not existing.sections
+                and (proposal.values.get("full_text") or proposal.values.get("sections"))
+            ):
                 _complete_text(session, existing, proposal, actor=actor, after_change=after_change)
                 summary.completed.append(f"{existing.title} ({proposal.source})")
                 created.append((proposal, existing))
@@ -413,7 +449,8 @@ def apply_import(
             if existing is not None and not _same_content(existing, proposal.values):
                 summary.skipped.append(
                     f"{proposal.source}: ”{existing.title}” finns redan i registret med en annan text; inget "
-                    "ändrades. Revidera dokumentet i registret, eller ge filen en egen titel i förteckningen.")
+                    "ändrades. Revidera dokumentet i registret, eller ge filen en egen titel i förteckningen."
+                )
                 continue
             if existing is not None:
                 summary.unchanged.append(f"{proposal.values['title']} ({proposal.source})")
@@ -424,8 +461,13 @@ def apply_import(
             reason = f"Importerat från {proposal.source}"
             if text_fields:
                 reason += "; ur texten (att bekräfta): " + ", ".join(text_fields)
-            document = register_document(session, DocumentSchema().dump(DocumentSchema().load(proposal.values)),
-                                         actor=actor, reason=reason, after_change=after_change)
+            document = register_document(
+                session,
+                DocumentSchema().dump(DocumentSchema().load(proposal.values)),
+                actor=actor,
+                reason=reason,
+                after_change=after_change,
+            )
         except RegistryError as error:
             summary.skipped.append(f"{proposal.source}: {error.message}")
             continue
@@ -441,8 +483,12 @@ def apply_import(
             if older is None or older.id == document.id:
                 summary.notes.append(f"{document.title}: ersätter ”{proposal.supersedes}”, som inte finns i registret")
                 continue
-            values = {"source": document.id, "target": older.id, "kind": "ersätter",
-                      "note": f"Enligt dokumentets text: ”ersätter {proposal.supersedes}”"}
+            values = {
+                "source": document.id,
+                "target": older.id,
+                "kind": "ersätter",
+                "note": f"Enligt dokumentets text: ”ersätter {proposal.supersedes}”",
+            }
             if find_relation(session, values) is None:
                 try:
                     link_documents(session, values, actor=actor)
@@ -454,27 +500,50 @@ def apply_import(
     return summary
 
 
-def _complete_text(session: Session, document: Document, proposal: Proposal, *, actor: str,
-                   after_change: AfterChangeHook | None) -> None:
+def _complete_text(
+    session: Session, document: Document, proposal: Proposal, *, actor: str, after_change: AfterChangeHook | None
+) -> None:
     """A document registered without its text (from a list) gets the text of its file."""
     from registry.services.documents import revise_document
 
-    revise_document(session, document.id, {
-        "full_text": proposal.values.get("full_text"), "sections": proposal.values.get("sections") or [],
-        "expected_version": document.version, "reason": f"Text från {proposal.source}",
-    }, actor=actor, after_change=after_change)
+    revise_document(
+        session,
+        document.id,
+        {
+            "full_text": proposal.values.get("full_text"),
+            "sections": proposal.values.get("sections") or [],
+            "expected_version": document.version,
+            "reason": f"Text från {proposal.source}",
+        },
+        actor=actor,
+        after_change=after_change,
+    )
     _keep_original(session, proposal, document, actor)
 
 
 def _keep_original(session: Session, proposal: Proposal, document: Document, actor: str) -> None:
     read = proposal.original
     if read is not None:
-        attach_file(session, document, sha256=read.sha256, filename=read.name, media_type=read.media_type,
-                    size=read.size, actor=actor)
+        attach_file(
+            session,
+            document,
+            sha256=read.sha256,
+            filename=read.name,
+            media_type=read.media_type,
+            size=read.size,
+            actor=actor,
+        )
 
 
-def _apply_case(session: Session, case_file: CaseFile, ruleset: Ruleset, summary: IngestSummary,
-                *, actor: str, import_case: Callable[..., str]) -> None:
+def _apply_case(
+    session: Session,
+    case_file: CaseFile,
+    ruleset: Ruleset,
+    summary: IngestSummary,
+    *,
+    actor: str,
+    import_case: Callable[..., str],
+) -> None:
     from registry.schemas import CaseSchema
 
     values = CaseSchema().load(case_file.case)
@@ -482,7 +551,9 @@ def _apply_case(session: Session, case_file: CaseFile, ruleset: Ruleset, summary
     papers = ", ".join(f"{p['kind']}" for p in values["papers"])
     decisions = ", ".join(f"{d['body']} § {d['paragraph']}" for d in values["decisions"])
     state = {"added": "nytt", "changed": "kompletterat", "unchanged": "fanns redan"}[outcome]
-    summary.cases.append(f"{values['dnr']} ({state}): {values['title']}; beslut {decisions or 'inga'}; handlingar {papers or 'inga'}")
+    summary.cases.append(
+        f"{values['dnr']} ({state}): {values['title']}; beslut {decisions or 'inga'}; handlingar {papers or 'inga'}"
+    )
     for paper in values["papers"]:
         assessment = check(paper["text"], ruleset)
         summary.findings.append(f"Ärende {values['dnr']}, {paper['kind']}: {describe_check(assessment, ruleset)}")
@@ -490,6 +561,7 @@ def _apply_case(session: Session, case_file: CaseFile, ruleset: Ruleset, summary
 
 def describe_check(assessment: Any, ruleset: Ruleset) -> str:
     """One Swedish line: what a text asks for, what its content fits, and the first error."""
+
     def label(key: str) -> str:
         return ruleset.types[key].label if key in ruleset.types else key
 
@@ -505,10 +577,13 @@ def _collect_findings(session: Session, summary: IngestSummary) -> None:
     for document_id in summary.document_ids:
         document = session.get(Document, document_id)
         assert document is not None
-        rows = session.scalars(select(Finding).where(
-            Finding.document_id == document_id, Finding.document_version == document.version,
-            Finding.severity.in_(("error", "warning")),
-        )).all()
+        rows = session.scalars(
+            select(Finding).where(
+                Finding.document_id == document_id,
+                Finding.document_version == document.version,
+                Finding.severity.in_(("error", "warning")),
+            )
+        ).all()
         if rows:
             errors = sum(1 for r in rows if r.severity == "error")
             warnings = len(rows) - errors

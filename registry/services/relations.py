@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,13 +26,9 @@ def _document(session: Session, document_id: str, field: str) -> Document:
 def _check_anchor(session: Session, document: Document, anchor: str, field: str) -> None:
     if not anchor:
         return
-    exists = session.scalar(
-        select(Section.id).where(Section.document_id == document.id, Section.anchor == anchor)
-    )
+    exists = session.scalar(select(Section.id).where(Section.document_id == document.id, Section.anchor == anchor))
     if exists is None:
-        raise NotFound(
-            f"”{document.title}” har inget avsnitt ”{anchor}”.", field=field
-        )
+        raise NotFound(f"”{document.title}” har inget avsnitt ”{anchor}”.", field=field)
 
 
 def find_relation(session: Session, values: Mapping[str, Any]) -> Relation | None:
@@ -54,9 +51,7 @@ def _replacement_reaches(session: Session, start: str, goal: str) -> bool:
         if current == goal:
             return True
         for nxt in session.scalars(
-            select(Relation.target_id).where(
-                Relation.source_id == current, Relation.kind == "ersätter"
-            )
+            select(Relation.target_id).where(Relation.source_id == current, Relation.kind == "ersätter")
         ):
             if nxt not in seen:
                 seen.add(nxt)
@@ -80,9 +75,7 @@ def link_documents(session: Session, data: Mapping[str, Any], *, actor: str) -> 
     _check_anchor(session, target, values["target_section"], "target_section")
     kind = RELATION_KINDS[values["kind"]]
     if find_relation(session, values) is not None:
-        raise Conflict(
-            f"Relationen ”{source.title}” {kind.label} ”{target.title}” finns redan.", field="kind"
-        )
+        raise Conflict(f"Relationen ”{source.title}” {kind.label} ”{target.title}” finns redan.", field="kind")
     if kind.key == "ersätter" and _replacement_reaches(session, target.id, source.id):
         raise Conflict(
             f"”{target.title}” ersätter redan (direkt eller indirekt) ”{source.title}”; "
@@ -90,14 +83,22 @@ def link_documents(session: Session, data: Mapping[str, Any], *, actor: str) -> 
             field="kind",
         )
     relation = Relation(
-        source=source, target=target, kind=kind.key,
-        source_anchor=values["source_section"], target_anchor=values["target_section"],
-        note=values.get("note"), created_by=actor,
+        source=source,
+        target=target,
+        kind=kind.key,
+        source_anchor=values["source_section"],
+        target_anchor=values["target_section"],
+        note=values.get("note"),
+        created_by=actor,
     )
     session.add(relation)
     session.flush()
     record_event(
-        session, actor=actor, action="relation.linked", entity_type="relation",
-        entity_id=relation.id, after=relation_to_dict(relation),
+        session,
+        actor=actor,
+        action="relation.linked",
+        entity_type="relation",
+        entity_id=relation.id,
+        after=relation_to_dict(relation),
     )
     return relation

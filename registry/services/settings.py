@@ -27,7 +27,12 @@ def set_setting(session: Session, key: str, value: str, *, actor: str) -> bool:
         row.value = value
     session.flush()
     record_event(
-        session, actor=actor, action="setting.changed", entity_type="setting", entity_id=key,
-        before={"value": before}, after={"value": value},
+        session,
+        actor=actor,
+        action="setting.changed",
+        entity_type="setting",
+        entity_id=key,
+        before={"value": before},
+        after={"value": value},
     )
     return True

@@ -10,8 +10,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, TextIO
+from typing import Any, TextIO
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -55,9 +56,23 @@ def export_register(session: Session, *, ruleset: str | None = None) -> dict[str
 
 
 CSV_COLUMNS = (
-    "id", "title", "type", "status", "scope", "owner", "adopted_by",
-    "decision_body", "decision_date", "decision_paragraph", "decision_dnr", "decision_outcome",
-    "valid_from", "valid_until", "next_review_on", "topics", "summary",
+    "id",
+    "title",
+    "type",
+    "status",
+    "scope",
+    "owner",
+    "adopted_by",
+    "decision_body",
+    "decision_date",
+    "decision_paragraph",
+    "decision_dnr",
+    "decision_outcome",
+    "valid_from",
+    "valid_until",
+    "next_review_on",
+    "topics",
+    "summary",
 )
 
 
@@ -104,8 +119,7 @@ class ImportSummary:
             return ", ".join(f"{n} {k}" for k, n in counts.items()) or "inget"
 
         return (
-            f"Import klar: nytt: {part(self.added)}; ändrat: {part(self.changed)}; "
-            f"oförändrat: {part(self.unchanged)}."
+            f"Import klar: nytt: {part(self.added)}; ändrat: {part(self.changed)}; oförändrat: {part(self.unchanged)}."
         )
 
 
@@ -131,11 +145,13 @@ def _validated_export(data: Any) -> dict[str, Any]:
 
 
 def _human_path(path: str, data: dict[str, Any]) -> str:
-    """"documents.3.title" -> "documents[3] (”Titel”), fältet title"."""
+    """ "documents.3.title" -> "documents[3] (”Titel”), fältet title"."""
     parts = path.split(".")
     if len(parts) >= 2 and parts[1].isdigit():
         collection, index = parts[0], int(parts[1])
-        record = (data.get(collection) or [None] * (index + 1))[index] if isinstance(data.get(collection), list) else None
+        record = (
+            (data.get(collection) or [None] * (index + 1))[index] if isinstance(data.get(collection), list) else None
+        )
         label = ""
         if isinstance(record, dict):
             name = record.get("title") or record.get("dnr") or record.get("key") or record.get("id")
@@ -151,7 +167,11 @@ def _where(collection: str, index: int, record: dict[str, Any]) -> str:
 
 
 def _import_document(
-    session: Session, values: dict[str, Any], summary: ImportSummary, *, actor: str,
+    session: Session,
+    values: dict[str, Any],
+    summary: ImportSummary,
+    *,
+    actor: str,
     after_change: AfterChangeHook | None,
 ) -> None:
     if values.get("id"):
@@ -165,13 +185,11 @@ def _import_document(
             )
         ).first()
     if existing is None:
-        register_document(session, _as_input(values), actor=actor, reason="Importerat",
-                          after_change=after_change)
+        register_document(session, _as_input(values), actor=actor, reason="Importerat", after_change=after_change)
         summary.count("added", "dokument")
         return
     before = document_to_dict(existing)
-    changed = _change(session, existing, values, actor=actor, reason="Ändrat vid import",
-                      after_change=after_change)
+    changed = _change(session, existing, values, actor=actor, reason="Ändrat vid import", after_change=after_change)
     summary.count("changed" if document_to_dict(changed) != before else "unchanged", "dokument")
 
 
@@ -200,14 +218,19 @@ def import_register(
         summary.count("added" if created else "unchanged", "organ")
         step(1)
     for index, document in enumerate(values["documents"]):
-        _guard(lambda: _import_document(session, document, summary, actor=actor,
-                                        after_change=after_change), "documents", index, document)
+        _guard(
+            lambda: _import_document(session, document, summary, actor=actor, after_change=after_change),
+            "documents",
+            index,
+            document,
+        )
         step(1)
     for index, case in enumerate(values["cases"]):
         outcome = _guard(lambda: import_case(session, case, actor=actor), "cases", index, case)
         summary.count(outcome, "ärenden")
         step(1)
     for index, relation in enumerate(values["relations"]):
+
         def link() -> None:
             if find_relation(session, relation) is not None:
                 summary.count("unchanged", "relationer")
@@ -250,8 +273,7 @@ def _guard(action: Callable[[], Any], collection: str, index: int, record: dict[
     try:
         return action()
     except RegistryError as error:
-        raise type(error)(f"Fel i {_where(collection, index, record)}: {error.message}",
-                          field=error.field) from None
+        raise type(error)(f"Fel i {_where(collection, index, record)}: {error.message}", field=error.field) from None
 
 
 def total_records(data: Any) -> int:
@@ -275,24 +297,49 @@ def read_csv_rows(text: str) -> Iterable[tuple[int, dict[str, Any]]]:
         if None in row:
             raise InvalidInput(f"Rad {line}: fler värden än kolumner.")
         cells = {k: (v.strip() if isinstance(v, str) else v) for k, v in row.items()}
-        cells = {k: (v[1:] if v.startswith("'") and v[1:2] in ("=", "+", "-", "@") else v) for k, v in cells.items() if v}
-        document: dict[str, Any] = {k: cells[k] for k in (
-            "id", "title", "type", "status", "scope", "owner", "adopted_by", "valid_from",
-            "valid_until", "next_review_on", "summary") if k in cells}
+        cells = {
+            k: (v[1:] if v.startswith("'") and v[1:2] in ("=", "+", "-", "@") else v) for k, v in cells.items() if v
+        }
+        document: dict[str, Any] = {
+            k: cells[k]
+            for k in (
+                "id",
+                "title",
+                "type",
+                "status",
+                "scope",
+                "owner",
+                "adopted_by",
+                "valid_from",
+                "valid_until",
+                "next_review_on",
+                "summary",
+            )
+            if k in cells
+        }
         if "topics" in cells:
             document["topics"] = [t.strip() for t in cells["topics"].split(";") if t.strip()]
         if any(k.startswith("decision_") for k in cells):
             document["decision"] = {
                 key: cells[f"decision_{column}"]
-                for key, column in (("body", "body"), ("meeting_date", "date"),
-                                    ("paragraph", "paragraph"), ("dnr", "dnr"), ("outcome", "outcome"))
+                for key, column in (
+                    ("body", "body"),
+                    ("meeting_date", "date"),
+                    ("paragraph", "paragraph"),
+                    ("dnr", "dnr"),
+                    ("outcome", "outcome"),
+                )
                 if f"decision_{column}" in cells
             }
         yield line, document
 
 
 def import_csv(
-    session: Session, text: str, *, actor: str, progress: Progress | None = None,
+    session: Session,
+    text: str,
+    *,
+    actor: str,
+    progress: Progress | None = None,
     after_change: AfterChangeHook | None = None,
 ) -> ImportSummary:
     """Import a document-list CSV; a bad row stops the import with its line number."""

@@ -6,7 +6,8 @@ import contextlib
 import datetime as dt
 import hashlib
 import secrets
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -30,16 +31,85 @@ MIN_PASSWORD_LENGTH = 12
 #: Passwords people pick first, and words every attacker tries against a Swedish kommun. A
 #: password is refused when, lower-cased and without digits and punctuation, it is one of these
 #: (so "Sommar2024!" and "Lösenord123456" go too), or contains the username.
-COMMON_PASSWORD_WORDS = frozenset({
-    "password", "passw", "passwort", "qwerty", "qwertyuiop", "asdfgh", "asdfghjkl", "zxcvbnm", "abc", "abcdef",
-    "letmein", "welcome", "välkommen", "valkommen", "admin", "administrator", "root", "test", "user", "login",
-    "lösenord", "losenord", "hemligt", "hemlig", "sommar", "vinter", "hösten", "hosten", "våren", "varen",
-    "januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
-    "november", "december", "måndag", "fredag", "sverige", "stockholm", "göteborg", "malmö", "kommun",
-    "kommunen", "kommunstyrelsen", "styrdok", "styrdokument", "registrator", "revisor", "iloveyou", "dragon",
-    "monkey", "football", "fotboll", "hockey", "master", "shadow", "sunshine", "princess", "superman",
-    "batman", "trustno", "starwars", "whatever", "nothing", "secret", "changeme", "default", "guest",
-})
+COMMON_PASSWORD_WORDS = frozenset(
+    {
+        "password",
+        "passw",
+        "passwort",
+        "qwerty",
+        "qwertyuiop",
+        "asdfgh",
+        "asdfghjkl",
+        "zxcvbnm",
+        "abc",
+        "abcdef",
+        "letmein",
+        "welcome",
+        "välkommen",
+        "valkommen",
+        "admin",
+        "administrator",
+        "root",
+        "test",
+        "user",
+        "login",
+        "lösenord",
+        "losenord",
+        "hemligt",
+        "hemlig",
+        "sommar",
+        "vinter",
+        "hösten",
+        "hosten",
+        "våren",
+        "varen",
+        "januari",
+        "februari",
+        "mars",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "augusti",
+        "september",
+        "oktober",
+        "november",
+        "december",
+        "måndag",
+        "fredag",
+        "sverige",
+        "stockholm",
+        "göteborg",
+        "malmö",
+        "kommun",
+        "kommunen",
+        "kommunstyrelsen",
+        "styrdok",
+        "styrdokument",
+        "registrator",
+        "revisor",
+        "iloveyou",
+        "dragon",
+        "monkey",
+        "football",
+        "fotboll",
+        "hockey",
+        "master",
+        "shadow",
+        "sunshine",
+        "princess",
+        "superman",
+        "batman",
+        "trustno",
+        "starwars",
+        "whatever",
+        "nothing",
+        "secret",
+        "changeme",
+        "default",
+        "guest",
+    }
+)
 
 
 def password_problem(password: str, username: str = "") -> str | None:
@@ -47,19 +117,33 @@ def password_problem(password: str, username: str = "") -> str | None:
     lowered = password.lower()
     core = "".join(ch for ch in lowered if ch.isalpha())
     if not core or core in COMMON_PASSWORD_WORDS or len(set(lowered)) <= 2:
-        return "Lösenordet är för lätt att gissa (ett vanligt ord, ett årtal eller upprepade tecken); välj en lång fras."
+        return (
+            "Lösenordet är för lätt att gissa (ett vanligt ord, ett årtal eller upprepade tecken); välj en lång fras."
+        )
     if username and len(username) >= 3 and username.lower() in lowered:
         return "Lösenordet får inte innehålla användarnamnet."
     return None
 
 
 class UserSchema(BaseSchema):
-    username = Text(required=True, validate=[NotBlank("Användarnamnet"), validate.Regexp(
-        r"^[a-z0-9._-]{2,80}$", error="Användarnamnet får bara ha små bokstäver a–z, siffror, punkt, - och _.")])
+    username = Text(
+        required=True,
+        validate=[
+            NotBlank("Användarnamnet"),
+            validate.Regexp(
+                r"^[a-z0-9._-]{2,80}$", error="Användarnamnet får bara ha små bokstäver a–z, siffror, punkt, - och _."
+            ),
+        ],
+    )
     display_name = Text(required=True, validate=[NotBlank("Namnet"), validate.Length(max=200)])
     role = Text(required=True, validate=OneOf(ROLES, "roll"))
-    password = Text(required=True, load_only=True, validate=validate.Length(
-        min=MIN_PASSWORD_LENGTH, max=200, error=f"Lösenordet ska ha minst {MIN_PASSWORD_LENGTH} tecken."))
+    password = Text(
+        required=True,
+        load_only=True,
+        validate=validate.Length(
+            min=MIN_PASSWORD_LENGTH, max=200, error=f"Lösenordet ska ha minst {MIN_PASSWORD_LENGTH} tecken."
+        ),
+    )
     active = fields.Boolean(load_default=True)
 
 
@@ -74,17 +158,29 @@ def create_user(session: Session, data: Mapping[str, Any], *, actor: str) -> Use
         raise InvalidInput(problem, field="password")
     if session.scalar(select(User).where(func.lower(User.username) == values["username"])):
         raise Conflict(f"Användarnamnet ”{values['username']}” är upptaget.", field="username")
-    user = User(username=values["username"], display_name=values["display_name"], role=values["role"],
-                password_hash=_HASHER.hash(values["password"]), active=values["active"])
+    user = User(
+        username=values["username"],
+        display_name=values["display_name"],
+        role=values["role"],
+        password_hash=_HASHER.hash(values["password"]),
+        active=values["active"],
+    )
     session.add(user)
     session.flush()
-    record_event(session, actor=actor, action="user.created", entity_type="user", entity_id=user.username,
-                 after={"role": user.role, "display_name": user.display_name})
+    record_event(
+        session,
+        actor=actor,
+        action="user.created",
+        entity_type="user",
+        entity_id=user.username,
+        after={"role": user.role, "display_name": user.display_name},
+    )
     return user
 
 
-def change_user(session: Session, username: str, *, actor: str, role: str | None = None,
-                active: bool | None = None) -> User:
+def change_user(
+    session: Session, username: str, *, actor: str, role: str | None = None, active: bool | None = None
+) -> User:
     user = get_user(session, username)
     before = {"role": user.role, "active": user.active}
     if role is not None:
@@ -98,8 +194,15 @@ def change_user(session: Session, username: str, *, actor: str, role: str | None
         else:
             end_all_sessions(session, user)
     session.flush()
-    record_event(session, actor=actor, action="user.changed", entity_type="user", entity_id=user.username,
-                 before=before, after={"role": user.role, "active": user.active})
+    record_event(
+        session,
+        actor=actor,
+        action="user.changed",
+        entity_type="user",
+        entity_id=user.username,
+        before=before,
+        after={"role": user.role, "active": user.active},
+    )
     return user
 
 
@@ -126,8 +229,14 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     if not ok:
         if user is not None:
             user.failed_logins += 1
-        record_event(session, actor=username or "okänd", action="login.failed", entity_type="user",
-                     entity_id=username or "", after=None)
+        record_event(
+            session,
+            actor=username or "okänd",
+            action="login.failed",
+            entity_type="user",
+            entity_id=username or "",
+            after=None,
+        )
         session.flush()
         return None
     if _HASHER.check_needs_rehash(user.password_hash):
@@ -159,7 +268,7 @@ TOUCH_AFTER = dt.timedelta(minutes=2)
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)  # SQLite drops the zone
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)  # SQLite drops the zone
 
 
 def live_session(session: Session, token: str | None, now: dt.datetime | None = None) -> UserSession | None:
@@ -209,13 +318,14 @@ def end_session(session: Session, token: str | None) -> None:
     row = session.scalar(select(UserSession).where(UserSession.token_hash == _digest(token)))
     if row is not None and row.ended_at is None:
         row.ended_at = utcnow()
-        record_event(session, actor=row.user.username, action="logout", entity_type="user",
-                     entity_id=row.user.username)
+        record_event(session, actor=row.user.username, action="logout", entity_type="user", entity_id=row.user.username)
         session.flush()
 
 
 def end_all_sessions(session: Session, user: User) -> None:
-    for row in session.scalars(select(UserSession).where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))):
+    for row in session.scalars(
+        select(UserSession).where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+    ):
         row.ended_at = utcnow()
 
 
@@ -223,8 +333,7 @@ def create_api_token(session: Session, user: User, name: str, *, actor: str) -> 
     token = "sdk_" + secrets.token_urlsafe(32)
     session.add(ApiToken(token_hash=_digest(token), name=name, user=user))
     session.flush()
-    record_event(session, actor=actor, action="token.created", entity_type="user", entity_id=user.username,
-                 after={"name": name})
+    record_event(
+        session, actor=actor, action="token.created", entity_type="user", entity_id=user.username, after={"name": name}
+    )
     return token
-
-

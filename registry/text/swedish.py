@@ -88,7 +88,12 @@ def analyse(text: str, *, first_line_is_title: bool = True) -> list[Unit]:
     blocks = _paragraphs(text)
     if first_line_is_title and blocks and len(blocks[0]) >= 1:
         first = blocks[0][0]
-        if len(first) <= 200 and not first.rstrip().endswith((".", "?", "!")) or len(blocks[0]) == 1 and len(first) <= 200:
+        if (
+            len(first) <= 200
+            and not first.rstrip().endswith((".", "?", "!"))
+            or len(blocks[0]) == 1
+            and len(first) <= 200
+        ):
             units.append(Unit(0, first, "title"))
             blocks[0] = blocks[0][1:]
     last_lead: int | None = None
@@ -112,7 +117,7 @@ def analyse(text: str, *, first_line_is_title: bool = True) -> list[Unit]:
             bullet = _BULLET.match(line)
             if bullet:
                 flush_prose()
-                item = line[bullet.end():].strip()
+                item = line[bullet.end() :].strip()
                 if item:
                     numbered = bullet.group(0).strip()[:1].isalnum()
                     units.append(Unit(len(units), item, "item", lead_in=last_lead, numbered=numbered))
@@ -128,7 +133,7 @@ def _mark_att_satser(units: list[Unit]) -> None:
     for position, unit in enumerate(units):
         match = ATT_TRIGGER.search(unit.text)
         if match:
-            rest = unit.text[match.end():].strip(" .:")
+            rest = unit.text[match.end() :].strip(" .:")
             if len(tokenize(rest)) >= 3:
                 unit.in_att_sats = True
             elif position + 1 < len(units):
@@ -144,4 +149,3 @@ _SWEDISH_ORDER = str.maketrans({"å": "{", "ä": "|", "ö": "}", "é": "e", "ü"
 def swedish_key(text: str) -> str:
     """Sort key with Swedish alphabetical order: … X, Y, Z, Å, Ä, Ö."""
     return (text or "").lower().translate(_SWEDISH_ORDER)
-

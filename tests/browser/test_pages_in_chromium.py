@@ -60,14 +60,26 @@ def _import(page, base, files):
 
 
 def _import_document(page, base):
-    _import(page, base, [{"name": "parkering.docx", "mimeType": "application/octet-stream", "buffer": make_docx(
-        "Riktlinjer för parkering", meta=["Antagen av kommunstyrelsen 2021-03-12, § 30"],
-        sections=[("Syfte", ["Riktlinjerna anger ramarna för parkering."])], numbered=["Avgift i centrum."])}])
+    _import(
+        page,
+        base,
+        [
+            {
+                "name": "parkering.docx",
+                "mimeType": "application/octet-stream",
+                "buffer": make_docx(
+                    "Riktlinjer för parkering",
+                    meta=["Antagen av kommunstyrelsen 2021-03-12, § 30"],
+                    sections=[("Syfte", ["Riktlinjerna anger ramarna för parkering."])],
+                    numbered=["Avgift i centrum."],
+                ),
+            }
+        ],
+    )
 
 
 def _import_case(page, base):
-    _import(page, base, [{"name": "protokoll.txt", "mimeType": "text/plain",
-                          "buffer": SEED_CASE_FILE.read_bytes()}])
+    _import(page, base, [{"name": "protokoll.txt", "mimeType": "text/plain", "buffer": SEED_CASE_FILE.read_bytes()}])
 
 
 def _import_problem(page, base):
@@ -157,8 +169,13 @@ def test_conflict_state_passes_axe(browser, live_server, screenshots):
     assert_accessible(first, "form-conflict", screenshots)
 
 
-NAV = [("Prova en motion", "/prova"), ("Regler", "/regler"), ("Tillgänglighetsredogörelse", "/om/tillganglighet"),
-       ("Logga in", "/logga-in"), ("Registret", "/")]
+NAV = [
+    ("Prova en motion", "/prova"),
+    ("Regler", "/regler"),
+    ("Tillgänglighetsredogörelse", "/om/tillganglighet"),
+    ("Logga in", "/logga-in"),
+    ("Registret", "/"),
+]
 
 
 def _tab_to(page, text: str, limit: int = 80) -> None:
@@ -222,8 +239,16 @@ def test_a_document_can_be_registered_with_the_keyboard_alone(browser, live_serv
     page.wait_for_selector("h1:has-text('Riktlinjer för tangentbord')")
 
 
-PAGES_320 = ["/", f"/dokument/{DOC}", "/prova", "/regler", "/arenden/KS 2025.032", "/om/tillganglighet",
-             "/logga-in", "/api/docs"]
+PAGES_320 = [
+    "/",
+    f"/dokument/{DOC}",
+    "/prova",
+    "/regler",
+    "/arenden/KS 2025.032",
+    "/om/tillganglighet",
+    "/logga-in",
+    "/api/docs",
+]
 
 
 @pytest.mark.parametrize("path", PAGES_320)

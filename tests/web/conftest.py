@@ -16,8 +16,14 @@ DRAFT_TITLE = "Hemligt utkast om skolskjuts"
 
 def _build(url: str, tmp_path, **env: str) -> object:
     # Tests log in far more often than people do; the login rate limit has a test of its own.
-    settings = load_settings({"STYRDOK_DATABASE_URL": url, "STYRDOK_INSTANCE_DIR": str(tmp_path),
-                              "STYRDOK_LOGIN_RATE": "10000 per minute", **env})
+    settings = load_settings(
+        {
+            "STYRDOK_DATABASE_URL": url,
+            "STYRDOK_INSTANCE_DIR": str(tmp_path),
+            "STYRDOK_LOGIN_RATE": "10000 per minute",
+            **env,
+        }
+    )
     engine = make_engine(url)
     migrate.upgrade(engine)
     with make_session_factory(engine)() as session:
@@ -25,8 +31,16 @@ def _build(url: str, tmp_path, **env: str) -> object:
         ensure_demo_users(session, actor="test")
         from registry.services import register_document
 
-        register_document(session, {"title": DRAFT_TITLE, "type": "riktlinje", "status": "utkast",
-                                    "summary": "Utkast om skolskjuts och artificiell intelligens."}, actor="test")
+        register_document(
+            session,
+            {
+                "title": DRAFT_TITLE,
+                "type": "riktlinje",
+                "status": "utkast",
+                "summary": "Utkast om skolskjuts och artificiell intelligens.",
+            },
+            actor="test",
+        )
         session.commit()
     engine.dispose()
     app = create_app(settings, testing=True)

@@ -28,15 +28,28 @@ def assert_error(response, status, field=None):
 
 def test_check_returns_the_design_contract(client):
     data = client.post("/api/v1/checks", json={"text": demo_motion_text(), "ruleset": "vallentuna"}).json
-    assert list(data) == ["ruleset", "requested_types", "best_fit", "scores", "verdict", "findings", "related_documents"]
+    assert list(data) == [
+        "ruleset",
+        "requested_types",
+        "best_fit",
+        "scores",
+        "verdict",
+        "findings",
+        "related_documents",
+    ]
     assert (data["requested_types"], data["best_fit"], data["verdict"]) == (["strategi"], "riktlinje", "mismatch")
     assert len(data["related_documents"]) == 4
 
 
 def test_classification_with_type_and_organ(client):
-    data = client.post("/api/v1/classifications", json={
-        "text": "Policy för X\n\nPolicyn anger förhållningssätt, värderingar och principer.",
-        "type": "policy", "adopted_by": "KLK"}).json
+    data = client.post(
+        "/api/v1/classifications",
+        json={
+            "text": "Policy för X\n\nPolicyn anger förhållningssätt, värderingar och principer.",
+            "type": "policy",
+            "adopted_by": "KLK",
+        },
+    ).json
     assert data["verdict"] == "mismatch" and "organ_not_allowed" in [f["code"] for f in data["findings"]]
 
 
@@ -67,8 +80,9 @@ def test_unknown_ids_and_routes_use_the_envelope(client):
 
 
 def test_create_then_update_with_etag(writer):
-    created = writer.post("/api/v1/documents", json={"title": "Riktlinjer för bygglov", "type": "riktlinje",
-                                                      "status": "gällande"})
+    created = writer.post(
+        "/api/v1/documents", json={"title": "Riktlinjer för bygglov", "type": "riktlinje", "status": "gällande"}
+    )
     assert created.status_code == 201
     location, etag = created.headers["Location"], created.headers["ETag"]
     assert writer.get(location).headers["ETag"] == etag
@@ -77,17 +91,27 @@ def test_create_then_update_with_etag(writer):
     updated = writer.patch(location, json={"owner": "Bygglovsenheten", "reason": "Ägare"}, headers={"If-Match": etag})
     assert updated.status_code == 200 and updated.json["version"] == 2 and updated.headers["ETag"] != etag
     assert_error(writer.patch(location, json={"owner": "Y", "reason": "r"}, headers={"If-Match": etag}), 412)
-    assert_error(writer.patch(location, json={"owner": "Y", "reason": "r", "färg": 1},
-                              headers={"If-Match": updated.headers["ETag"]}), 422, "färg")
+    assert_error(
+        writer.patch(
+            location, json={"owner": "Y", "reason": "r", "färg": 1}, headers={"If-Match": updated.headers["ETag"]}
+        ),
+        422,
+        "färg",
+    )
 
 
 def test_relations_and_findings_endpoints(writer):
-    a = writer.post("/api/v1/documents", json={"title": "Policy för trygghet", "type": "policy", "status": "gällande"}).json
-    b = writer.post("/api/v1/documents", json={"title": "Riktlinjer för trygghet", "type": "riktlinje",
-                                                "status": "gällande"}).json
+    a = writer.post(
+        "/api/v1/documents", json={"title": "Policy för trygghet", "type": "policy", "status": "gällande"}
+    ).json
+    b = writer.post(
+        "/api/v1/documents", json={"title": "Riktlinjer för trygghet", "type": "riktlinje", "status": "gällande"}
+    ).json
     linked = writer.post("/api/v1/relations", json={"source": b["id"], "target": a["id"], "kind": "konkretiserar"})
     assert linked.status_code == 201 and linked.json["label"] == "konkretiserar"
-    assert_error(writer.post("/api/v1/relations", json={"source": b["id"], "target": a["id"], "kind": "konkretiserar"}), 409)
+    assert_error(
+        writer.post("/api/v1/relations", json={"source": b["id"], "target": a["id"], "kind": "konkretiserar"}), 409
+    )
     assert_error(writer.post("/api/v1/relations", json={"source": a["id"], "target": a["id"], "kind": "berör"}), 422)
     both = writer.get(f"/api/v1/documents/{a['id']}/relations").json["relations"]
     assert both[0]["label"] == "konkretiseras av"
@@ -98,8 +122,16 @@ def test_cases_and_decisions(writer):
     assert writer.get("/api/v1/cases/ks 2025/32").json["dnr"] == "KS 2025.032"
     created = writer.post("/api/v1/cases", json={"dnr": "KS 2026/5", "kind": "motion", "title": "Motion om träd"})
     assert created.status_code == 201
-    decision = writer.post("/api/v1/decisions", json={"case": "KS 2026.005", "body": "KS", "meeting_date": "2026-02-01",
-                                                       "paragraph": "§ 7", "outcome": "bifall"})
+    decision = writer.post(
+        "/api/v1/decisions",
+        json={
+            "case": "KS 2026.005",
+            "body": "KS",
+            "meeting_date": "2026-02-01",
+            "paragraph": "§ 7",
+            "outcome": "bifall",
+        },
+    )
     assert decision.status_code == 201 and decision.json["paragraph"] == "7"
     assert_error(writer.post("/api/v1/cases", json={"dnr": "KS 2026.5", "kind": "motion", "title": "Samma"}), 409)
 

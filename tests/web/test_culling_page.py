@@ -23,7 +23,9 @@ def test_web_gallring_is_for_admins_with_a_fresh_password(fresh_app):
     assert wrong.status_code == 422 and "Lösenordet stämmer inte" in wrong.get_data(as_text=True)
     assert admin.get(f"/dokument/{guide}").status_code == 200
     form.update(password=DEMO_PASSWORD, decision_reference="")
-    assert "Gallringsbeslutet får inte vara tom" in admin.post(f"/dokument/{guide}/gallra", data=form).get_data(as_text=True)
+    assert "Gallringsbeslutet får inte vara tom" in admin.post(f"/dokument/{guide}/gallra", data=form).get_data(
+        as_text=True
+    )
     form.update(decision_reference="KS 2024-05-06 § 88")
     assert admin.post(f"/dokument/{guide}/gallra", data=form).status_code == 302
     gone = fresh_app.test_client().get(f"/dokument/{guide}")

@@ -24,9 +24,13 @@ def _count(app, model):
 
 
 POLICY = make_docx(
-    "Riktlinjer för parkering", meta=["Antagen av kommunstyrelsen 2021-03-12, § 30", "Dokumentansvarig: Trafikenheten"],
+    "Riktlinjer för parkering",
+    meta=["Antagen av kommunstyrelsen 2021-03-12, § 30", "Dokumentansvarig: Trafikenheten"],
     sections=[("Syfte", ["Riktlinjerna anger ramarna för hur parkering hanteras i kommunens verksamheter."])],
-    numbered=["Parkering avgiftsbeläggs i centrum."], header="VALLENTUNA KOMMUN", footer="SID 1/1")
+    numbered=["Parkering avgiftsbeläggs i centrum."],
+    header="VALLENTUNA KOMMUN",
+    footer="SID 1/1",
+)
 
 
 def test_only_registrators_may_import(client):
@@ -48,8 +52,16 @@ def test_upload_review_and_confirm_a_document(fresh_app):
     assert "## Syfte" in page and "1. Parkering avgiftsbeläggs i centrum." in page
     assert "VALLENTUNA KOMMUN" not in page.split("<main", 1)[1]
     form = {name: value for name, value in re.findall(r'<input id="(\w+)" name="\1" type="text" value="([^"]*)"', page)}
-    form.update(csrf_token=csrf_of(client), type="riktlinje", status="utkast", adopted_by="KS", decision_body="KS",
-                full_text="", sections_text="## Syfte\nRiktlinjerna anger ramarna för parkering.", action="spara")
+    form.update(
+        csrf_token=csrf_of(client),
+        type="riktlinje",
+        status="utkast",
+        adopted_by="KS",
+        decision_body="KS",
+        full_text="",
+        sections_text="## Syfte\nRiktlinjerna anger ramarna för parkering.",
+        action="spara",
+    )
     saved = client.post(response.location, data=form)
     assert saved.status_code == 302, saved.get_data(as_text=True)[:2000]
     assert _count(fresh_app, Document) == documents + 1
@@ -59,7 +71,12 @@ def test_upload_review_and_confirm_a_document(fresh_app):
     done = client.get(skipped.location).get_data(as_text=True)
     assert "Importen är klar" in done and "Överhoppad" in done
     assert _count(fresh_app, Document) == documents + 1
-    assert client.post(saved.location.rsplit("/", 1)[0] + "/1", data={"csrf_token": csrf_of(client), "action": "spara"}).status_code == 200
+    assert (
+        client.post(
+            saved.location.rsplit("/", 1)[0] + "/1", data={"csrf_token": csrf_of(client), "action": "spara"}
+        ).status_code
+        == 200
+    )
 
 
 def test_uploaded_files_are_stored_by_content_hash_only(fresh_app, tmp_path):

@@ -8,17 +8,32 @@ import re
 from tests.docmaker import make_docx
 from tests.web.conftest import csrf_of, login
 
-POLICY = make_docx("Riktlinjer för parkering", meta=["Antagen av kommunstyrelsen 2021-03-12, § 30"],
-                   sections=[("Syfte", ["Riktlinjerna anger ramarna för parkering."])])
+POLICY = make_docx(
+    "Riktlinjer för parkering",
+    meta=["Antagen av kommunstyrelsen 2021-03-12, § 30"],
+    sections=[("Syfte", ["Riktlinjerna anger ramarna för parkering."])],
+)
 
 
 def _import_and_confirm(client, status):
-    upload = client.post("/importera", data={"csrf_token": csrf_of(client), "filer": [(io.BytesIO(POLICY), "parkering.docx")]},
-                         content_type="multipart/form-data")
-    form = {"csrf_token": csrf_of(client), "title": "Riktlinjer för parkering", "type": "riktlinje", "status": status,
-            "scope": "kommunövergripande", "adopted_by": "KS", "decision_body": "KS", "decision_date": "2021-03-12",
-            "decision_paragraph": "30", "sections_text": "## Syfte\nRiktlinjerna anger ramarna för parkering.",
-            "action": "spara"}
+    upload = client.post(
+        "/importera",
+        data={"csrf_token": csrf_of(client), "filer": [(io.BytesIO(POLICY), "parkering.docx")]},
+        content_type="multipart/form-data",
+    )
+    form = {
+        "csrf_token": csrf_of(client),
+        "title": "Riktlinjer för parkering",
+        "type": "riktlinje",
+        "status": status,
+        "scope": "kommunövergripande",
+        "adopted_by": "KS",
+        "decision_body": "KS",
+        "decision_date": "2021-03-12",
+        "decision_paragraph": "30",
+        "sections_text": "## Syfte\nRiktlinjerna anger ramarna för parkering.",
+        "action": "spara",
+    }
     done = client.post(upload.location, data=form)
     return client.get(done.location).get_data(as_text=True)
 

@@ -68,17 +68,27 @@ def test_prova_shows_the_mismatch_and_the_related_documents(client):
     html = text_of(client.post("/prova", data={"text": demo_motion_text(), "csrf_token": token}))
     assert "Typen stämmer inte med definitionerna" in html
     assert "<mark>Hur ska öppenhet och transparens garanteras?</mark>" in html
-    for title in ("Digitaliseringsstrategi för Vallentuna kommun", "Riktlinjer för informations- och cybersäkerhet",
-                  "Intern AI-vägledning för medarbetare", "Checklista innan du börjar använda ett AI-verktyg"):
+    for title in (
+        "Digitaliseringsstrategi för Vallentuna kommun",
+        "Riktlinjer för informations- och cybersäkerhet",
+        "Intern AI-vägledning för medarbetare",
+        "Checklista innan du börjar använda ett AI-verktyg",
+    ):
         assert title in html
     assert "#digital-fornyelse" in html
 
 
 def test_prova_escapes_what_it_is_given(client):
     token = csrf_of(client)
-    html = text_of(client.post("/prova", data={"text": "Motion om en policy <script>alert(1)</script>\n\n"
-                                                       "Vi föreslår att kommunen tar fram en policy.",
-                                               "csrf_token": token}))
+    html = text_of(
+        client.post(
+            "/prova",
+            data={
+                "text": "Motion om en policy <script>alert(1)</script>\n\nVi föreslår att kommunen tar fram en policy.",
+                "csrf_token": token,
+            },
+        )
+    )
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
 
 
@@ -96,11 +106,14 @@ def test_prova_downloads(client):
 
 def test_prova_refuses_bad_files_in_swedish(client):
     token = csrf_of(client)
-    for name, data, message in [("fel.pdf", b"%PDF-1.4 trasig", "PDF-filen"),
-                                ("program.docx", b"MZ" + b"\x00" * 50, "binärfil"),
-                                ("tom.txt", b"", "är tom")]:
-        response = client.post("/prova", data={"file": (io.BytesIO(data), name), "csrf_token": token},
-                               content_type="multipart/form-data")
+    for name, data, message in [
+        ("fel.pdf", b"%PDF-1.4 trasig", "PDF-filen"),
+        ("program.docx", b"MZ" + b"\x00" * 50, "binärfil"),
+        ("tom.txt", b"", "är tom"),
+    ]:
+        response = client.post(
+            "/prova", data={"file": (io.BytesIO(data), name), "csrf_token": token}, content_type="multipart/form-data"
+        )
         assert response.status_code == 422 and message in text_of(response), name
 
 
@@ -108,8 +121,11 @@ def test_huge_upload_gets_413_in_swedish(client):
     from werkzeug.test import EnvironBuilder
 
     token = csrf_of(client)
-    builder = EnvironBuilder(path="/prova", method="POST", data={
-        "file": (io.BytesIO(b"a" * (21 * 1024 * 1024)), "stor.txt"), "csrf_token": token})
+    builder = EnvironBuilder(
+        path="/prova",
+        method="POST",
+        data={"file": (io.BytesIO(b"a" * (21 * 1024 * 1024)), "stor.txt"), "csrf_token": token},
+    )
     try:
         response = client.open(builder)
     finally:
@@ -122,15 +138,32 @@ def test_registering_through_the_form(fresh_app):
     client = fresh_app.test_client()
     login(client, "registrator")
     token = csrf_of(client)
-    bad = client.post("/dokument/ny", data={"title": "", "type": "policy", "csrf_token": token,
-                                            "decision_date": "igår", "decision_body": "KS", "decision_paragraph": "5"})
+    bad = client.post(
+        "/dokument/ny",
+        data={
+            "title": "",
+            "type": "policy",
+            "csrf_token": token,
+            "decision_date": "igår",
+            "decision_body": "KS",
+            "decision_paragraph": "5",
+        },
+    )
     html = text_of(bad)
     assert bad.status_code == 422
     assert 'class="error-summary"' in html and 'href="#title"' in html and 'href="#decision_date"' in html
     assert 'aria-invalid="true"' in html
-    good = client.post("/dokument/ny", data={
-        "title": "Policy för representation", "type": "policy", "status": "gällande", "adopted_by": "KLK",
-        "full_text": "Policyn anger förhållningssätt och värderingar.", "csrf_token": token})
+    good = client.post(
+        "/dokument/ny",
+        data={
+            "title": "Policy för representation",
+            "type": "policy",
+            "status": "gällande",
+            "adopted_by": "KLK",
+            "full_text": "Policyn anger förhållningssätt och värderingar.",
+            "csrf_token": token,
+        },
+    )
     assert good.status_code == 302
     page = text_of(client.get(good.headers["Location"]))
     assert "är registrerat" in page and "antas enligt Vallentuna kommun av fullmäktige, styrelse" in page
@@ -140,9 +173,16 @@ def test_check_button_shows_findings_without_saving(fresh_app):
     client = fresh_app.test_client()
     login(client, "registrator")
     token = csrf_of(client)
-    response = client.post("/dokument/ny", data={
-        "title": "Mål och riktlinjer för minoritetspolitiskt arbete", "type": "riktlinje", "action": "kontrollera",
-        "full_text": "Hur ska arbetet gå till?", "csrf_token": token})
+    response = client.post(
+        "/dokument/ny",
+        data={
+            "title": "Mål och riktlinjer för minoritetspolitiskt arbete",
+            "type": "riktlinje",
+            "action": "kontrollera",
+            "full_text": "Hur ska arbetet gå till?",
+            "csrf_token": token,
+        },
+    )
     assert response.status_code == 200 and "Titeln blandar" in text_of(response)
     assert "minoritetspolitiskt" not in text_of(client.get("/"))
 
@@ -153,14 +193,23 @@ def test_edit_that_lost_a_race_shows_the_other_change(fresh_app):
     login(second, "admin")
     form = text_of(first.get(f"/dokument/{DOC}/redigera"))
     version = re.search(r'name="expected_version" value="(\d+)"', form).group(1)
-    base = {"title": "Digitaliseringsstrategi för Vallentuna kommun", "type": "strategi", "status": "gällande",
-            "scope": "kommunövergripande", "expected_version": version,
-            "sections_text": "## Digital förnyelse\nAvsnittet om digital förnyelse."}
-    saved = second.post(f"/dokument/{DOC}/redigera", data={**base, "owner": "Digitaliseringsenheten",
-                                                          "reason": "Ny ägare", "csrf_token": csrf_of(second)})
+    base = {
+        "title": "Digitaliseringsstrategi för Vallentuna kommun",
+        "type": "strategi",
+        "status": "gällande",
+        "scope": "kommunövergripande",
+        "expected_version": version,
+        "sections_text": "## Digital förnyelse\nAvsnittet om digital förnyelse.",
+    }
+    saved = second.post(
+        f"/dokument/{DOC}/redigera",
+        data={**base, "owner": "Digitaliseringsenheten", "reason": "Ny ägare", "csrf_token": csrf_of(second)},
+    )
     assert saved.status_code == 302
-    lost = first.post(f"/dokument/{DOC}/redigera", data={**base, "owner": "IT-avdelningen", "reason": "Annan ägare",
-                                                        "csrf_token": csrf_of(first)})
+    lost = first.post(
+        f"/dokument/{DOC}/redigera",
+        data={**base, "owner": "IT-avdelningen", "reason": "Annan ägare", "csrf_token": csrf_of(first)},
+    )
     html = text_of(lost)
     assert lost.status_code == 409
     assert "Någon annan har ändrat dokumentet" in html and "Digitaliseringsenheten" in html and "IT-avdelningen" in html
@@ -185,11 +234,29 @@ def test_admin_creates_a_user(fresh_app):
     client = fresh_app.test_client()
     login(client, "admin")
     token = csrf_of(client)
-    short = client.post("/admin/anvandare", data={"action": "skapa", "username": "eva", "display_name": "Eva",
-                                                  "role": "revisor", "password": "kort", "csrf_token": token})
+    short = client.post(
+        "/admin/anvandare",
+        data={
+            "action": "skapa",
+            "username": "eva",
+            "display_name": "Eva",
+            "role": "revisor",
+            "password": "kort",
+            "csrf_token": token,
+        },
+    )
     assert short.status_code == 422 and "minst 12 tecken" in text_of(short)
-    ok = client.post("/admin/anvandare", data={"action": "skapa", "username": "eva", "display_name": "Eva",
-                                               "role": "revisor", "password": "ett-långt-lösenord", "csrf_token": token})
+    ok = client.post(
+        "/admin/anvandare",
+        data={
+            "action": "skapa",
+            "username": "eva",
+            "display_name": "Eva",
+            "role": "revisor",
+            "password": "ett-långt-lösenord",
+            "csrf_token": token,
+        },
+    )
     assert ok.status_code == 302 and "eva" in text_of(client.get("/admin/anvandare"))
 
 
@@ -211,8 +278,16 @@ def test_browser_line_breaks_do_not_count_as_changes(fresh_app):
     form = text_of(client.get(f"/dokument/{doc}/redigera"))
     fields = dict(re.findall(r'<input id="(\w+)" name="\w+" type="text" value="([^"]*)"', form))
     areas = {k: v.replace("\n", "\r\n") for k, v in re.findall(r'<textarea id="(\w+)"[^>]*>([^<]*)</textarea>', form)}
-    data = {**fields, **areas, "type": "riktlinje", "status": "gällande", "adopted_by": "KS", "reason": "Ingen ändring",
-            "expected_version": "1", "csrf_token": csrf_of(client)}
+    data = {
+        **fields,
+        **areas,
+        "type": "riktlinje",
+        "status": "gällande",
+        "adopted_by": "KS",
+        "reason": "Ingen ändring",
+        "expected_version": "1",
+        "csrf_token": csrf_of(client),
+    }
     import html as html_lib
 
     data = {k: html_lib.unescape(v) for k, v in data.items()}
@@ -238,8 +313,12 @@ def test_database_down_gives_a_swedish_503_not_a_traceback(tmp_path):
     from registry.config import load_settings
     from web import create_app
 
-    settings = load_settings({"STYRDOK_DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/styrdok",
-                              "STYRDOK_INSTANCE_DIR": str(tmp_path)})
+    settings = load_settings(
+        {
+            "STYRDOK_DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/styrdok",
+            "STYRDOK_INSTANCE_DIR": str(tmp_path),
+        }
+    )
     app = create_app(settings, testing=True)
     client = app.test_client()
     page = client.get("/")

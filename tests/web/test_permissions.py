@@ -17,11 +17,23 @@ def test_every_route_is_in_the_permission_table(app):
 
 
 PAGES = [
-    ("/", "read"), (f"/dokument/{DOC}", "read"), (f"/dokument/{DOC}/graf.svg", "read"), ("/regler", "read"),
-    ("/prova", "read"), ("/om/tillganglighet", "read"), ("/arenden/KS 2025.032", "read"), ("/api/docs", "read"),
-    ("/api/v1/documents", "read"), ("/api/v1/openapi.json", "read"), ("/api/v1/rulesets", "read"),
-    ("/rapporter", "read_all"), ("/rapporter/overlaps", "read_all"), ("/api/v1/reports/violations", "read_all"),
-    ("/dokument/ny", "write"), (f"/dokument/{DOC}/redigera", "write"), ("/granskning", "audit"),
+    ("/", "read"),
+    (f"/dokument/{DOC}", "read"),
+    (f"/dokument/{DOC}/graf.svg", "read"),
+    ("/regler", "read"),
+    ("/prova", "read"),
+    ("/om/tillganglighet", "read"),
+    ("/arenden/KS 2025.032", "read"),
+    ("/api/docs", "read"),
+    ("/api/v1/documents", "read"),
+    ("/api/v1/openapi.json", "read"),
+    ("/api/v1/rulesets", "read"),
+    ("/rapporter", "read_all"),
+    ("/rapporter/overlaps", "read_all"),
+    ("/api/v1/reports/violations", "read_all"),
+    ("/dokument/ny", "write"),
+    (f"/dokument/{DOC}/redigera", "write"),
+    ("/granskning", "audit"),
     ("/admin/anvandare", "admin"),
 ]
 
@@ -44,9 +56,19 @@ def test_role_matrix(app, role, path, permission):
         assert response.status_code == 403
 
 
-PUBLIC_VIEWS = ["/", "/?q=skolskjuts", "/?status=utkast", "/regler", "/arenden/KS 2025.032",
-                "/api/v1/documents", "/api/v1/documents?status=utkast", "/api/v1/documents?q=skolskjuts",
-                "/api/v1/cases", f"/dokument/{DOC}", f"/dokument/{DOC}/graf.svg"]
+PUBLIC_VIEWS = [
+    "/",
+    "/?q=skolskjuts",
+    "/?status=utkast",
+    "/regler",
+    "/arenden/KS 2025.032",
+    "/api/v1/documents",
+    "/api/v1/documents?status=utkast",
+    "/api/v1/documents?q=skolskjuts",
+    "/api/v1/cases",
+    f"/dokument/{DOC}",
+    f"/dokument/{DOC}/graf.svg",
+]
 
 
 @pytest.mark.parametrize("path", PUBLIC_VIEWS)
@@ -65,8 +87,14 @@ def test_drafts_are_not_found_by_id_or_through_prova(app, client):
     assert client.get(f"/api/v1/documents/{draft_id}").status_code == 404
     assert client.get(f"/dokument/{draft_id}/graf.svg").status_code == 404
     token = csrf_of(client)
-    page = client.post("/prova", data={"text": "Motion om skolskjuts och artificiell intelligens. Vi föreslår att "
-                                               "kommunen tar fram riktlinjer för skolskjuts.", "csrf_token": token})
+    page = client.post(
+        "/prova",
+        data={
+            "text": "Motion om skolskjuts och artificiell intelligens. Vi föreslår att "
+            "kommunen tar fram riktlinjer för skolskjuts.",
+            "csrf_token": token,
+        },
+    )
     assert DRAFT_TITLE not in page.get_data(as_text=True)
     api = client.post("/api/v1/checks", json={"text": "Riktlinjer för skolskjuts och artificiell intelligens"})
     assert DRAFT_TITLE not in api.get_data(as_text=True)
@@ -117,7 +145,9 @@ def test_api_writes_need_a_token_with_the_right_role(app):
     body = {"title": "Policy via API", "type": "policy"}
     assert client.post("/api/v1/documents", json=body).status_code == 401
     revisor = api_token(app, "revisor")
-    assert client.post("/api/v1/documents", json=body, headers={"Authorization": f"Bearer {revisor}"}).status_code == 403
+    assert (
+        client.post("/api/v1/documents", json=body, headers={"Authorization": f"Bearer {revisor}"}).status_code == 403
+    )
     assert client.get("/api/v1/documents", headers={"Authorization": "Bearer sdk_fel"}).status_code == 401
 
 

@@ -53,8 +53,14 @@ def test_full_disk_gives_503_and_saves_nothing_then_recovers(fresh_app):
 
     client = fresh_app.test_client()
     login(client, "registrator")
-    form = {"csrf_token": csrf_of(client), "title": "Riktlinjer för ett fullt lager", "type": "riktlinje",
-            "status": "utkast", "full_text": "x" * 200_000, "action": "spara"}
+    form = {
+        "csrf_token": csrf_of(client),
+        "title": "Riktlinjer för ett fullt lager",
+        "type": "riktlinje",
+        "status": "utkast",
+        "full_text": "x" * 200_000,
+        "action": "spara",
+    }
     full["now"] = True
     engine.dispose()
     refused = client.post("/dokument/ny", data=form)

@@ -26,12 +26,15 @@ def _staff_page_status(client) -> int:
     return client.get("/granskning").status_code
 
 
-@pytest.mark.parametrize(("steps", "still_logged_in"), [
-    ([dt.timedelta(minutes=29)], True),
-    ([dt.timedelta(minutes=31)], False),
-    ([dt.timedelta(minutes=25)] * 4, True),  # active: the idle clock restarts at each request
-    ([dt.timedelta(minutes=25)] * 25, False),  # 10 h 25 min: past the absolute lifetime
-])
+@pytest.mark.parametrize(
+    ("steps", "still_logged_in"),
+    [
+        ([dt.timedelta(minutes=29)], True),
+        ([dt.timedelta(minutes=31)], False),
+        ([dt.timedelta(minutes=25)] * 4, True),  # active: the idle clock restarts at each request
+        ([dt.timedelta(minutes=25)] * 25, False),  # 10 h 25 min: past the absolute lifetime
+    ],
+)
 def test_idle_and_absolute_timeouts(clocked_app, steps, still_logged_in):
     client = clocked_app.test_client()
     login(client, "revisor")
@@ -47,12 +50,17 @@ def test_login_cookie_is_host_bound_behind_https(databases, tmp_path):
     app = _build(databases.fresh_url(), tmp_path, STYRDOK_SECURE_COOKIES="1")
     client = app.test_client()
     form_page = client.get("/logga-in", base_url="https://localhost")
-    assert any(c.startswith("__Host-styrdok_session=") and "Secure" in c and "Path=/" in c
-               for c in form_page.headers.getlist("Set-Cookie"))
+    assert any(
+        c.startswith("__Host-styrdok_session=") and "Secure" in c and "Path=/" in c
+        for c in form_page.headers.getlist("Set-Cookie")
+    )
     with client.session_transaction(base_url="https://localhost") as session:
         token = session["csrf"]
-    response = client.post("/logga-in", base_url="https://localhost",
-                           data={"username": "revisor", "password": DEMO_PASSWORD, "csrf_token": token})
+    response = client.post(
+        "/logga-in",
+        base_url="https://localhost",
+        data={"username": "revisor", "password": DEMO_PASSWORD, "csrf_token": token},
+    )
     cookies = response.headers.getlist("Set-Cookie")
     login_cookie = next(c for c in cookies if c.startswith("__Host-styrdok_login="))
     attributes = {part.strip().split("=")[0].lower() for part in login_cookie.split(";")[1:]}
@@ -82,8 +90,10 @@ def test_too_many_login_attempts_from_one_address_get_429_in_swedish(databases, 
     app = _build(databases.fresh_url(), tmp_path, STYRDOK_LOGIN_RATE="5 per minute")
     client = app.test_client()
     token = csrf_of(client)
-    statuses = [client.post("/logga-in", data={"username": "ingen", "password": "fel", "csrf_token": token}).status_code
-                for _ in range(6)]
+    statuses = [
+        client.post("/logga-in", data={"username": "ingen", "password": "fel", "csrf_token": token}).status_code
+        for _ in range(6)
+    ]
     assert statuses == [401] * 5 + [429]
     blocked = client.post("/logga-in", data={"username": "revisor", "password": DEMO_PASSWORD, "csrf_token": token})
     assert blocked.status_code == 429 and "För många försök" in blocked.get_data(as_text=True)
@@ -109,8 +119,10 @@ def test_a_form_sent_after_a_pause_is_not_blocked_by_noting_the_activity(clocked
     client = clocked_app.test_client()
     login(client, "registrator")
     clocked_app.moment["now"] += dt.timedelta(minutes=25)
-    response = client.post("/dokument/ny", data={"csrf_token": csrf_of(client), "title": "Plan för parker",
-                                                  "type": "plan", "action": "kontrollera"})
+    response = client.post(
+        "/dokument/ny",
+        data={"csrf_token": csrf_of(client), "title": "Plan för parker", "type": "plan", "action": "kontrollera"},
+    )
     assert response.status_code == 200
     clocked_app.moment["now"] += dt.timedelta(minutes=25)
     assert client.get("/dokument/ny").status_code == 200  # the POST counted as activity
@@ -125,8 +137,9 @@ def test_log_lines_are_json_with_request_id_and_no_password(fresh_app, caplog):
     client = fresh_app.test_client()
     token = csrf_of(client)
     with caplog.at_level(logging.INFO, logger=fresh_app.logger.name):
-        response = client.post("/logga-in", data={"username": "revisor\nFAKE stored", "password": "hunter2\nFAKE",
-                                                   "csrf_token": token})
+        response = client.post(
+            "/logga-in", data={"username": "revisor\nFAKE stored", "password": "hunter2\nFAKE", "csrf_token": token}
+        )
     lines = [JsonFormatter().format(record) for record in caplog.records]
     assert lines and all("\n" not in line and "hunter2" not in line for line in lines)
     request_line = json.loads(next(line for line in lines if '"path": "/logga-in"' in line))
@@ -134,11 +147,19 @@ def test_log_lines_are_json_with_request_id_and_no_password(fresh_app, caplog):
     assert request_line["path"] == "/logga-in" and request_line["user_id"] is None
 
 
-@pytest.mark.parametrize(("password", "refused"), [
-    ("Sommar2024!!!", True), ("Lösenord123456", True), ("password12345", True), ("aaaaaaaaaaaaaa", True),
-    ("111111111111111", True), ("kalle-anka-kalle", True), ("korv med bröd på torget", False),
-    ("Tre glada trumpeter 9", False),
-])
+@pytest.mark.parametrize(
+    ("password", "refused"),
+    [
+        ("Sommar2024!!!", True),
+        ("Lösenord123456", True),
+        ("password12345", True),
+        ("aaaaaaaaaaaaaa", True),
+        ("111111111111111", True),
+        ("kalle-anka-kalle", True),
+        ("korv med bröd på torget", False),
+        ("Tre glada trumpeter 9", False),
+    ],
+)
 def test_easily_guessed_passwords_are_refused(password, refused):
     from registry.services.users import password_problem
 
@@ -150,13 +171,28 @@ def test_changing_users_and_unpublishing_need_a_fresh_login(clocked_app):
     login(client, "admin")
     clocked_app.moment["now"] += dt.timedelta(minutes=20)
     client.get("/")  # still logged in (idle < 30 min), but the login is 20 minutes old
-    change = {"csrf_token": csrf_of(client), "action": "andra", "username": "revisor", "role": "registrator", "active": "ja"}
+    change = {
+        "csrf_token": csrf_of(client),
+        "action": "andra",
+        "username": "revisor",
+        "role": "registrator",
+        "active": "ja",
+    }
     stale = client.post("/admin/anvandare", data=change)
     assert stale.status_code == 302 and "/logga-in" in stale.location
     guide = "7d0c6f7e-3b1e-5a52-9c3e-0d1a2b3c4d03"
-    unpublish = client.post(f"/dokument/{guide}/redigera", data={
-        "csrf_token": csrf_of(client), "title": "Intern AI-vägledning för medarbetare", "type": "vägledning",
-        "status": "avpublicerad", "expected_version": "1", "reason": "Ersätts", "action": "spara"})
+    unpublish = client.post(
+        f"/dokument/{guide}/redigera",
+        data={
+            "csrf_token": csrf_of(client),
+            "title": "Intern AI-vägledning för medarbetare",
+            "type": "vägledning",
+            "status": "avpublicerad",
+            "expected_version": "1",
+            "reason": "Ersätts",
+            "action": "spara",
+        },
+    )
     assert unpublish.status_code == 302 and "/logga-in" in unpublish.location
     assert "registrator" not in client.get("/admin/anvandare").get_data(as_text=True).split("revisor</th>")[1][:200]
     login(client, "admin")  # a fresh login

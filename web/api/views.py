@@ -79,21 +79,23 @@ def openapi():
 @bp.get("/documents", endpoint="list_documents")
 def list_documents_view():
     page, per_page = _int_arg("page", 1, 100_000), _int_arg("per_page", 50, 200)
-    filters = RegisterFilters(q=request.args.get("q", "")[:200], type=request.args.get("type", ""),
-                              status=request.args.get("status", ""))
+    filters = RegisterFilters(
+        q=request.args.get("q", "")[:200], type=request.args.get("type", ""), status=request.args.get("status", "")
+    )
     statuses = visible_statuses()
     if filters.status and filters.status not in statuses:
         filters.status = "__none__"
     rows, total = list_documents(db(), filters, statuses=statuses, page=page, per_page=per_page)
-    return jsonify({"documents": [_document_out(r.document) for r in rows], "total": total, "page": page,
-                    "per_page": per_page})
-
+    return jsonify(
+        {"documents": [_document_out(r.document) for r in rows], "total": total, "page": page, "per_page": per_page}
+    )
 
 
 @bp.post("/documents")
 def create_document():
-    document = register_document(db(), _body(), actor=g.user.username,
-                                 after_change=assessment_hook(current_app.config["STYRDOK_SETTINGS"]))
+    document = register_document(
+        db(), _body(), actor=g.user.username, after_change=assessment_hook(current_app.config["STYRDOK_SETTINGS"])
+    )
     commit()
     response = _with_etag(_document_out(document), document, 201)
     response.headers["Location"] = url_for("api.get_document", document_id=document.id)
@@ -119,9 +121,13 @@ def update_document(document_id: str):
         raise ApiError(412, f"Dokumentet har ändrats sedan du läste det; senaste ETag är {_etag(document)}.")
     if "expected_version" in data:
         raise ApiError(422, "Versionen anges med If-Match, inte i innehållet.", {"expected_version": ["Okänt fält."]})
-    revised = revise_document(db(), document.id, {**data, "expected_version": document.version},
-                              actor=g.user.username,
-                              after_change=assessment_hook(current_app.config["STYRDOK_SETTINGS"]))
+    revised = revise_document(
+        db(),
+        document.id,
+        {**data, "expected_version": document.version},
+        actor=g.user.username,
+        after_change=assessment_hook(current_app.config["STYRDOK_SETTINGS"]),
+    )
     commit()
     return _with_etag(_document_out(revised), revised)
 
@@ -136,23 +142,45 @@ def document_sections(document_id: str):
 def document_relations(document_id: str):
     document = _visible(document_id)
     rows = relations_of(db(), document, visible_statuses())
-    return jsonify({"relations": [{
-        "source": document.id if r["outgoing"] else r["other"].id,
-        "target": r["other"].id if r["outgoing"] else document.id,
-        "kind": r["kind"], "label": r["label"],
-        "source_section": r["own_section"] if r["outgoing"] else r["other_section"],
-        "target_section": r["other_section"] if r["outgoing"] else r["own_section"],
-        "note": r["note"]} for r in rows]})
+    return jsonify(
+        {
+            "relations": [
+                {
+                    "source": document.id if r["outgoing"] else r["other"].id,
+                    "target": r["other"].id if r["outgoing"] else document.id,
+                    "kind": r["kind"],
+                    "label": r["label"],
+                    "source_section": r["own_section"] if r["outgoing"] else r["other_section"],
+                    "target_section": r["other_section"] if r["outgoing"] else r["own_section"],
+                    "note": r["note"],
+                }
+                for r in rows
+            ]
+        }
+    )
 
 
 @bp.get("/documents/<document_id>/findings")
 def document_findings(document_id: str):
     document = _visible(document_id)
-    return jsonify({"findings": [{
-        "code": f.code, "severity": f.severity, "message": f.message,
-        "clause": {"type": f.clause_type, "text": f.clause_text, "source": f.clause_source} if f.clause_text else None,
-        "evidence": f.evidence, "ruleset": {"key": f.ruleset_key, "version": f.ruleset_version},
-        "document_version": f.document_version} for f in current_findings(db(), document)]})
+    return jsonify(
+        {
+            "findings": [
+                {
+                    "code": f.code,
+                    "severity": f.severity,
+                    "message": f.message,
+                    "clause": {"type": f.clause_type, "text": f.clause_text, "source": f.clause_source}
+                    if f.clause_text
+                    else None,
+                    "evidence": f.evidence,
+                    "ruleset": {"key": f.ruleset_key, "version": f.ruleset_version},
+                    "document_version": f.document_version,
+                }
+                for f in current_findings(db(), document)
+            ]
+        }
+    )
 
 
 @bp.post("/relations")
@@ -160,9 +188,17 @@ def create_relation():
     relation = link_documents(db(), _body(), actor=g.user.username)
     commit()
     kind = RELATION_KINDS[relation.kind]
-    return jsonify({"source": relation.source_id, "target": relation.target_id, "kind": relation.kind,
-                    "label": kind.label, "source_section": relation.source_anchor,
-                    "target_section": relation.target_anchor, "note": relation.note}), 201
+    return jsonify(
+        {
+            "source": relation.source_id,
+            "target": relation.target_id,
+            "kind": relation.kind,
+            "label": kind.label,
+            "source_section": relation.source_anchor,
+            "target_section": relation.target_anchor,
+            "note": relation.note,
+        }
+    ), 201
 
 
 def _case_out(case: Case) -> dict[str, Any]:
@@ -216,10 +252,25 @@ def create_decision():
 
 def _ruleset_out(key: str) -> dict[str, Any]:
     rules = cached_ruleset(current_app.config["STYRDOK_SETTINGS"].rules_dir, key)
-    return {"key": rules.key, "name": rules.name, "version": rules.version, "source": rules.source,
-            "types": [{"key": t.key, "label": t.label, "family": t.family, "definition": t.definition,
-                       "source": t.source, "from_common_core": t.from_common_core, "adopted_by": list(t.adopted_by),
-                       "clauses": [c.text for c in t.clauses]} for t in rules.types.values()]}
+    return {
+        "key": rules.key,
+        "name": rules.name,
+        "version": rules.version,
+        "source": rules.source,
+        "types": [
+            {
+                "key": t.key,
+                "label": t.label,
+                "family": t.family,
+                "definition": t.definition,
+                "source": t.source,
+                "from_common_core": t.from_common_core,
+                "adopted_by": list(t.adopted_by),
+                "clauses": [c.text for c in t.clauses],
+            }
+            for t in rules.types.values()
+        ],
+    }
 
 
 @bp.get("/rulesets")
@@ -272,8 +323,13 @@ def create_classification():
     assessment = engine.classify(values["text"], rules, stated_type=stated, metadata=metadata, related=related)
     if unknown_organ:
         # An organ the register does not know is told, not refused: the rest of the check still helps.
-        assessment.findings.append(engine.Finding(
-            "unknown_organ", "info", f"Organet ”{unknown_organ}” finns inte i registret; organet har inte kontrollerats."))
+        assessment.findings.append(
+            engine.Finding(
+                "unknown_organ",
+                "info",
+                f"Organet ”{unknown_organ}” finns inte i registret; organet har inte kontrollerats.",
+            )
+        )
     return jsonify(assessment.to_dict())
 
 

@@ -35,8 +35,11 @@ def _int(value: str | None, default: int) -> int:
 @bp.route("/")
 def index():
     filters = RegisterFilters(
-        q=request.args.get("q", "")[:200], type=request.args.get("typ", ""), status=request.args.get("status", ""),
-        organ=request.args.get("organ", ""), topic=request.args.get("amne", ""),
+        q=request.args.get("q", "")[:200],
+        type=request.args.get("typ", ""),
+        status=request.args.get("status", ""),
+        organ=request.args.get("organ", ""),
+        topic=request.args.get("amne", ""),
         review_due=request.args.get("granskas") == "1",
     )
     statuses = visible_statuses()
@@ -46,15 +49,24 @@ def index():
     rows, total = list_documents(db(), filters, statuses=statuses, page=page, per_page=PER_PAGE)
     pages = max(1, math.ceil(total / PER_PAGE))
     return render_template(
-        "index.html", rows=rows, total=total, page=page, pages=pages, filters=filters,
-        facets=register_facets(db(), statuses), statuses=statuses, types=_type_choices(),
+        "index.html",
+        rows=rows,
+        total=total,
+        page=page,
+        pages=pages,
+        filters=filters,
+        facets=register_facets(db(), statuses),
+        statuses=statuses,
+        types=_type_choices(),
     )
 
 
 def _type_choices() -> list[tuple[str, str]]:
     rules = ruleset()
-    return sorted(((k, rules.types[k].label if k in rules.types else k) for k in CANONICAL_TYPES),
-                  key=lambda kv: swedish_key(kv[1]))
+    return sorted(
+        ((k, rules.types[k].label if k in rules.types else k) for k in CANONICAL_TYPES),
+        key=lambda kv: swedish_key(kv[1]),
+    )
 
 
 def _visible_document(document_id: str) -> Document:
@@ -73,7 +85,9 @@ def _gone_if_culled(document_id: str) -> None:
 
     tombstone = find_tombstone(db(), document_id)
     if tombstone is not None:
-        raise ApiError(410, f"”{tombstone.title}” gallrades {tombstone.culled_at:%Y-%m-%d} enligt {tombstone.decision_reference}.")
+        raise ApiError(
+            410, f"”{tombstone.title}” gallrades {tombstone.culled_at:%Y-%m-%d} enligt {tombstone.decision_reference}."
+        )
 
 
 @bp.route("/dokument/<document_id>/filer/<sha256>")
@@ -94,8 +108,12 @@ def document_file(document_id: str, sha256: str):
         abort(404)
     from flask import send_file
 
-    response = send_file(io.BytesIO(data), mimetype=link.media_type or "application/octet-stream",
-                         as_attachment=True, download_name=link.filename)
+    response = send_file(
+        io.BytesIO(data),
+        mimetype=link.media_type or "application/octet-stream",
+        as_attachment=True,
+        download_name=link.filename,
+    )
     response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response
 
@@ -118,32 +136,63 @@ def cull_document_page(document_id: str):
             errors["password"] = ["Lösenordet stämmer inte; gallring kräver att du anger ditt lösenord igen."]
         else:
             try:
-                tombstone = cull_document(db(), document_id, {"decision_reference": form.get("decision_reference", ""),
-                                                               "reason": form.get("reason") or None}, actor=g.user.username)
+                tombstone = cull_document(
+                    db(),
+                    document_id,
+                    {"decision_reference": form.get("decision_reference", ""), "reason": form.get("reason") or None},
+                    actor=g.user.username,
+                )
             except RegistryError as error:
                 db().rollback()
-                errors = {"decision_reference": [error.message]} if isinstance(error, InvalidInput) else {"_": [error.message]}
+                errors = (
+                    {"decision_reference": [error.message]}
+                    if isinstance(error, InvalidInput)
+                    else {"_": [error.message]}
+                )
             else:
                 commit()
                 flash(f"”{tombstone.title}” är gallrat enligt {tombstone.decision_reference}.", "success")
                 return redirect(url_for("pages.index"))
-    return render_template("cull.html", doc=doc, form=form, errors=errors, cullable=doc.status in CULLABLE_STATUSES,
-                           labels={"decision_reference": "Gallringsbeslut", "reason": "Skäl", "password": "Ditt lösenord",
-                                   "_": "Gallring"}), (422 if errors else 200)
+    return render_template(
+        "cull.html",
+        doc=doc,
+        form=form,
+        errors=errors,
+        cullable=doc.status in CULLABLE_STATUSES,
+        labels={
+            "decision_reference": "Gallringsbeslut",
+            "reason": "Skäl",
+            "password": "Ditt lösenord",
+            "_": "Gallring",
+        },
+    ), (422 if errors else 200)
 
 
 @bp.route("/dokument/<document_id>")
 def document(document_id: str):
     doc = _visible_document(document_id)
-    versions = db().scalars(select(DocumentVersion).where(DocumentVersion.document_id == doc.id)
-                            .order_by(DocumentVersion.version.desc())).all()
+    versions = (
+        db()
+        .scalars(
+            select(DocumentVersion)
+            .where(DocumentVersion.document_id == doc.id)
+            .order_by(DocumentVersion.version.desc())
+        )
+        .all()
+    )
     findings = current_findings(db(), doc)
     rules = ruleset()
     from registry.services.files import files_of
 
     return render_template(
-        "document.html", doc=doc, originals=files_of(db(), doc.id), relations=relations_of(db(), doc, visible_statuses()), versions=versions,
-        findings=findings, rules=rules, field_labels=FIELD_LABELS,
+        "document.html",
+        doc=doc,
+        originals=files_of(db(), doc.id),
+        relations=relations_of(db(), doc, visible_statuses()),
+        versions=versions,
+        findings=findings,
+        rules=rules,
+        field_labels=FIELD_LABELS,
         definition=rules.types.get(doc.type_key),
     )
 
@@ -152,8 +201,9 @@ def document(document_id: str):
 def document_graph(document_id: str):
     doc = _visible_document(document_id)
     relations = relations_of(db(), doc, visible_statuses())
-    return current_app.response_class(render_template("graph.svg", doc=doc, layout=_layout(relations)),
-                                      mimetype="image/svg+xml")
+    return current_app.response_class(
+        render_template("graph.svg", doc=doc, layout=_layout(relations)), mimetype="image/svg+xml"
+    )
 
 
 def _layout(relations: list[dict]) -> list[dict]:
@@ -176,8 +226,17 @@ def _live_findings(form: dict) -> list[engine.Finding]:
     rules = ruleset()
     if type_key not in rules.types:
         type_key = None
-    text = "\n\n".join(filter(None, [form.get("title"), form.get("summary"), form.get("full_text"),
-                                     form.get("sections_text", "").replace("## ", "")]))
+    text = "\n\n".join(
+        filter(
+            None,
+            [
+                form.get("title"),
+                form.get("summary"),
+                form.get("full_text"),
+                form.get("sections_text", "").replace("## ", ""),
+            ],
+        )
+    )
     if not text.strip():
         return []
     organ = db().scalar(select(Body).where(Body.key == form.get("adopted_by"))) if form.get("adopted_by") else None
@@ -189,18 +248,36 @@ def _live_findings(form: dict) -> list[engine.Finding]:
     return [f for f in assessment.findings if f.severity != "info" or f.code in ("related_documents", "thin_evidence")]
 
 
-def _render_form(doc: Document | None, form: dict, errors: dict, *, status: int = 200, conflict: dict | None = None,
-                 review: dict | None = None):
+def _render_form(
+    doc: Document | None,
+    form: dict,
+    errors: dict,
+    *,
+    status: int = 200,
+    conflict: dict | None = None,
+    review: dict | None = None,
+):
     """The document form; ``review`` is an imported file being checked before it is registered."""
     bodies = _bodies()
     if review is not None:  # organs the file names that the register does not have yet
         known = {b.key for b in bodies}
-        bodies += [Body(key=o["key"], name=o["name"], level=o["level"])
-                   for o in review["item"].get("organs", []) if o["key"] not in known]
+        bodies += [
+            Body(key=o["key"], name=o["name"], level=o["level"])
+            for o in review["item"].get("organs", [])
+            if o["key"] not in known
+        ]
     return render_template(
-        "document_form.html", doc=doc, form=form, errors=errors, labels=LABELS, types=_type_choices(),
-        statuses=DOCUMENT_STATUSES, bodies=bodies, live=_live_findings(form) if form.get("title") else [],
-        conflict=conflict, review=review,
+        "document_form.html",
+        doc=doc,
+        form=form,
+        errors=errors,
+        labels=LABELS,
+        types=_type_choices(),
+        statuses=DOCUMENT_STATUSES,
+        bodies=bodies,
+        live=_live_findings(form) if form.get("title") else [],
+        conflict=conflict,
+        review=review,
     ), status
 
 
@@ -212,8 +289,12 @@ def new_document():
     if form.get("action") == "kontrollera":
         return _render_form(None, form, {})
     try:
-        doc = register_document(db(), form_to_data(form, revision=False), actor=g.user.username,
-                                after_change=assessment_hook(current_app.config["STYRDOK_SETTINGS"]))
+        doc = register_document(
+            db(),
+            form_to_data(form, revision=False),
+            actor=g.user.username,
+            after_change=assessment_hook(current_app.config["STYRDOK_SETTINGS"]),
+        )
     except (InvalidInput, NotFound) as error:
         db().rollback()
         return _render_form(None, form, field_errors(error.errors or {"title": [error.message]}), status=422)
@@ -239,8 +320,13 @@ def edit_document(document_id: str):
         if stale is not None:
             return stale
     try:
-        revise_document(db(), doc.id, form_to_data(form, revision=True), actor=g.user.username,
-                        after_change=assessment_hook(current_app.config["STYRDOK_SETTINGS"]))
+        revise_document(
+            db(),
+            doc.id,
+            form_to_data(form, revision=True),
+            actor=g.user.username,
+            after_change=assessment_hook(current_app.config["STYRDOK_SETTINGS"]),
+        )
     except StaleVersion as error:
         db().rollback()
         return _render_form(doc, form, {}, status=409, conflict=_conflict(doc, form, error))
@@ -262,7 +348,8 @@ def _conflict(doc: Document, form: dict, error: StaleVersion) -> dict:
     theirs = document_to_form(doc)
     differences = [
         {"field": LABELS.get(name, name), "theirs": theirs.get(name, ""), "yours": form.get(name, "")}
-        for name in LABELS if name not in ("reason", "expected_version")
+        for name in LABELS
+        if name not in ("reason", "expected_version")
         and _same_text(theirs.get(name, "")) != _same_text(form.get(name, ""))
     ]
     form["expected_version"] = str(doc.version)  # saving again is now a deliberate choice
@@ -273,4 +360,3 @@ def _conflict(doc: Document, form: dict, error: StaleVersion) -> dict:
 def audit_trail():
     events = db().scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(300)).all()
     return render_template("audit.html", events=events)
-

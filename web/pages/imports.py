@@ -19,9 +19,9 @@ from registry.errors import InvalidInput, NotFound, RegistryError
 from registry.filestore import FileStore, display_name
 from registry.ingest.organs import OrganName
 from registry.ingest.protocol import CaseFile
+from registry.rules.engine import check
 from registry.services import register_document
 from registry.services.findings import assessment_hook
-from registry.rules.engine import check
 from registry.services.ingest import (
     Proposal,
     apply_import,
@@ -79,18 +79,30 @@ def _save_review(token: str, review: dict[str, Any]) -> None:
 
 def _item_from(proposal: Proposal, name: str, digest: str) -> dict[str, Any]:
     original = proposal.original
-    item: dict[str, Any] = {"name": name, "sha256": digest, "state": "väntar", "notes": proposal.notes,
-                            "media_type": original.media_type if original else "", "size": original.size if original else 0}
+    item: dict[str, Any] = {
+        "name": name,
+        "sha256": digest,
+        "state": "väntar",
+        "notes": proposal.notes,
+        "media_type": original.media_type if original else "",
+        "size": original.size if original else 0,
+    }
     if proposal.problem:
         item.update(kind="problem", problem=proposal.problem)
     elif proposal.case_file is not None:
-        item.update(kind="case", case=proposal.case_file.case, parts=proposal.case_file.parts,
-                    organs=[vars(o) for o in proposal.case_file.organs])
+        item.update(
+            kind="case",
+            case=proposal.case_file.case,
+            parts=proposal.case_file.parts,
+            organs=[vars(o) for o in proposal.case_file.organs],
+        )
     else:
-        item.update(kind="document", form=values_to_form(proposal.values),
-                    suggestions=[{"label": s.label, "value": s.value, "evidence": s.evidence}
-                                 for s in proposal.from_text],
-                    organs=[vars(o) for o in proposal.organs])
+        item.update(
+            kind="document",
+            form=values_to_form(proposal.values),
+            suggestions=[{"label": s.label, "value": s.value, "evidence": s.evidence} for s in proposal.from_text],
+            organs=[vars(o) for o in proposal.organs],
+        )
     return item
 
 
@@ -100,10 +112,15 @@ def import_files():
         return render_template("import.html", max_files=MAX_FILES, error=None)
     uploads = [u for u in request.files.getlist("filer") if u and u.filename]
     if not uploads:
-        return render_template("import.html", max_files=MAX_FILES, error="Välj minst en fil (PDF, Word eller text)."), 422
+        return render_template(
+            "import.html", max_files=MAX_FILES, error="Välj minst en fil (PDF, Word eller text)."
+        ), 422
     if len(uploads) > MAX_FILES:
-        return render_template("import.html", max_files=MAX_FILES,
-                               error=f"Välj högst {MAX_FILES} filer åt gången; för fler, använd ”styrdok import”."), 422
+        return render_template(
+            "import.html",
+            max_files=MAX_FILES,
+            error=f"Välj högst {MAX_FILES} filer åt gången; för fler, använd ”styrdok import”.",
+        ), 422
     store = _store()
     named = []
     seen: set[str] = set()
@@ -122,8 +139,7 @@ def import_files():
     by_name = {p.source: p for p in proposals}
     items = [_item_from(by_name[name], name, digest) for name, digest, _ in named]
     token = secrets.token_urlsafe(16)[:_TOKEN_LENGTH]
-    _save_review(token, {"user": username, "created": dt.datetime.now(dt.timezone.utc).isoformat(),
-                         "items": items})
+    _save_review(token, {"user": username, "created": dt.datetime.now(dt.UTC).isoformat(), "items": items})
     return redirect(url_for("pages.review_import", token=token, number=1))
 
 
@@ -159,17 +175,29 @@ def review_import(token: str, number: int):
         return _render_form(None, form, {}, review=context)
     try:
         ensure_organs(db(), _organs(item), g.user.username)
-        doc = register_document(db(), form_to_data(form, revision=False), actor=g.user.username,
-                                reason=f"Importerat från {item['name']} (granskat på webben)",
-                                after_change=assessment_hook(_settings()))
+        doc = register_document(
+            db(),
+            form_to_data(form, revision=False),
+            actor=g.user.username,
+            reason=f"Importerat från {item['name']} (granskat på webben)",
+            after_change=assessment_hook(_settings()),
+        )
     except (InvalidInput, NotFound) as error:
         db().rollback()
-        return _render_form(None, form, field_errors(error.errors or {"title": [error.message]}), status=422,
-                            review=context)
+        return _render_form(
+            None, form, field_errors(error.errors or {"title": [error.message]}), status=422, review=context
+        )
     from registry.services.files import attach_file
 
-    attach_file(db(), doc, sha256=item["sha256"], filename=item["name"], media_type=item.get("media_type", ""),
-                size=item.get("size", 0), actor=g.user.username)
+    attach_file(
+        db(),
+        doc,
+        sha256=item["sha256"],
+        filename=item["name"],
+        media_type=item.get("media_type", ""),
+        size=item.get("size", 0),
+        actor=g.user.username,
+    )
     commit()
     item.update(state="registrerad", document_id=doc.id)
     _save_review(token, review)

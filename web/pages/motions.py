@@ -87,17 +87,25 @@ def try_motion():
             except InvalidInput:
                 case = None
             text = (case.text or "") if case else ""
-        return render_template("try.html", result=None, text=text, error=None, rulesets=rulesets,
-                               chosen=ruleset().key)
+        return render_template("try.html", result=None, text=text, error=None, rulesets=rulesets, chosen=ruleset().key)
     text, error = _input_text()
     rules = _chosen_ruleset()
     if error:
-        return render_template("try.html", result=None, text=request.form.get("text", ""), error=error,
-                               rulesets=rulesets, chosen=rules.key), 422
+        return render_template(
+            "try.html", result=None, text=request.form.get("text", ""), error=error, rulesets=rulesets, chosen=rules.key
+        ), 422
     result = engine.check(text, rules, related=related_index().related(text))
     evidence = [e for f in result.findings for e in f.evidence]
-    return render_template("try.html", result=result, text=text, error=None, rules=rules, rulesets=rulesets,
-                           chosen=rules.key, pieces=highlighted(text, evidence))
+    return render_template(
+        "try.html",
+        result=result,
+        text=text,
+        error=None,
+        rules=rules,
+        rulesets=rulesets,
+        chosen=rules.key,
+        pieces=highlighted(text, evidence),
+    )
 
 
 @bp.route("/prova/ladda-ner", methods=["POST"])
@@ -111,11 +119,18 @@ def download_assessment():
     result = engine.check(text, rules, related=related_index().related(text))
     markdown = render_markdown(result, rules)
     if request.form.get("format") == "docx":
-        return send_file(io.BytesIO(markdown_to_docx(markdown)), as_attachment=True,
-                         download_name="om-styrdokument.docx",
-                         mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-    return send_file(io.BytesIO(markdown.encode("utf-8")), as_attachment=True, download_name="om-styrdokument.md",
-                     mimetype="text/markdown; charset=utf-8")
+        return send_file(
+            io.BytesIO(markdown_to_docx(markdown)),
+            as_attachment=True,
+            download_name="om-styrdokument.docx",
+            mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+    return send_file(
+        io.BytesIO(markdown.encode("utf-8")),
+        as_attachment=True,
+        download_name="om-styrdokument.md",
+        mimetype="text/markdown; charset=utf-8",
+    )
 
 
 def markdown_to_docx(markdown: str) -> bytes:

@@ -26,8 +26,9 @@ def case(dnr: str):
 @bp.route("/regler")
 def rules():
     rules = ruleset()
-    families = [(family, [t for t in rules.types.values() if t.family == family.key])
-                for family in rules.families.values()]
+    families = [
+        (family, [t for t in rules.types.values() if t.family == family.key]) for family in rules.families.values()
+    ]
     return render_template("rules.html", rules=rules, families=[f for f in families if f[1]])
 
 

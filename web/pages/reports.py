@@ -27,14 +27,22 @@ def report_response(name: str, fmt: str):
         writer = csv.writer(buffer)
         for line in csv_lines(report):
             writer.writerow(line)
-        return send_file(io.BytesIO(buffer.getvalue().encode("utf-8-sig")), as_attachment=True,
-                         download_name=f"{name}.csv", mimetype="text/csv; charset=utf-8")
+        return send_file(
+            io.BytesIO(buffer.getvalue().encode("utf-8-sig")),
+            as_attachment=True,
+            download_name=f"{name}.csv",
+            mimetype="text/csv; charset=utf-8",
+        )
     if fmt == "xlsx":
         buffer = io.BytesIO()
         write_xlsx(report, buffer)
         buffer.seek(0)
-        return send_file(buffer, as_attachment=True, download_name=f"{name}.xlsx",
-                         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        return send_file(
+            buffer,
+            as_attachment=True,
+            download_name=f"{name}.xlsx",
+            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
     return render_template("report.html", report=report, reports=REPORTS)
 
 
