@@ -427,7 +427,8 @@ _DUTY = {"ska", "skall", "måste"}
 def _feature(name: str, unit: Unit, type_mentions: set[int]) -> bool:
     tokens = unit.tokens
     if name == "#fråga-hur":
-        return unit.is_question and bool(tokens) and tokens[0] in _QUESTION_WORDS
+        # "Hur ska AI användas i undervisningen?", not a bare "Hur?" in a list of questions.
+        return unit.is_question and len(tokens) >= 3 and tokens[0] in _QUESTION_WORDS
     if name == "#ska-krav":
         if unit.is_question:
             return False
@@ -449,7 +450,8 @@ def _feature(name: str, unit: Unit, type_mentions: set[int]) -> bool:
     if name == "#du-tilltal":
         return any(t in _SECOND_PERSON for t in tokens)
     if name == "#numrerad-lista":
-        return unit.kind == "item" and unit.numbered
+        # A numbered step is a sentence; "1. Förord" and "2.1 Syfte" are headings.
+        return unit.kind == "item" and unit.numbered and len(tokens) >= 5
     if name == "#årsintervall":
         return bool(_YEAR_SPAN.search(unit.text))
     if name == "#målår":
@@ -643,9 +645,18 @@ def title_labels(ctx: _Context) -> dict[str, float]:
     """
     labels: dict[str, float] = {}
     for role in ctx.roles:
-        if ctx.units[role.mention.unit].kind == "title" and role.role != "negated":
+        if role.role == "negated":
+            continue
+        unit = ctx.units[role.mention.unit]
+        previous = unit.tokens[role.mention.token - 1] if role.mention.token else ""
+        # "Dokumenttyp: Reglemente" in a document's metadata block names its type as plainly.
+        if unit.kind == "title" or previous in _TYPE_FIELD_NAMES:
             labels.setdefault(role.mention.type_key, 1.0 if not labels else 0.5)
     return labels
+
+
+#: Metadata fields that state a document's type ("Dokumenttyp: Riktlinje").
+_TYPE_FIELD_NAMES = frozenset({"dokumenttyp", "dokumentslag", "dokumentkategori", "typ"})
 
 
 def self_references(ctx: _Context) -> dict[str, int]:
