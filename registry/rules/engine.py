@@ -704,16 +704,38 @@ def _best_fit(ctx: _Context, probabilities: dict[str, float], labels: dict[str, 
     return best
 
 
-def _contradicts(weights: Weights, stated: str, best: str | None, probabilities: dict[str, float]) -> bool:
-    """Whether the content clearly fits another type than the stated one.
+@dataclass(frozen=True)
+class ContentGap:
+    """How far the content alone favours its leading other type over the stated one."""
 
-    With the stated type weighed as evidence, another type still leads and the stated type keeps
-    less than the threshold's share: the content outweighs the label.
-    """
-    if best is None or same_type(stated, best):
-        return False
-    kept = sum(p for k, p in probabilities.items() if same_type(k, stated))
-    return kept < weights.thresholds.mismatch_probability
+    leader: str
+    gap: float
+    same_family: bool
+
+
+def content_gap(ctx: _Context, stated: str, references: dict[str, int]) -> ContentGap | None:
+    """The label is left out on purpose: does what the text says outweigh what it calls itself?"""
+    logits = type_logits(ctx, ctx.weights, {}, references)
+    own = max((v for k, v in logits.items() if same_type(k, stated)), default=None)
+    others = {k: v for k, v in logits.items() if not same_type(k, stated)}
+    if own is None or not others:
+        return None
+    leader = max(others, key=lambda k: others[k])
+    if _evidence_count(ctx.clause_fits[leader]) < ctx.weights.thresholds.min_evidence:
+        return None
+    same_family = ctx.ruleset.family_of(leader) == ctx.ruleset.family_of(stated)
+    return ContentGap(leader, others[leader] - own, same_family)
+
+
+def content_contradiction(ctx: _Context, stated: str, references: dict[str, int]) -> str | None:
+    """The type the content fits clearly better than the stated one: by a margin in score,
+    larger within a family than across families."""
+    found = content_gap(ctx, stated, references)
+    if found is None:
+        return None
+    thresholds = ctx.weights.thresholds
+    margin = thresholds.margin_same_family if found.same_family else thresholds.margin_other_family
+    return found.leader if found.gap > margin else None
 
 
 def _ranked_evidence(ctx: _Context, type_key: str, limit: int = 4) -> list[str]:
@@ -941,9 +963,8 @@ def check(
     ctx = _analyse(text, ruleset, weights)
     requested = requested_types(ctx.roles)
     references = self_references(ctx)
-    # The best fit is the content's own answer; the contradiction weighs the request as a label.
+    # The best fit is the content's own answer; a request is contradicted only by a clear margin.
     content = _weigh(ctx, {}, references)
-    weighed = _weigh(ctx, {r: 1.0 for r in requested}, references)
     best = _best_fit(ctx, content, {})
     ctx.scores = content
     findings: list[Finding] = []
@@ -951,8 +972,9 @@ def check(
     title = ctx.units[0] if ctx.units and ctx.units[0].kind == "title" else None
     findings += _title_findings(ctx, title)
     contradiction = None
-    leader = max(weighed, key=lambda k: weighed[k]) if weighed else None
-    if requested and best and leader and all(_contradicts(ctx.weights, r, leader, weighed) for r in requested):
+    contradicting = [content_contradiction(ctx, r, references) for r in requested]
+    if requested and all(contradicting):
+        best = contradicting[0]
         contradiction = requested[0]
         findings += _definition_findings(ctx, contradiction, best, what="Texten begär")
     if not requested:
@@ -1029,9 +1051,16 @@ def classify(
     labels = title_labels(ctx)
     if stated_type:
         labels[stated_type] = max(labels.get(stated_type, 0.0), 1.0)
-    scores = _weigh(ctx, labels, self_references(ctx))
+    references = self_references(ctx)
+    scores = _weigh(ctx, labels, references)
     ctx.scores = scores
     best = _best_fit(ctx, scores, labels)
+    # The label a title gives is overruled, as a stated type is, only where the content clearly
+    # fits another type.
+    own_label = stated_type or next((k for k, v in labels.items() if v == 1.0), None)
+    overruled = content_contradiction(ctx, own_label, references) if own_label else None
+    if overruled and not stated_type:
+        best = overruled
     findings: list[Finding] = []
     title = ctx.units[0] if ctx.units and ctx.units[0].kind == "title" else None
     findings += _title_findings(ctx, title)
@@ -1055,7 +1084,8 @@ def classify(
                         evidence=[unit.text],
                     )
                 )
-        if best is not None and _contradicts(ctx.weights, stated_type, best, scores):
+        if overruled is not None:
+            best = overruled
             findings += _definition_findings(ctx, stated_type, best, what="Dokumentet är registrerat som")
         findings += _content_rule_findings(ctx, stated_type)
         if metadata:
@@ -1107,3 +1137,9 @@ def text_evidence(text: str, ruleset: Ruleset) -> TextEvidence:
     ctx = _analyse(text, ruleset, Weights())
     counts = {key: {f.clause.key: len(set(f.units)) for f in fits} for key, fits in ctx.clause_fits.items()}
     return TextEvidence(counts, title_labels(ctx), self_references(ctx))
+
+
+def stated_type_gap(text: str, ruleset: Ruleset, stated: str, weights: Weights) -> ContentGap | None:
+    """:func:`content_gap` for a text, for choosing the margins (benchmarks.fit_weights)."""
+    ctx = _analyse(text, ruleset, weights)
+    return content_gap(ctx, stated, self_references(ctx))

@@ -33,15 +33,19 @@ from registry.rules.model import Ruleset
 #: Without a fitted file: the label counts as much as about three sentences on each of two clauses.
 DEFAULT_LABEL_WEIGHT = 2.5
 DEFAULT_SELF_REFERENCE_WEIGHT = 0.5
-#: Without a fitted file: a label is contradicted only when its type keeps less than this share.
-DEFAULT_MISMATCH_PROBABILITY = 0.2
+#: Without a fitted file: how far (in score) the content must favour another type over the label.
+DEFAULT_MARGIN_OTHER_FAMILY = 3.0
+DEFAULT_MARGIN_SAME_FAMILY = 4.0
 
 
 @dataclass(frozen=True)
 class Thresholds:
-    #: ``mismatch`` only when the stated (or requested) type keeps less than this probability and
-    #: another type leads: chosen under cross-validation to keep false alarms at or under 8 %.
-    mismatch_probability: float = DEFAULT_MISMATCH_PROBABILITY
+    #: ``mismatch`` only when the content alone scores another type this much above the stated
+    #: (or requested) one. A type of another family needs less than one of the same family: a
+    #: riktlinje read as regler is a milder error than a plan read as a strategi. Both chosen by
+    #: benchmarks.fit_weights to keep false alarms at or under the aim on real documents.
+    margin_other_family: float = DEFAULT_MARGIN_OTHER_FAMILY
+    margin_same_family: float = DEFAULT_MARGIN_SAME_FAMILY
     #: The confidence words: at least ``clear`` is "tydligt", at least ``likely`` is "troligt".
     clear: float = 0.75
     likely: float = 0.5
