@@ -244,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="skriv bara JSON")
     parser.add_argument("--cases", type=Path, default=DEFAULT_CASES)
-    parser.add_argument("--folds", type=int, default=5, help="korsvalidering grupperad per kommun (0 = av)")
+    parser.add_argument("--folds", type=int, default=10, help="korsvalidering grupperad per kommun (0 = av)")
     parser.add_argument("--added", help="bara fall med detta värde i fältet added (t.ex. 2026-12-01)")
     args = parser.parse_args(argv)
     cases = load_cases(args.cases)

@@ -290,6 +290,89 @@ _CONTAIN = [
 ]
 _NEGATION = ["inte", "ej", "aldrig", "istället för", "i stället för"]
 
+#: "en översyn av kommunens policys", "se över riktlinjerna": about documents that exist.
+_REVIEW_BEFORE = [
+    "översyn av",
+    "översyn",
+    "se över",
+    "ser över",
+    "ses över",
+    "utvärdera",
+    "utvärdering av",
+    "granska",
+    "granskning av",
+    "avskaffa",
+    "avskaffande av",
+    "upphäva",
+    "upphävande av",
+]
+#: A list item opening with one of these is a demand ("• Utveckla rutiner för …").
+_IMPERATIVE_REQUESTS = frozenset(
+    {
+        "utveckla",
+        "ta",
+        "inför",
+        "införa",
+        "upprätta",
+        "utarbeta",
+        "skapa",
+        "anta",
+        "arbeta",
+        "tillsätt",
+        "formulera",
+        "besluta",
+        "revidera",
+        "uppdatera",
+        "komplettera",
+    }
+)
+_COORDINATORS = frozenset({"och", "samt", "eller", "respektive"})
+#: What may stand between coordinated objects: articles, "nya", "en tillhörande" ...
+_LINK_WORDS = frozenset(
+    {
+        "en",
+        "ett",
+        "ny",
+        "nytt",
+        "nya",
+        "tillhörande",
+        "även",
+        "också",
+        "därtill",
+        "kommunal",
+        "kommunala",
+        "kommunövergripande",
+        "gemensam",
+        "gemensamma",
+        "konkret",
+        "konkreta",
+        "tydliga",
+        "tydlig",
+        "detaljerade",
+        "lokal",
+        "lokala",
+        "för",
+        "dess",
+        "därefter",
+        "sedan",
+        "med",
+    }
+)
+_STRONG_PASSING_WHY = frozenset(
+    {
+        "enligt",
+        "i enlighet med",
+        "utifrån",
+        "i linje med",
+        "inom ramen för",
+        "tagit fram",
+        "har tagit fram",
+        "har antagit",
+        "antog",
+        "antogs",
+    }
+)
+
 _REQUEST_CONTEXT = ("motion", "medborgarförslag", "förslag", "uppdrag", "svar på")
 
 
@@ -302,6 +385,18 @@ def _phrase_at(tokens: Sequence[str], end: int, phrases: Iterable[str]) -> str |
             if start >= 0 and list(tokens[start:stop]) == words:
                 return phrase
     return None
+
+
+def _closest_end(tokens: Sequence[str], end: int, phrases: Iterable[str]) -> int:
+    """Where the nearest of the phrases before ``end`` stops (-1 when none is there)."""
+    best = -1
+    for phrase in phrases:
+        words = phrase.split()
+        for stop in range(max(0, end - 6), end + 1):
+            start = stop - len(words)
+            if start >= 0 and list(tokens[start:stop]) == words:
+                best = max(best, stop)
+    return best
 
 
 def _phrase_after(tokens: Sequence[str], start: int, phrases: Iterable[str], window: int = 4) -> str | None:
@@ -330,6 +425,13 @@ def classify_mentions(units: Sequence[Unit], mentions: Sequence[Mention]) -> lis
         unit = units[mention.unit]
         tokens = unit.tokens
         before = tokens[max(0, mention.token - 6) : mention.token]
+        # "en översyn av kommunens policys": a review of what exists asks for no new document.
+        review = _phrase_at(tokens, mention.token, _REVIEW_BEFORE)
+        if review and _closest_end(tokens, mention.token, _REVIEW_BEFORE) >= _closest_end(
+            tokens, mention.token, _REQUEST_BEFORE
+        ):
+            roles.append(MentionRole(mention, "review", why=review))
+            continue
         # "inte en policy utan en riktlinje": the first is negated.
         if "utan" in tokens[mention.token + 1 : mention.token + 6] and any(n in before[-3:] for n in ("inte", "ej")):
             roles.append(MentionRole(mention, "negated", why="inte … utan"))
@@ -361,11 +463,29 @@ def classify_mentions(units: Sequence[Unit], mentions: Sequence[Mention]) -> lis
                 "antogs",
             ],
         )
-        if unit.in_att_sats and not strong_passing:
+        # "… som rekommenderas i Klimatanpassningsplanen": an att-sats may cite what exists.
+        cites_existing = (
+            mention.token > 0
+            and tokens[mention.token - 1] in ("i", "enligt", "från", "under")
+            and mention.word.endswith(("en", "et", "na", "n"))
+        )
+        if unit.in_att_sats and not strong_passing and not cites_existing:
             roles.append(MentionRole(mention, "request", why="att-sats"))
             continue
+        # A title names what the text asks for, unless the text only ever refers to that type as
+        # something that exists (settled after all mentions are read, in _settle_titles).
         if unit.kind == "title" and not strong_passing:
             roles.append(MentionRole(mention, "request", why="rubrik"))
+            continue
+        # "• Utveckla rutiner för …": a demand list whose item opens with the verb of the request.
+        if (
+            unit.kind == "item"
+            and tokens
+            and tokens[0] in _IMPERATIVE_REQUESTS
+            and mention.token <= 4
+            and mention == by_unit[mention.unit][0]
+        ):
+            roles.append(MentionRole(mention, "request", why=tokens[0]))
             continue
         request = _phrase_at(tokens, mention.token, _REQUEST_BEFORE) or _phrase_after(
             tokens, mention.token + 1, _REQUEST_AFTER
@@ -389,7 +509,47 @@ def classify_mentions(units: Sequence[Unit], mentions: Sequence[Mention]) -> lis
             roles.append(MentionRole(mention, "passing", why=str(passing)))
         else:
             roles.append(MentionRole(mention, "neutral"))
-    return roles
+    return _settle_titles(units, _coordinated_requests(units, roles))
+
+
+def _settle_titles(units: Sequence[Unit], roles: list[MentionRole]) -> list[MentionRole]:
+    """A title's type is not asked for when the text refers to it only as existing or reviewed
+    ("Klimatanpassningsplan – uppföljning" whose att-satser cite "Klimatanpassningsplanen")."""
+    out = list(roles)
+    for i, role in enumerate(out):
+        if role.why != "rubrik":
+            continue
+        others = [r for r in out if r.mention.type_key == role.mention.type_key and r.why != "rubrik"]
+        if others and all(r.role in ("passing", "review") for r in others):
+            out[i] = MentionRole(role.mention, "neutral", why="rubrik, texten avser ett befintligt dokument")
+    return out
+
+
+def _coordinated_requests(units: Sequence[Unit], roles: list[MentionRole]) -> list[MentionRole]:
+    """ "ta fram en analys, en strategi och en handlingsplan": one verb, several objects.
+
+    A type joined to a requested one in the same sentence by "och", "samt", "eller" (with at most
+    an article or an adjective between) is requested too.
+    """
+    out = list(roles)
+    for i, role in enumerate(out):
+        if role.role not in ("neutral", "passing") or role.why in _STRONG_PASSING_WHY:
+            continue
+        for earlier in reversed(out[:i]):
+            if earlier.mention.unit != role.mention.unit:
+                break
+            if earlier.role != "request":
+                continue
+            between = units[role.mention.unit].tokens[earlier.mention.token + 1 : role.mention.token]
+            if (
+                between
+                and len(between) <= 6
+                and any(t in _COORDINATORS for t in between)
+                and all(t in _COORDINATORS or t in _LINK_WORDS for t in between)
+            ):
+                out[i] = MentionRole(role.mention, "request", why="samordnad med " + earlier.mention.word)
+            break
+    return out
 
 
 def requested_types(roles: Sequence[MentionRole]) -> list[str]:
@@ -398,8 +558,8 @@ def requested_types(roles: Sequence[MentionRole]) -> list[str]:
     for role in roles:
         if role.role == "request" and role.mention.type_key not in ordered:
             ordered.append(role.mention.type_key)
-    if not ordered:
-        # No explicit request: a request text is about the type it names most.
+    if not ordered and not any(r.why.startswith("rubrik") for r in roles):
+        # No explicit request and no title: a request text is about the type it names most.
         counts: dict[str, int] = {}
         for role in roles:
             if role.role == "neutral":
@@ -736,6 +896,7 @@ def content_contradiction(ctx: _Context, stated: str, references: dict[str, int]
     thresholds = ctx.weights.thresholds
     margin = thresholds.margin_same_family if found.same_family else thresholds.margin_other_family
     return found.leader if found.gap > margin else None
+
 
 
 def _ranked_evidence(ctx: _Context, type_key: str, limit: int = 4) -> list[str]:
