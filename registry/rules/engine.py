@@ -1236,9 +1236,8 @@ def classify(
                 findings.append(
                     Finding(
                         "declares_other_type",
-                        "error"
-                        if ruleset.family_of(inner) != ruleset.family_of(stated_type) or inner != stated_type
-                        else "warning",
+                        # Another family is a contradiction; a plan holding a strategi is only a note.
+                        "error" if ruleset.family_of(inner) != ruleset.family_of(stated_type) else "warning",
                         f"Dokumentet är registrerat som {_label(ruleset, stated_type)} men säger själv att det "
                         f"innehåller {_label(ruleset, inner)}.",
                         clause=_clause_ref(ruleset, inner),
