@@ -820,17 +820,38 @@ _TYPE_FIELD_NAMES = frozenset({"dokumenttyp", "dokumentslag", "dokumentkategori"
 
 
 def self_references(ctx: _Context) -> dict[str, int]:
-    """How often the text calls itself a type: "Denna handlingsplan …", "Policyn anger …"."""
+    """How often the text says what it is or holds: "Denna handlingsplan …", "Policyn anger …",
+    "Här anges riktlinjer …", a subtitle "Allmänna regler för …", "skapa enkla och klara regler"."""
     counts: dict[str, int] = {}
     for role in ctx.roles:
         unit = ctx.units[role.mention.unit]
-        if unit.kind == "title" or role.role == "negated":
+        if unit.kind == "title" or role.role in ("negated", "passing", "review"):
             continue
-        previous = unit.tokens[role.mention.token - 1] if role.mention.token else ""
+        tokens = unit.tokens
+        position = role.mention.token
+        previous = tokens[position - 1] if position else ""
         definite = role.mention.word.endswith(("en", "n", "et", "na"))
-        if previous in ("denna", "detta", "dessa", "här") or (role.mention.token == 0 and definite):
+        opening = unit.index <= _OPENING_UNITS
+        declared = (
+            previous in ("denna", "detta", "dessa", "här")
+            or (position == 0 and definite)
+            # the opening says what the document sets out: "Här anges riktlinjer", "lägga fast regler"
+            or (opening and _phrase_at(tokens, position, _DECLARE) is not None)
+            # a subtitle that names a type: "Allmänna regler för anskaffning …"
+            or (opening and position <= 1 and len(tokens) > position + 1 and tokens[position + 1] in ("för", "om"))
+        )
+        if declared:
             counts[role.mention.type_key] = counts.get(role.mention.type_key, 0) + 1
     return counts
+
+
+#: The first units of a text, where it says what it is (after the title).
+_OPENING_UNITS = 3
+#: What an opening says a document does with a type it holds.
+_DECLARE = [
+    "anges", "anger", "innehåller", "lägga fast", "lägger fast", "fastställer", "fastslår", "skapa",
+    "ange", "utgör", "beskriver", "ger",
+]
 
 
 def type_logits(
@@ -875,7 +896,9 @@ class ContentGap:
 
 def content_gap(ctx: _Context, stated: str, references: dict[str, int]) -> ContentGap | None:
     """The label is left out on purpose: does what the text says outweigh what it calls itself?"""
-    logits = type_logits(ctx, ctx.weights, {}, references)
+    # What the text calls itself is label, not content; what it says it holds besides is content.
+    declared_others = {k: v for k, v in references.items() if not same_type(k, stated)}
+    logits = type_logits(ctx, ctx.weights, {}, declared_others)
     own = max((v for k, v in logits.items() if same_type(k, stated)), default=None)
     others = {k: v for k, v in logits.items() if not same_type(k, stated)}
     if own is None or not others:
