@@ -209,8 +209,10 @@ def main(argv: list[str] | None = None) -> int:
     path.parent.mkdir(exist_ok=True)
     path.write_text(text, encoding="utf-8")
     t = weights.thresholds
-    print(f"Skrev {path} (marginal för fel typ: {t.margin_other_family} mellan familjer, "
-          f"{t.margin_same_family} inom en familj).")
+    print(
+        f"Skrev {path} (marginal för fel typ: {t.margin_other_family} mellan familjer, "
+        f"{t.margin_same_family} inom en familj)."
+    )
     return 0
 
 

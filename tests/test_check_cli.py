@@ -90,14 +90,17 @@ def test_markdown_is_a_draft_for_a_tjansteskrivelse(demo):
 
 def test_classify_against_a_stated_type(run):
     text = (
-        "Policy för sociala medier\n\nPolicyn är tänkt som ett stöd och ge råd till dig som medarbetare när du "
-        "deltar i sociala medier. För att använda sociala medier i tjänsten måste du få ett tydligt uppdrag av "
-        "din närmaste chef. När du har ett uppdrag i tjänsten ska du följa specifika riktlinjer."
+        "Policy för kommunens webbplats\n\nHär får du som medarbetare tips och råd om hur du skriver på webben. "
+        "Tänk på att skriva kort och att ge exempel som läsaren känner igen. "
+        "När du är osäker kan du få stöd av kommunikationsenheten. "
+        "Du kan också läsa om klarspråk på intranätet."
     )
     data = json.loads(
         run("classify", "--ruleset", "standard", "--type", "policy", "--format", "json", "-", input=text).stdout
     )
-    assert data["verdict"] == "mismatch" and data["best_fit"] in ("vägledning", "riktlinje", "regler")
+    assert data["verdict"] == "mismatch" and data["best_fit"] == "vägledning"
+    # The label set aside, the scores are the content's own: the best fit leads them.
+    assert max(data["scores"], key=data["scores"].get) == "vägledning"
 
 
 def test_check_works_without_a_register(run):

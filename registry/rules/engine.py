@@ -723,10 +723,11 @@ def fit_clauses(
     units: Sequence[Unit], document_type: DocumentType, mention_tokens: dict[int, set[int]]
 ) -> list[ClauseFit]:
     fits = []
+    content = [u for u in units if not is_metadata_line(u)]
     for clause in document_type.clauses:
         matched_units: list[int] = []
         matched_cues: list[str] = []
-        for unit in units:
+        for unit in content:
             for cue in clause.cues:
                 if cue_in_unit(cue, unit, mention_tokens.get(unit.index, set())):
                     matched_units.append(unit.index)
@@ -735,6 +736,15 @@ def fit_clauses(
                     break
         fits.append(ClauseFit(document_type.key, clause, matched_units, matched_cues))
     return fits
+
+
+_METADATA_LINE = re.compile(r"^[A-ZÅÄÖ][\wåäöÅÄÖ ./-]{1,40}:\s*\S")
+
+
+def is_metadata_line(unit: Unit) -> bool:
+    """ "Antagen av: Kommunfullmäktige", "Ersätter dokument: …", "Revideras: Varje mandatperiod":
+    a document's record, not its content; its words must not count as evidence of a type."""
+    return unit.kind != "title" and len(unit.tokens) <= 16 and bool(_METADATA_LINE.match(unit.text))
 
 
 # --- the assessment ---------------------------------------------------------------------------------
@@ -849,8 +859,18 @@ def self_references(ctx: _Context) -> dict[str, int]:
 _OPENING_UNITS = 3
 #: What an opening says a document does with a type it holds.
 _DECLARE = [
-    "anges", "anger", "innehåller", "lägga fast", "lägger fast", "fastställer", "fastslår", "skapa",
-    "ange", "utgör", "beskriver", "ger",
+    "anges",
+    "anger",
+    "innehåller",
+    "lägga fast",
+    "lägger fast",
+    "fastställer",
+    "fastslår",
+    "skapa",
+    "ange",
+    "utgör",
+    "beskriver",
+    "ger",
 ]
 
 
@@ -876,13 +896,17 @@ def _weigh(ctx: _Context, labels: dict[str, float], references: dict[str, int]) 
 
 
 def _best_fit(ctx: _Context, probabilities: dict[str, float], labels: dict[str, float]) -> str | None:
-    """The most probable type, unless nothing in the text (label or content) speaks for it."""
-    best = max(probabilities, key=lambda k: (probabilities[k], -list(probabilities).index(k)))
-    if labels.get(best):
-        return best
-    if _evidence_count(ctx.clause_fits[best]) < ctx.weights.thresholds.min_evidence:
+    """The most probable type among those something in the text speaks for (a label, or enough
+    sentences on its definition); None when nothing does."""
+    minimum = ctx.weights.thresholds.min_evidence
+    candidates = [k for k in probabilities if labels.get(k) or _evidence_count(ctx.clause_fits[k]) >= minimum]
+    if not candidates:
         return None
-    return best
+    return max(candidates, key=lambda k: (probabilities[k], -list(probabilities).index(k)))
+
+
+#: A label is never overruled on one sentence: the content must show the other type twice.
+CONTRADICTION_MIN_EVIDENCE = 2
 
 
 @dataclass(frozen=True)
@@ -904,7 +928,7 @@ def content_gap(ctx: _Context, stated: str, references: dict[str, int]) -> Conte
     if own is None or not others:
         return None
     leader = max(others, key=lambda k: others[k])
-    if _evidence_count(ctx.clause_fits[leader]) < ctx.weights.thresholds.min_evidence:
+    if _evidence_count(ctx.clause_fits[leader]) < CONTRADICTION_MIN_EVIDENCE:
         return None
     same_family = ctx.ruleset.family_of(leader) == ctx.ruleset.family_of(stated)
     return ContentGap(leader, others[leader] - own, same_family)
@@ -919,7 +943,6 @@ def content_contradiction(ctx: _Context, stated: str, references: dict[str, int]
     thresholds = ctx.weights.thresholds
     margin = thresholds.margin_same_family if found.same_family else thresholds.margin_other_family
     return found.leader if found.gap > margin else None
-
 
 
 def _ranked_evidence(ctx: _Context, type_key: str, limit: int = 4) -> list[str]:
@@ -1243,6 +1266,10 @@ def classify(
     # fits another type.
     own_label = stated_type or next((k for k, v in labels.items() if v == 1.0), None)
     overruled = content_contradiction(ctx, own_label, references) if own_label else None
+    if overruled:
+        # The content outweighs the label: show the content's own scores, the label set aside.
+        scores = _weigh(ctx, {k: v for k, v in labels.items() if not same_type(k, own_label)}, references)
+        ctx.scores = scores
     if overruled and not stated_type:
         best = overruled
     findings: list[Finding] = []

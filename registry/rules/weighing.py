@@ -50,7 +50,7 @@ class Thresholds:
     clear: float = 0.75
     likely: float = 0.5
     #: With no label, a best fit needs this many (sentence, clause) matches: fewer is "unclear".
-    min_evidence: int = 2
+    min_evidence: int = 1
 
 
 @dataclass(frozen=True)
