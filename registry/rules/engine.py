@@ -1180,10 +1180,11 @@ def check(
     findings += _title_findings(ctx, title)
     contradiction = None
     contradicting = [content_contradiction(ctx, r, references) for r in requested]
-    if requested and all(contradicting):
-        best = contradicting[0]
+    first = contradicting[0] if contradicting else None
+    if first is not None and all(contradicting):
+        best = first
         contradiction = requested[0]
-        findings += _definition_findings(ctx, contradiction, best, what="Texten begär")
+        findings += _definition_findings(ctx, contradiction, first, what="Texten begär")
     if not requested:
         verdict = "unclear"
         findings.append(
