@@ -82,6 +82,11 @@ cues = ["förhållningssätt"]
             "types.policy.clauses.0.cues",
             "lista",
         ),
+        (
+            lambda t: t.replace('cues = ["förhållningssätt"]', 'cues = ["förhållningssätt", "#ska-kraf"]'),
+            "types.policy.clauses.0.cues",
+            "inget språkligt drag som motorn känner igen",
+        ),
         (lambda t: t.replace('key = "test"', 'key = "annan"'), "ruleset.key", "som filnamnet"),
         (lambda t: t.replace("[ruleset]", "[ruleset"), "", "ogiltig TOML"),
         (
@@ -106,3 +111,11 @@ def test_broken_rule_file_names_file_field_and_problem(tmp_path, change, path, p
 def test_missing_ruleset_lists_the_available_ones():
     with pytest.raises(RuleFileError, match="Tillgängliga: goteborg, ostersund, standard, vallentuna"):
         load_ruleset(RULES_DIR, "malmo")
+
+
+def test_a_misspelt_feature_fails_the_linter_instead_of_the_check(tmp_path):
+    shutil.copy(RULES_DIR / "standard.toml", tmp_path / "standard.toml")
+    (tmp_path / "test.toml").write_text(GOOD.replace('cues = ["förhållningssätt"]', 'cues = ["#du-tilal"]'), "utf-8")
+    results = dict(lint_rules(tmp_path))
+    assert results["standard.toml"] is None
+    assert "#du-tilal" in results["test.toml"] and "#du-tilltal" in results["test.toml"]

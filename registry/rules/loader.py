@@ -14,6 +14,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from registry.errors import RuleFileError
 from registry.models.vocabulary import BODY_LEVELS
+from registry.rules.engine.cues import FEATURE_NAMES
 from registry.rules.model import (
     Clause,
     ContentRule,
@@ -161,7 +162,24 @@ def read_rule_file(path: Path) -> dict[str, Any]:
 def _check_references(
     name: str, data: dict[str, Any], families: dict[str, Any], types: dict[str, Any], content: dict[str, Any]
 ) -> None:
+    known = ", ".join(sorted(FEATURE_NAMES))
+    for key, rule in data["content"].items():
+        for cue in rule["cues"]:
+            if cue.startswith("#") and cue not in FEATURE_NAMES:
+                raise RuleFileError(
+                    name,
+                    f"content.{key}.cues",
+                    f"”{cue}” är inget språkligt drag som motorn känner igen (kända: {known}).",
+                )
     for key, entry in data["types"].items():
+        for number, clause in enumerate(entry["clauses"]):
+            for cue in clause["cues"]:
+                if cue.startswith("#") and cue not in FEATURE_NAMES:
+                    raise RuleFileError(
+                        name,
+                        f"types.{key}.clauses.{number}.cues",
+                        f"”{cue}” är inget språkligt drag som motorn känner igen (kända: {known}).",
+                    )
         if entry["family"] not in families:
             raise RuleFileError(
                 name, f"types.{key}.family", f"familjen ”{entry['family']}” finns inte under [families]."

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from registry.rules.engine import Assessment, _article
+from registry.rules.engine import Assessment
+from registry.rules.engine.findings import with_article as _article
 from registry.rules.model import Ruleset
 
 VERDICT_TEXT = {
