@@ -405,8 +405,14 @@ class RelatedOutSchema(Schema):
     section = fields.String(allow_none=True)
 
 
+class SuggestedRequestSchema(Schema):
+    type = fields.String(metadata={"description": "Den typ innehållet passar."})
+    adopted_by = fields.String(metadata={"description": "Organet som enligt regelfilen kan anta den."})
+    text = fields.String(metadata={"description": "Att-satsen som begär den typen."})
+
+
 class AssessmentSchema(Schema):
-    """The JSON contract of DESIGN.md."""
+    """The JSON contract of DESIGN.md, with the confidence and the suggested att-sats after it."""
 
     ruleset = fields.Dict()
     requested_types = fields.List(fields.String())
@@ -415,6 +421,12 @@ class AssessmentSchema(Schema):
     verdict = fields.String()
     findings = fields.List(fields.Nested(CheckFindingSchema))
     related_documents = fields.List(fields.Nested(RelatedOutSchema))
+    confidence = fields.String(
+        allow_none=True,
+        validate=OneOf(["tydligt", "troligt", "svagt"], "säkerhet"),
+        metadata={"description": "Hur starkt texten talar för best_fit, i ord."},
+    )
+    suggested_request = fields.Nested(SuggestedRequestSchema, allow_none=True)
 
 
 class RulesetOutSchema(Schema):

@@ -97,6 +97,47 @@ def test_seed_motion_is_a_strategy_asked_to_hold_guidelines(rulesets):
     assert nested.clause["text"].startswith("Strategier anger långsiktiga avsikter")
     assert "KS 2025-04-07 § 61" in nested.clause["source"]
     assert "Hur ska öppenhet och transparens garanteras?" in nested.evidence
+    assert result.confidence == "tydligt"
+    assert result.suggested_request.to_dict() == {
+        "type": "riktlinje",
+        "adopted_by": "kommunstyrelsen",
+        "text": "att ge kommunstyrelsen i uppdrag att ta fram riktlinjer för artificiell intelligens",
+    }
+
+
+@pytest.mark.parametrize(
+    "text, requested",
+    [
+        # several objects of one request verb
+        (
+            "Motion om trygghet\n\natt kommunen tar fram en analys, en strategi och en handlingsplan för trygghet.",
+            ["strategi", "handlingsplan"],
+        ),
+        (
+            "Förslag\n\nVi föreslår att kommunstyrelsen får i uppdrag att ta fram en policy och riktlinjer för sponsring.",
+            ["policy", "riktlinje"],
+        ),
+        # a review of what exists asks for no new document
+        ("Motion om översyn av policys\n\natt en översyn av kommunens samtliga policys genomförs.", []),
+        # an att-sats that cites an existing plan asks for its follow-up, not for a plan
+        ("Cykelplan – uppföljning\n\natt kommunstyrelsen redovisar hur åtgärderna i Cykelplanen har följts upp.", []),
+        # a demand list whose items open with the verb
+        (
+            "Skolans IT\n\n• Utveckla riktlinjer för elevernas säkerhet på nätet.\n• Utveckla rutiner för uppföljning.",
+            ["riktlinje", "rutin"],
+        ),
+        # compounds with a type head, and a lexicalised compound that is no document
+        (
+            "Motion\n\natt kommunen tar fram en uppförandekod och ett riktlinjedokument för inköp.",
+            ["policy", "riktlinje"],
+        ),
+        ("Motion om bostäder\n\natt kommunen tar fram en plan för markanvisning av två tomter.", ["plan"]),
+        # negation: "inte en policy utan riktlinjer"
+        ("Motion om AI\n\natt kommunen tar fram inte en policy utan riktlinjer för AI.", ["riktlinje"]),
+    ],
+)
+def test_requests_are_read_as_swedish_is_written(rulesets, text, requested):
+    assert check(text, rulesets["vallentuna"]).requested_types == requested
 
 
 @pytest.mark.parametrize(
@@ -227,6 +268,8 @@ def test_json_contract_shape(rulesets):
         "verdict",
         "findings",
         "related_documents",
+        "confidence",
+        "suggested_request",
     ]
     assert data["ruleset"] == {"key": "vallentuna", "version": "KS 2025-04-07 § 61"}
     assert set(data["scores"]) == set(rulesets["vallentuna"].types)

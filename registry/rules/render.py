@@ -12,6 +12,8 @@ VERDICT_TEXT = {
     "unclear": "OKLART – texten ger för lite underlag",
 }
 SEVERITY_MARK = {"error": "✗", "warning": "!", "info": "·"}
+#: The engine's confidence in words a reader can weigh.
+CONFIDENCE_TEXT = {"tydligt": "tydligt", "troligt": "troligt", "svagt": "svagt underlag"}
 
 
 def _label(ruleset: Ruleset, key: str | None) -> str:
@@ -28,7 +30,10 @@ def render_text(assessment: Assessment, ruleset: Ruleset) -> str:
         lines.append(f"Begärd typ:         {requested}")
     elif assessment.stated_type:
         lines.append(f"Registrerad typ:    {_label(ruleset, assessment.stated_type)}")
-    lines.append(f"Innehållet passar:  {_label(ruleset, assessment.best_fit)}")
+    fit = _label(ruleset, assessment.best_fit)
+    if assessment.best_fit and assessment.confidence:
+        fit += f" ({CONFIDENCE_TEXT[assessment.confidence]})"
+    lines.append(f"Innehållet passar:  {fit}")
     lines.append(f"Slutsats:           {VERDICT_TEXT[assessment.verdict]}")
     lines += ["", "Varför"]
     for finding in assessment.findings:
@@ -40,8 +45,12 @@ def render_text(assessment: Assessment, ruleset: Ruleset) -> str:
             lines.append(f"      Källa: {finding.clause['source']}")
         for sentence in finding.evidence[:4]:
             lines.append(f"      Ur texten: ”{sentence}”")
-    top = sorted(assessment.scores.items(), key=lambda kv: -kv[1])[:5]
-    lines += ["", "Poäng per typ (0–1): " + ", ".join(f"{_label(ruleset, k)} {v:.2f}" for k, v in top)]
+    if assessment.suggested_request:
+        lines += [
+            "",
+            "Förslag till att-sats som begär den typ innehållet passar",
+            f"  {assessment.suggested_request.text}",
+        ]
     if assessment.related_documents:
         lines += ["", "Dokument i registret som redan berör ämnet"]
         for document in assessment.related_documents:
@@ -89,6 +98,11 @@ def render_markdown(assessment: Assessment, ruleset: Ruleset) -> str:
         )
     else:
         lines.append("Texten ger för lite underlag för att avgöra vilken typ av styrdokument den motsvarar.")
+    if assessment.suggested_request:
+        lines += [
+            "",
+            f"Ett förslag som stämmer med definitionerna kunde i stället lyda: {assessment.suggested_request.text}.",
+        ]
     if assessment.related_documents:
         lines += ["", "Frågan berörs redan av följande styrdokument:", ""]
         for document in assessment.related_documents:

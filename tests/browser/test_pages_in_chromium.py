@@ -259,3 +259,18 @@ def test_usable_at_320_px(browser, live_server, screenshots, path):
     name = "320-" + (path.strip("/").replace("/", "-").replace(" ", "") or "register")
     page.screenshot(path=str(screenshots / f"{name}.png"), full_page=True)
     assert overflow <= 0, f"{path} rullar i sidled {overflow} px vid 320 px"
+
+
+def test_the_seed_motion_gets_a_suggested_att_sats_that_can_be_copied(browser, live_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server)
+    page = context.new_page()
+    _prova_result(page, live_server)
+    suggestion = page.inner_text("#suggested-request")
+    assert suggestion == "att ge kommunstyrelsen i uppdrag att ta fram riktlinjer för artificiell intelligens"
+    page.bring_to_front()  # the clipboard answers only a focused page
+    page.click("button:has-text('Kopiera att-satsen')")
+    page.wait_for_function("document.getElementById('copy-status').textContent.length > 0")
+    assert page.inner_text("#copy-status") == "Att-satsen är kopierad."
+    assert page.evaluate("navigator.clipboard.readText()") == suggestion
+    context.close()

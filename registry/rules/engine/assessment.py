@@ -31,8 +31,9 @@ from registry.rules.engine.findings import (
 from registry.rules.engine.phrases import PHRASES
 from registry.rules.engine.requests import phrase_at, requested_types
 from registry.rules.engine.results import Assessment, Finding, RelatedDocument
+from registry.rules.engine.suggest import suggest_request
 from registry.rules.model import Ruleset
-from registry.rules.weighing import Weights
+from registry.rules.weighing import Weights, confidence_word
 from registry.types import same_type
 
 
@@ -97,6 +98,18 @@ def check(
             )
     findings += common_core_notes(ruleset, [*requested, *([best] if best else [])])
     findings += related_finding(related)
+    suggestion = None
+    if verdict == "mismatch" and best is not None and not any(same_type(best, r) for r in requested):
+        suggestion = suggest_request(ctx, ctx.roles, best)
+        findings.append(
+            Finding(
+                "suggested_request",
+                "info",
+                f"En att-sats som begär den typ innehållet passar: ”{suggestion.text}”.",
+                clause=clause_ref(ruleset, best),
+                evidence=[],
+            )
+        )
     return Assessment(
         ruleset.key,
         ruleset.version,
@@ -109,6 +122,8 @@ def check(
         ctx.units,
         ctx.clause_fits,
         kind="check",
+        confidence=_confidence(ctx, best),
+        suggested_request=suggestion,
     )
 
 
@@ -200,6 +215,7 @@ def classify(
         ctx.clause_fits,
         stated_type=stated_type,
         kind="classify",
+        confidence=_confidence(ctx, best),
     )
 
 
@@ -223,3 +239,9 @@ def stated_type_gap(text: str, ruleset: Ruleset, stated: str, weights: Weights) 
     """:func:`content_gap` for a text, for choosing the margins (benchmarks.fit_weights)."""
     ctx = analyse_text(text, ruleset, weights)
     return content_gap(ctx, stated, self_references(ctx))
+
+
+def _confidence(ctx: Context, best: str | None) -> str | None:
+    if best is None:
+        return None
+    return confidence_word(ctx.scores.get(best, 0.0), ctx.weights.thresholds)

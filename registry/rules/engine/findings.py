@@ -99,7 +99,7 @@ def nesting_findings(ctx: Context, roles: Sequence[MentionRole], container_types
                     f"{type_label(ruleset, outer).capitalize()} och {type_label(ruleset, inner)} hör till olika "
                     f"familjer ({ruleset.family_label(ruleset.family_of(outer)).lower()} respektive "
                     f"{ruleset.family_label(ruleset.family_of(inner)).lower()}) och ska inte blandas "
-                    "enligt definitionerna nedan."
+                    "enligt kommunens definitioner."
                     if not same_family
                     else "Enligt regelfilen ska den typen inte innehålla den andra."
                 ),

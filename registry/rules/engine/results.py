@@ -71,6 +71,10 @@ class Assessment:
     clause_fits: dict[str, list[ClauseFit]] = field(default_factory=dict, repr=False)
     stated_type: str | None = None
     kind: str = "check"
+    #: How strongly the text speaks for the best fit, in words: "tydligt", "troligt" or "svagt".
+    confidence: str | None = None
+    #: The att-sats that would ask for the fitting type (a SuggestedRequest), when the request misses.
+    suggested_request: Any = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -81,6 +85,9 @@ class Assessment:
             "verdict": self.verdict,
             "findings": [f.to_dict() for f in self.findings],
             "related_documents": [r.to_dict() for r in self.related_documents],
+            # beyond the contract of DESIGN.md, added after its keys so readers of it are unaffected
+            "confidence": self.confidence,
+            "suggested_request": self.suggested_request.to_dict() if self.suggested_request else None,
         }
 
     def evidence_for(self, type_key: str, limit: int = 4) -> list[str]:
