@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from registry.rules.engine.context import analyse_text
+from registry.rules.engine.context import Context, analyse_text
 from registry.rules.engine.evidence import (
     ContentGap,
     best_fit_of,
