@@ -36,9 +36,12 @@ def test_check_returns_the_design_contract(client):
         "verdict",
         "findings",
         "related_documents",
+        "confidence",
+        "suggested_request",
     ]
     assert (data["requested_types"], data["best_fit"], data["verdict"]) == (["strategi"], "riktlinje", "mismatch")
     assert len(data["related_documents"]) == 4
+    assert data["suggested_request"]["text"].startswith("att ge kommunstyrelsen i uppdrag att ta fram riktlinjer")
 
 
 def test_classification_with_type_and_organ(client):
