@@ -103,8 +103,12 @@ def _read(path: Path, mtime: float) -> Weights:
     return weights_from_dict(json.loads(path.read_text(encoding="utf-8")))
 
 
+@lru_cache(maxsize=64)
 def load_weights(ruleset: Ruleset) -> Weights:
-    """The fitted weights for a ruleset: its own file, else the one it extends, else defaults."""
+    """The fitted weights for a ruleset: its own file, else the one it extends, else defaults.
+
+    Cached per loaded ruleset (a changed rule file is loaded as a new Ruleset, so its weights
+    are read again)."""
     if not ruleset.file:
         return Weights()
     rules_dir = Path(ruleset.file).parent
@@ -115,7 +119,7 @@ def load_weights(ruleset: Ruleset) -> Weights:
         path = weights_path(rules_dir, key)
         if path.exists():
             return _read(path, path.stat().st_mtime)
-        key = _extends_of(rules_dir, key)
+        key = ruleset.extends if key == ruleset.key else _extends_of(rules_dir, key)
     path = weights_path(rules_dir, "standard")
     if path.exists():
         return _read(path, path.stat().st_mtime)

@@ -164,7 +164,13 @@ def fit_clauses(
         matched_units: list[int] = []
         matched_cues: list[str] = []
         for unit in content:
+            present = unit.matches
             for cue in clause.cues:
+                # Cheap test first: a cue whose first word the unit lacks cannot match there.
+                if not cue.startswith("#") and "__indexed__" in present:
+                    words = cue_words(cue)
+                    if not words or words[0] not in present:
+                        continue
                 if cue_in_unit(cue, unit, mention_tokens.get(unit.index, set())):
                     matched_units.append(unit.index)
                     if cue not in matched_cues:
