@@ -12,6 +12,8 @@ from registry.rules.engine.results import ClauseFit
 from registry.rules.model import DocumentType, Ruleset
 from registry.text.swedish import Unit, stem, tokenize
 
+#: A Swedish statute number, "(2001:453)", "SFS 2017:725".
+_LAW_REFERENCE = re.compile(r"\(?(?:SFS\s*)?(?:18|19|20)\d\d:\d{1,4}\)?")
 _YEAR_SPAN = re.compile(r"\b(?:19|20)\d\d\s*[-–]\s*(?:19|20)?\d\d\b")
 _TARGET_YEAR = re.compile(r"\b(?:år|till|senast|inför|vision)\s+20[3-9]\d\b", re.IGNORECASE)
 
@@ -46,8 +48,9 @@ def linguistic_feature(name: str, unit: Unit, type_mentions: set[int]) -> bool:
     if name == "#du-tilltal":
         return any(t in PHRASES.second_person for t in tokens)
     if name == "#numrerad-lista":
-        # A numbered step is a sentence; "1. Förord" and "2.1 Syfte" are headings.
-        return unit.kind == "item" and unit.numbered and len(tokens) >= 5
+        # A numbered step is a sentence; "1. Förord" and "2.1 Syfte" are headings, and
+        # "2. hälso- och sjukvårdslagen (1982:763)" cites a law.
+        return unit.kind == "item" and unit.numbered and len(tokens) >= 5 and not _LAW_REFERENCE.search(unit.text)
     if name == "#årsintervall":
         return bool(_YEAR_SPAN.search(unit.text))
     if name == "#målår":

@@ -24,7 +24,16 @@ def title_labels(ctx: Context) -> dict[str, float]:
         unit = ctx.units[role.mention.unit]
         previous = unit.tokens[role.mention.token - 1] if role.mention.token else ""
         # "Dokumenttyp: Reglemente" in a document's metadata block names its type as plainly.
-        if unit.kind == "title" or previous in PHRASES.type_fields:
+        # A letterhead may stand first ("BARN- OCH UTBILDNINGSFÖRVALTNINGEN"); then the line
+        # after it that opens with a type word is the title ("Delegeringsordning för …").
+        after_letterhead = (
+            unit.index == 1
+            and role.mention.token == 0
+            and bool(ctx.units)
+            and ctx.units[0].kind == "title"
+            and not any(ctx.units[r.mention.unit].kind == "title" for r in ctx.roles)
+        )
+        if unit.kind == "title" or previous in PHRASES.type_fields or after_letterhead:
             labels.setdefault(role.mention.type_key, 1.0 if not labels else 0.5)
     return labels
 
