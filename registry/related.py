@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from registry.limits import analysed_part
 from registry.rules.engine import Lexicon, RelatedDocument
 from registry.text.swedish import stem, tokenize
 
@@ -353,7 +354,7 @@ class RelatedIndex:
         exclude: Sequence[str] = (),
     ) -> list[RelatedDocument]:
         """Documents sharing the text's topic, best first, with shared terms and section."""
-        query = Counter(t for t, _ in content_terms(text, self.lexicon))
+        query = Counter(t for t, _ in content_terms(analysed_part(text), self.lexicon))
         if not query or not self._entries:
             return []
         weights = {t: (1.0 + math.log(n)) * self._idf(t) for t, n in query.items() if t in self._postings}

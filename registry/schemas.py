@@ -19,6 +19,7 @@ from marshmallow import (
 
 from registry.errors import InvalidInput
 from registry.identifiers import DNR_PATTERN, PARAGRAPH_PATTERN, normalise_paragraph, plain_pattern
+from registry.limits import MAX_ANALYSED_CHARS
 from registry.models.vocabulary import (
     BODY_LEVELS,
     CASE_DOCUMENT_ROLES,
@@ -373,7 +374,7 @@ class CheckInputSchema(BaseSchema):
     text = Text(
         required=True,
         validate=[
-            validate.Length(min=1, max=200_000, error="Texten ska ha 1–200 000 tecken."),
+            validate.Length(min=1, max=MAX_ANALYSED_CHARS, error="Texten ska ha 1–200 000 tecken."),
             validate.Regexp(r"\S", error="Texten får inte vara tom."),
         ],
     )

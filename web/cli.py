@@ -21,6 +21,7 @@ from registry import migrate
 from registry.config import Settings, load_settings
 from registry.db import make_engine, make_session_factory
 from registry.errors import RegistryError
+from registry.limits import MAX_ANALYSED_CHARS, too_long_message
 
 
 class UserError(click.ClickException):
@@ -360,6 +361,8 @@ def _read_document(path: str) -> str:
         text = extract_text(data, name)
     if not text.strip():
         raise UserError(f"{name} är tom; ge en text att bedöma.")
+    if len(text) > MAX_ANALYSED_CHARS:
+        raise UserError(too_long_message(len(text), f"Texten i {name}"))
     return text
 
 

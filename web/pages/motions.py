@@ -9,13 +9,12 @@ from flask import render_template, request, send_file
 
 from registry.errors import UnreadableInput
 from registry.extract import extract_text
+from registry.limits import MAX_ANALYSED_CHARS, too_long_message
 from registry.rules import engine
 from registry.rules.loader import available_rulesets, cached_ruleset
 from registry.rules.render import render_markdown
 from web.pages import bp
 from web.pages.common import related_index, ruleset
-
-MAX_TEXT = 200_000
 
 
 def _chosen_ruleset():
@@ -38,10 +37,12 @@ def _input_text() -> tuple[str, str | None]:
             return "", error.message
         if not text.strip():
             return "", f"Filen {upload.filename} är tom; klistra in en motion eller välj en annan fil."
+        if len(text) > MAX_ANALYSED_CHARS:
+            return "", too_long_message(len(text), f"Texten i {upload.filename}")
         return text, None
     text = request.form.get("text", "")
-    if len(text) > MAX_TEXT:
-        return "", f"Texten är för lång ({len(text)} tecken); högst {MAX_TEXT}."
+    if len(text) > MAX_ANALYSED_CHARS:
+        return "", too_long_message(len(text))
     if not text.strip():
         return "", "Klistra in en motion eller välj en fil (text, PDF eller Word)."
     return text, None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from registry.limits import analysed_part
 from registry.rules.engine.cues import cue_index_of, fit_clauses, index_units
 from registry.rules.engine.lexicon import find_mentions, type_lexicon
 from registry.rules.engine.requests import MentionRole, classify_mentions
@@ -26,7 +27,8 @@ class Context:
 
 
 def analyse_text(text: str, ruleset: Ruleset, weights: Weights | None = None) -> Context:
-    units = analyse(text)
+    # Bounded whatever the caller: a document longer than the limit is read on its first part.
+    units = analyse(analysed_part(text))
     index_units(units, cue_index_of(ruleset))
     lexicon = type_lexicon(ruleset)
     mentions = find_mentions(units, lexicon)
