@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, current_app, g, redirect, render_template, request, url_for
+import hmac
+
+from flask import Blueprint, Flask, abort, current_app, g, redirect, render_template, request, session, url_for
 
 from registry.services.users import (
     authenticate,
@@ -16,6 +18,7 @@ from registry.services.users import (
 )
 from registry.timeutil import utcnow
 from web.db import commit, db
+from web.security import UNSAFE_METHODS
 
 
 def login_cookie() -> str:
@@ -107,10 +110,31 @@ def _load_user() -> None:
     else:
         moment = now()
         row = live_session(db(), request.cookies.get(login_cookie()), moment)
+        if row is not None and request.path.startswith("/api/") and request.method in UNSAFE_METHODS:
+            # The login cookie rides along with any cross-site request: an API write counts as the
+            # person's only with the page's own CSRF token in a header (the live findings send it).
+            # Otherwise it is anonymous, and a write needs a bearer token.
+            sent = request.headers.get("X-CSRF-Token", "")
+            expected = session.get("csrf", "")
+            if not expected or not hmac.compare_digest(sent, expected):
+                row = None
         g.user = row.user if row is not None else None
         g.login_session = row
         if row is not None and needs_touch(row, moment):
             _touch(row.id, moment)
+
+
+def fresh_login_refusal() -> str | None:
+    """Why this request may not unpublish (no interactive login in the last 15 minutes), or None.
+
+    An API key is not a login: unpublishing takes a person who has just logged in (R7), on every
+    route."""
+    row = getattr(g, "login_session", None)
+    if row is not None and is_fresh(row, now()):
+        return None
+    if row is None and getattr(g, "user", None) is not None:
+        return "Att avpublicera kräver en inloggning på webben de senaste 15 minuterna; en API-nyckel räcker inte."
+    return "Att avpublicera kräver att du har loggat in de senaste 15 minuterna. Logga in igen."
 
 
 def fresh_login_required():

@@ -18,7 +18,9 @@ from registry.services.demo import demo_motion_text
 from tests.web.conftest import csrf_of
 from web.cli import cli
 
-LONG = ("Kommunen ska ta fram riktlinjer för hur AI ska användas. " * (MAX_ANALYSED_CHARS // 50))[: MAX_ANALYSED_CHARS + 500]
+LONG = ("Kommunen ska ta fram riktlinjer för hur AI ska användas. " * (MAX_ANALYSED_CHARS // 50))[
+    : MAX_ANALYSED_CHARS + 500
+]
 
 
 def test_a_long_uploaded_text_file_is_refused_on_prova_without_being_analysed(client):

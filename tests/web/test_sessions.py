@@ -198,3 +198,60 @@ def test_changing_users_and_unpublishing_need_a_fresh_login(clocked_app):
     login(client, "admin")  # a fresh login
     assert client.post("/admin/anvandare", data={**change, "csrf_token": csrf_of(client)}).status_code == 302
     assert "registrator" in client.get("/admin/anvandare").get_data(as_text=True).split("revisor</th>")[1][:200]
+
+
+GUIDE = "7d0c6f7e-3b1e-5a52-9c3e-0d1a2b3c4d03"
+
+
+def _etag(client, headers=None) -> str:
+    return client.get(f"/api/v1/documents/{GUIDE}", headers=headers or {}).headers["ETag"]
+
+
+def test_the_api_does_not_take_the_login_cookie_alone_for_a_write(clocked_app):
+    """Issue 13, break 2: PATCH with only the session cookie unpublished a document."""
+    client = clocked_app.test_client()
+    login(client, "admin")
+    refused = client.patch(
+        f"/api/v1/documents/{GUIDE}",
+        json={"status": "avpublicerad", "reason": "test"},
+        headers={"If-Match": _etag(client)},
+    )
+    assert refused.status_code == 401
+    assert client.get(f"/api/v1/documents/{GUIDE}").json["status"] != "avpublicerad"
+    # the page's own script sends the CSRF token with the cookie, and that is the person's request
+    live = client.post(
+        "/api/v1/classifications",
+        json={"text": "Riktlinjer för AI\n\nHur ska AI användas?", "type": "riktlinje"},
+        headers={"X-CSRF-Token": csrf_of(client)},
+    )
+    assert live.status_code == 200
+
+
+def test_unpublishing_needs_a_fresh_login_on_every_route_and_token(clocked_app):
+    from tests.web.conftest import api_token
+
+    client = clocked_app.test_client()
+    login(client, "admin")
+    clocked_app.moment["now"] += dt.timedelta(minutes=20)
+    headers = {"X-CSRF-Token": csrf_of(client)}
+    stale = client.patch(
+        f"/api/v1/documents/{GUIDE}",
+        json={"status": "avpublicerad", "reason": "test"},
+        headers={**headers, "If-Match": _etag(client)},
+    )
+    assert stale.status_code == 403 and "15 minuterna" in stale.json["error"]["message"]
+    bearer = {"Authorization": f"Bearer {api_token(clocked_app, 'admin')}"}
+    token = clocked_app.test_client().patch(
+        f"/api/v1/documents/{GUIDE}",
+        json={"status": "avpublicerad", "reason": "test"},
+        headers={**bearer, "If-Match": _etag(client)},
+    )
+    assert token.status_code == 403 and "API-nyckel" in token.json["error"]["message"]
+    assert client.get(f"/api/v1/documents/{GUIDE}").json["status"] != "avpublicerad"
+    login(client, "admin")  # a fresh login may
+    fresh = client.patch(
+        f"/api/v1/documents/{GUIDE}",
+        json={"status": "avpublicerad", "reason": "test"},
+        headers={"X-CSRF-Token": csrf_of(client), "If-Match": _etag(client)},
+    )
+    assert fresh.status_code == 200 and fresh.json["status"] == "avpublicerad"

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from registry.errors import InvalidInput, RuleFileError
 from registry.models import Body, Case, Document
-from registry.models.vocabulary import RELATION_KINDS
+from registry.models.vocabulary import RELATION_KINDS, UNPUBLISHED
 from registry.queries import RegisterFilters, list_documents, relations_of
 from registry.rules import engine
 from registry.rules.loader import available_rulesets, cached_ruleset
@@ -20,6 +20,7 @@ from registry.services.cases import find_case
 from registry.services.findings import assessment_hook, current_findings
 from web.api import bp
 from web.api.spec import build_spec
+from web.auth import fresh_login_refusal
 from web.db import commit, db
 from web.errors import ApiError
 from web.pages.common import related_index, ruleset, visible_statuses
@@ -121,6 +122,10 @@ def update_document(document_id: str):
         raise ApiError(412, f"Dokumentet har ändrats sedan du läste det; senaste ETag är {_etag(document)}.")
     if "expected_version" in data:
         raise ApiError(422, "Versionen anges med If-Match, inte i innehållet.", {"expected_version": ["Okänt fält."]})
+    if data.get("status") == UNPUBLISHED and document.status != UNPUBLISHED:
+        refusal = fresh_login_refusal()
+        if refusal:
+            raise ApiError(403, refusal)
     revised = revise_document(
         db(),
         document.id,

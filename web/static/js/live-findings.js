@@ -55,8 +55,11 @@
     var body = { text: text };
     if (value("type")) { body.type = value("type"); }
     if (value("adopted_by")) { body.adopted_by = value("adopted_by"); }
-    fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
-                 credentials: "same-origin" })
+    // The page's own CSRF token: the API takes the login cookie only together with it.
+    var token = form.querySelector("input[name=csrf_token]");
+    var headers = { "Content-Type": "application/json" };
+    if (token) { headers["X-CSRF-Token"] = token.value; }
+    fetch(url, { method: "POST", headers: headers, body: JSON.stringify(body), credentials: "same-origin" })
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (result) { if (result) { render(result); } })
       .catch(function () { /* the server-side button still works */ });
