@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
@@ -180,3 +181,17 @@ def relations_of(session: Session, document: Document, statuses: tuple[str, ...]
         )
     rows.sort(key=lambda r: (r["label"], swedish_key(r["other"].title)))
     return rows
+
+
+def display_names(session: Session, usernames: Iterable[str]) -> dict[str, str]:
+    """The names people are shown by, for the login names a history stores (one query).
+
+    The public reads who changed a document by name; the login name, half of a credential,
+    is never shown. Actors that are no accounts ("import", "demo") keep their word."""
+    from registry.models.users import User
+
+    wanted = {u for u in usernames if u}
+    if not wanted:
+        return {}
+    rows = session.execute(select(User.username, User.display_name).where(User.username.in_(wanted))).all()
+    return {username: name for username, name in rows}

@@ -226,10 +226,10 @@ def login():
     if not target.startswith("/") or target.startswith("//"):
         target = url_for("pages.index")  # never redirect off-site
     if request.method == "POST":
-        user = authenticate(db(), request.form.get("username", ""), request.form.get("password", ""))
+        user = authenticate(db(), request.form.get("username", ""), request.form.get("password", ""), now=now())
         if user is None:
             commit()  # the failed attempt is audited
-            error = "Fel användarnamn eller lösenord, eller så är kontot låst."
+            error = "Fel användarnamn eller lösenord, eller så är kontot tillfälligt låst. Försök igen om en stund."
         else:
             token = start_session(db(), user, now())
             commit()

@@ -742,6 +742,17 @@ def users_token(username: str, name: str) -> None:
     click.echo(token)
 
 
+@users_group.command("unlock")
+@click.argument("username")
+def users_unlock(username: str) -> None:
+    """Häv ett konto som låsts efter för många felaktiga lösenord."""
+    from registry.services.users import unlock_user
+
+    with user_errors(), runtime().transaction() as session:
+        unlock_user(session, username, actor=actor())
+    click.echo(f"Kontot {username} är upplåst.")
+
+
 def register_commands(app) -> None:
     """Make every command available as ``flask --app web <command>`` too."""
     for command in cli.commands.values():

@@ -23,8 +23,11 @@ from registry.services.audit import record_event
 from registry.timeutil import utcnow
 
 _HASHER = PasswordHasher()
-#: After this many failed logins in a row the account is locked until an admin unlocks it.
+#: After this many failed logins in a row the account is locked for LOCK_FIRST, and each further
+#: run of as many failures doubles the lock, up to LOCK_LONGEST; a login or an admin ends it.
 MAX_FAILED_LOGINS = 10
+LOCK_FIRST = dt.timedelta(minutes=15)
+LOCK_LONGEST = dt.timedelta(hours=24)
 MIN_PASSWORD_LENGTH = 12
 
 
@@ -191,6 +194,7 @@ def change_user(
         user.active = active
         if active:
             user.failed_logins = 0
+            user.locked_until = None
         else:
             end_all_sessions(session, user)
     session.flush()
@@ -213,11 +217,44 @@ def get_user(session: Session, username: str) -> User:
     return user
 
 
-def authenticate(session: Session, username: str, password: str) -> User | None:
+def is_locked(user: User, now: dt.datetime) -> bool:
+    return user.locked_until is not None and _aware(user.locked_until) > now
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    # SQLite returns naive datetimes for timezone-aware columns; they were written in UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _lock_after_failure(user: User, now: dt.datetime) -> None:
+    if user.failed_logins and user.failed_logins % MAX_FAILED_LOGINS == 0:
+        runs = user.failed_logins // MAX_FAILED_LOGINS
+        user.locked_until = now + min(LOCK_FIRST * 2 ** (runs - 1), LOCK_LONGEST)
+
+
+def unlock_user(session: Session, username: str, *, actor: str) -> User:
+    """End a lock at once (``styrdok users unlock``), with an audit event."""
+    user = get_user(session, username)
+    before = {
+        "failed_logins": user.failed_logins,
+        "locked_until": user.locked_until.isoformat() if user.locked_until else None,
+    }
+    user.failed_logins = 0
+    user.locked_until = None
+    session.flush()
+    record_event(
+        session, actor=actor, action="user.unlocked", entity_type="user", entity_id=user.username, before=before
+    )
+    return user
+
+
+def authenticate(session: Session, username: str, password: str, *, now: dt.datetime | None = None) -> User | None:
     """The user if the password is right; every attempt leaves an audit event."""
+    now = now or utcnow()
     user = session.scalar(select(User).where(User.username == (username or "").strip().lower()))
     ok = False
-    if user is not None and user.active and user.failed_logins < MAX_FAILED_LOGINS:
+    locked = user is not None and is_locked(user, now)
+    if user is not None and user.active and not locked:
         try:
             ok = _HASHER.verify(user.password_hash, password or "")
         except (VerificationError, InvalidHashError):
@@ -227,14 +264,15 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
         with contextlib.suppress(VerificationError, InvalidHashError):
             _HASHER.verify(_DUMMY_HASH, password or "")
     if not ok:
-        if user is not None:
+        if user is not None and not locked:
             user.failed_logins += 1
+            _lock_after_failure(user, now)
         record_event(
             session,
-            actor=username or "okänd",
-            action="login.failed",
+            actor=(username or "okänd")[:80],
+            action="login.locked" if locked else "login.failed",
             entity_type="user",
-            entity_id=username or "",
+            entity_id=(username or "")[:80],
             after=None,
         )
         session.flush()
@@ -242,6 +280,7 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     if _HASHER.check_needs_rehash(user.password_hash):
         user.password_hash = _HASHER.hash(password)
     user.failed_logins = 0
+    user.locked_until = None
     record_event(session, actor=user.username, action="login", entity_type="user", entity_id=user.username)
     session.flush()
     return user

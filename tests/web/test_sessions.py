@@ -4,6 +4,7 @@ login, and a limit on login attempts per address (R3, R4, R5, R7)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -255,3 +256,70 @@ def test_unpublishing_needs_a_fresh_login_on_every_route_and_token(clocked_app):
         headers={"X-CSRF-Token": csrf_of(client), "If-Match": _etag(client)},
     )
     assert fresh.status_code == 200 and fresh.json["status"] == "avpublicerad"
+
+
+def _try(client, password: str) -> int:
+    data = {"username": "revisor", "password": password, "csrf_token": csrf_of(client)}
+    return client.post("/logga-in", data=data).status_code
+
+
+def test_ten_wrong_passwords_lock_an_account_for_a_while_and_the_lock_grows(clocked_app):
+    """Issue 13, break 3: the lock had no end, so anyone could lock anyone out for good."""
+    client = clocked_app.test_client()
+    for _ in range(10):
+        assert _try(client, "fel-lösenord") == 401
+    assert _try(client, DEMO_PASSWORD) == 401  # locked: not even the right password
+    clocked_app.moment["now"] += dt.timedelta(minutes=16)
+    assert _try(client, DEMO_PASSWORD) == 302  # the lock ended by itself
+    client = clocked_app.test_client()
+    for _ in range(10):
+        _try(client, "fel-lösenord")
+    clocked_app.moment["now"] += dt.timedelta(minutes=16)
+    for _ in range(10):  # ten more once the lock has ended: the next lock is twice as long
+        _try(client, "fel-lösenord")
+    clocked_app.moment["now"] += dt.timedelta(minutes=16)
+    assert _try(client, DEMO_PASSWORD) == 401
+    clocked_app.moment["now"] += dt.timedelta(minutes=15)
+    assert _try(client, DEMO_PASSWORD) == 302
+
+
+def test_an_admin_unlocks_an_account_from_the_command_line(clocked_app, monkeypatch):
+    from click.testing import CliRunner
+
+    from web.cli import cli
+
+    client = clocked_app.test_client()
+    for _ in range(10):
+        _try(client, "fel-lösenord")
+    assert _try(client, DEMO_PASSWORD) == 401
+    settings = clocked_app.config["STYRDOK_SETTINGS"]
+    monkeypatch.setenv("STYRDOK_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("STYRDOK_INSTANCE_DIR", str(settings.instance_dir))
+    result = CliRunner().invoke(cli, ["users", "unlock", "revisor"])
+    assert result.exit_code == 0 and "upplåst" in result.output
+    assert _try(client, DEMO_PASSWORD) == 302
+    unknown = CliRunner().invoke(cli, ["users", "unlock", "ingen"])
+    assert unknown.exit_code == 2 and "ingen användare" in unknown.output
+
+
+def test_public_history_names_the_person_not_the_login(fresh_app):
+    client = fresh_app.test_client()
+    login(client, "registrator")
+    page = client.get(f"/dokument/{GUIDE}/redigera").get_data(as_text=True)
+    version = re.search(r'name="expected_version" value="(\d+)"', page).group(1)
+    saved = client.post(
+        f"/dokument/{GUIDE}/redigera",
+        data={
+            "csrf_token": csrf_of(client),
+            "title": "Intern AI-vägledning för medarbetare",
+            "type": "vägledning",
+            "status": "gällande",
+            "expected_version": version,
+            "reason": "Språket förtydligat",
+            "action": "spara",
+        },
+    )
+    assert saved.status_code == 302, re.findall(r'class="error-summary".*?</div>', saved.get_data(as_text=True), re.S)
+    public = fresh_app.test_client().get(f"/dokument/{GUIDE}").get_data(as_text=True)
+    assert "av Rebecka Registrator: Språket förtydligat" in public
+    assert "av registrator" not in public

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from registry.errors import InvalidInput, NotFound, RegistryError, StaleVersion
 from registry.models import AuditEvent, Body, Document, DocumentVersion
 from registry.models.vocabulary import DOCUMENT_STATUSES, UNPUBLISHED
-from registry.queries import RegisterFilters, list_documents, register_facets, relations_of, swedish_key
+from registry.queries import RegisterFilters, display_names, list_documents, register_facets, relations_of, swedish_key
 from registry.rules import engine
 from registry.services import register_document, revise_document
 from registry.services.documents import FIELD_LABELS
@@ -131,7 +131,9 @@ def cull_document_page(document_id: str):
     form = request.form.to_dict() if request.method == "POST" else {}
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        if authenticate(db(), g.user.username, form.get("password", "")) is None:
+        from web.auth import now
+
+        if authenticate(db(), g.user.username, form.get("password", ""), now=now()) is None:
             commit()  # the failed re-authentication is audited
             errors["password"] = ["Lösenordet stämmer inte; gallring kräver att du anger ditt lösenord igen."]
         else:
@@ -190,6 +192,7 @@ def document(document_id: str):
         originals=files_of(db(), doc.id),
         relations=relations_of(db(), doc, visible_statuses()),
         versions=versions,
+        editors=display_names(db(), (v.changed_by for v in versions)),
         findings=findings,
         rules=rules,
         field_labels=FIELD_LABELS,
