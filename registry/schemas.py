@@ -130,8 +130,24 @@ class BodySchema(BaseSchema):
 DNR_MESSAGE = "Diarienumret ”{input}” kunde inte tolkas; skriv det som till exempel ”KS 2025.032” eller ”KS 2025/32”."
 
 
+#: The longest diarienummer a column holds (cases.dnr, decisions.dnr).
+DNR_MAX = 60
+
+
+def SingleLine(label: str) -> validate.Validator:
+    """No line breaks or other control characters: a dnr with "\n" was stored, then unreachable."""
+    return validate.Regexp(r"^[^\x00-\x1f\x7f]*$", error=f"{label} får inte innehålla radbrytningar eller styrtecken.")
+
+
 def Dnr(**kwargs: Any) -> fields.String:
-    return Text(validate=validate.Regexp(plain_pattern(DNR_PATTERN), error=DNR_MESSAGE), **kwargs)
+    return Text(
+        validate=[
+            validate.Length(max=DNR_MAX, error=f"Diarienumret får ha högst {DNR_MAX} tecken."),
+            SingleLine("Diarienumret"),
+            validate.Regexp(plain_pattern(DNR_PATTERN), error=DNR_MESSAGE),
+        ],
+        **kwargs,
+    )
 
 
 class DecisionSchema(BaseSchema):
@@ -141,10 +157,13 @@ class DecisionSchema(BaseSchema):
     meeting_date = Date(required=True)
     paragraph = Text(
         required=True,
-        validate=validate.Regexp(
-            plain_pattern(PARAGRAPH_PATTERN),
-            error="Paragrafen ”{input}” kunde inte tolkas; skriv ett nummer som ”61” eller ”§ 61”.",
-        ),
+        validate=[
+            validate.Length(max=20, error="Paragrafen får ha högst 20 tecken."),
+            validate.Regexp(
+                plain_pattern(PARAGRAPH_PATTERN),
+                error="Paragrafen ”{input}” kunde inte tolkas; skriv ett nummer som ”61” eller ”§ 61”.",
+            ),
+        ],
     )
     dnr = Dnr(load_default=None, allow_none=True)
     outcome = Text(load_default="övrigt", validate=OneOf(DECISION_OUTCOMES, "beslutsutfall"))
@@ -214,8 +233,8 @@ class RelationSchema(BaseSchema):
     source = Text(required=True, validate=NotBlank("Källdokumentet"))
     target = Text(required=True, validate=NotBlank("Måldokumentet"))
     kind = Text(required=True, validate=OneOf(list(RELATION_KINDS), "relationstyp"))
-    source_section = Text(load_default="", allow_none=True)
-    target_section = Text(load_default="", allow_none=True)
+    source_section = Text(load_default="", allow_none=True, validate=validate.Length(max=120))
+    target_section = Text(load_default="", allow_none=True, validate=validate.Length(max=120))
     note = Text(load_default=None, allow_none=True)
 
     @post_load
@@ -248,7 +267,7 @@ class CaseSchema(BaseSchema):
     dnr = Dnr(required=True)
     kind = Text(required=True, validate=OneOf(CASE_KINDS, "ärendetyp"))
     title = Text(required=True, validate=[NotBlank("Rubriken"), validate.Length(max=400)])
-    submitted_by = Text(load_default=None, allow_none=True)
+    submitted_by = Text(load_default=None, allow_none=True, validate=validate.Length(max=300))
     submitted_on = Date(load_default=None, allow_none=True)
     text = Text(load_default=None, allow_none=True)
     decisions = fields.List(fields.Nested(DecisionSchema), load_default=list)

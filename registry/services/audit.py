@@ -29,10 +29,12 @@ def record_event(
     previous = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)) or ""
     event = AuditEvent(
         occurred_at=utcnow(),
-        actor=actor,
-        action=action,
-        entity_type=entity_type,
-        entity_id=str(entity_id),
+        # What someone typed (a 400 000-character "username") is cut to the column: the trail
+        # records the attempt, it cannot be flooded, and PostgreSQL does not refuse the row.
+        actor=_bounded(actor, AuditEvent.__table__.c.actor.type.length),
+        action=_bounded(action, AuditEvent.__table__.c.action.type.length),
+        entity_type=_bounded(entity_type, AuditEvent.__table__.c.entity_type.type.length),
+        entity_id=_bounded(str(entity_id), AuditEvent.__table__.c.entity_id.type.length),
         before=before,
         after=after,
         prev_hash=previous,
@@ -49,3 +51,9 @@ def _json_round_trip(value: Any) -> Any:
     import json
 
     return None if value is None else json.loads(json.dumps(value, default=str))
+
+
+def _bounded(value: str, length: int | None) -> str:
+    if length is None or len(value) <= length:
+        return value
+    return value[: length - 1] + "…"

@@ -269,10 +269,10 @@ def authenticate(session: Session, username: str, password: str, *, now: dt.date
             _lock_after_failure(user, now)
         record_event(
             session,
-            actor=(username or "okänd")[:80],
+            actor=username or "okänd",
             action="login.locked" if locked else "login.failed",
             entity_type="user",
-            entity_id=(username or "")[:80],
+            entity_id=username or "",
             after=None,
         )
         session.flush()
