@@ -6,6 +6,8 @@ CSV and XLSX, the CLI, the page and the API alike. Read-only.
 
 from __future__ import annotations
 
+import re
+
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -418,9 +420,19 @@ def build_report(session: Session, name: str, ruleset: Ruleset, **options: Any) 
 # --- exports ------------------------------------------------------------------------------------------
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Swedish Excel splits a CSV line on ";" (and on a tab): each part is a cell of its own there, so a
+#: formula after a separator inside our cell ("Policy;=cmd|' /C calc'!A0") must be defused too.
+_FORMULA_AFTER_SEPARATOR = re.compile(r"([;\t]\s*)([=+\-@])")
+
+
 def spreadsheet_safe(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula is written as text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    """Text that a spreadsheet would run as a formula is written as text: at the start of the
+    cell, and after any separator a spreadsheet might split the cell on."""
+    if not isinstance(value, str):
+        return value
+    value = _FORMULA_AFTER_SEPARATOR.sub(r"\1'\2", value)
+    if value[:1] in _FORMULA_START:
         return "'" + value
     return value
 

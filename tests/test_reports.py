@@ -160,6 +160,33 @@ def test_exports_are_safe_in_a_spreadsheet(db_session, make_document, rulesets):
     assert "<f>" not in sheet
 
 
+@pytest.mark.parametrize(
+    "cell, safe",
+    [
+        ("Policy;=cmd|' /C calc'!A0", "Policy;'=cmd|' /C calc'!A0"),  # Swedish Excel splits on ";"
+        ("Plan; @SUM(A1)", "Plan; '@SUM(A1)"),
+        ("a\t+1", "a\t'+1"),
+        ("=1+1", "'=1+1"),
+        ("Riktlinjer för 2025-2027; fastställda", "Riktlinjer för 2025-2027; fastställda"),
+        ("Strategi – del 2", "Strategi – del 2"),
+    ],
+)
+def test_every_cell_is_guarded_as_a_swedish_spreadsheet_reads_it(cell, safe):
+    """Issue 13, break 8: formula text after a semicolon was exported unprefixed."""
+    from registry.reports import spreadsheet_safe
+
+    assert spreadsheet_safe(cell) == safe
+
+
+def test_the_register_csv_defuses_a_formula_after_a_semicolon(db_session, make_document):
+    from registry.services.transfer import write_csv
+
+    make_document(title="Policy;=cmd|' /C calc'!A0")
+    out = io.StringIO()
+    write_csv(db_session, out)
+    assert "Policy;'=cmd" in out.getvalue() and ";=cmd" not in out.getvalue()
+
+
 @pytest.mark.parametrize("exact_limit", [5000, 3])
 def test_near_copies_are_found_exactly_and_through_minhash(monkeypatch, rulesets, exact_limit):
     from benchmarks.synthetic import generate

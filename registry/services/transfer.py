@@ -77,9 +77,10 @@ CSV_COLUMNS = (
 
 
 def _csv_safe(value: Any) -> str:
-    # A cell that starts like a formula would run in a spreadsheet; quote it as text.
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    # The one guard every export uses: a cell that a spreadsheet would run is written as text.
+    from registry.reports import spreadsheet_safe
+
+    return spreadsheet_safe("" if value is None else str(value))
 
 
 def write_csv(session: Session, out: TextIO) -> int:
