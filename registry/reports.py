@@ -6,9 +6,8 @@ CSV and XLSX, the CLI, the page and the API alike. Read-only.
 
 from __future__ import annotations
 
-import re
-
 import datetime as dt
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
