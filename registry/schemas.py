@@ -49,13 +49,21 @@ NO_CONTROL_CHARACTERS = validate.Regexp(
 )
 
 
+def no_lone_surrogates(value: str) -> None:
+    """JSON may carry "\\ud800" alone: no character, and no database can store it."""
+    if any("\ud800" <= c <= "\udfff" for c in value):
+        raise ValidationError("Texten innehåller ett ogiltigt tecken (ett ensamt surrogattecken).")
+
+
 def Text(**kwargs: Any) -> fields.String:
-    """A string field; refuses control characters (documented as a pattern in OpenAPI)."""
+    """A string field; refuses control characters (documented as a pattern in OpenAPI) and lone
+    surrogates."""
     kwargs.setdefault("error_messages", _messages(invalid="Ange text."))
     given = kwargs.pop("validate", None)
     checks = list(given) if isinstance(given, (list, tuple)) else ([given] if given else [])
     if not any(isinstance(c, validate.Regexp) for c in checks):
         checks.append(NO_CONTROL_CHARACTERS)
+    checks.append(no_lone_surrogates)
     return fields.String(validate=checks, **kwargs)
 
 
@@ -134,9 +142,14 @@ DNR_MESSAGE = "Diarienumret ”{input}” kunde inte tolkas; skriv det som till 
 DNR_MAX = 60
 
 
-def SingleLine(label: str) -> validate.Validator:
+def SingleLine(label: str):
     """No line breaks or other control characters: a dnr with "\n" was stored, then unreachable."""
-    return validate.Regexp(r"^[^\x00-\x1f\x7f]*$", error=f"{label} får inte innehålla radbrytningar eller styrtecken.")
+
+    def check(value: str) -> None:
+        if any(ord(c) < 32 or ord(c) == 127 for c in value):
+            raise ValidationError(f"{label} får inte innehålla radbrytningar eller styrtecken.")
+
+    return check
 
 
 def Dnr(**kwargs: Any) -> fields.String:

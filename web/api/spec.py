@@ -36,6 +36,7 @@ def _op(
     secured: bool = False,
     params: list | None = None,
     headers: dict | None = None,
+    also_ok: tuple[int, ...] = (),
 ) -> dict:
     responses = {
         str(ok): {
@@ -43,6 +44,11 @@ def _op(
             **({"content": {"application/json": {"schema": out}}} if out else {}),
         }
     }
+    for code in also_ok:
+        responses[str(code)] = {
+            "description": "Fanns redan",
+            **({"content": {"application/json": {"schema": out}}} if out else {}),
+        }
     if headers:
         responses[str(ok)]["headers"] = headers
     for code in sorted(set(errors) | ({401, 403} if secured else set()) | {413}):
@@ -231,6 +237,7 @@ def _spec_dict(rulesets: tuple[str, ...] = ()) -> dict:
                 body="DecisionCreate",
                 errors=(404, 409, 422),
                 secured=True,
+                also_ok=(200,),
             )
         },
     )

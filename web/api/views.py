@@ -29,7 +29,10 @@ from web.pages.common import related_index, ruleset, visible_statuses
 def _body() -> dict[str, Any]:
     if not request.is_json:
         raise ApiError(415)
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # "[[[[…" ten thousand deep: the parser gives up, so do we, politely
+        raise ApiError(400, "JSON-innehållet är för djupt nästlat.") from None
     if data is None:
         raise ApiError(400, "Innehållet är inte giltig JSON.")
     if not isinstance(data, dict):

@@ -25,9 +25,13 @@ from web.pages.common import ruleset, visible_statuses
 PER_PAGE = 25
 
 
+#: The highest page number the register answers; a larger one would overflow the SQL offset.
+MAX_PAGE = 100_000
+
+
 def _int(value: str | None, default: int) -> int:
     try:
-        return max(1, int(value or default))
+        return min(MAX_PAGE, max(1, int(value or default)))
     except ValueError:
         return default
 

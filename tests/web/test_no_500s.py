@@ -1,0 +1,36 @@
+"""Inputs that gave a 500 (issue 13, break 9) get a clear Swedish answer and change nothing."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from registry.models import Document
+from tests.web.conftest import api_token
+
+
+def test_a_huge_page_number_is_the_last_page_not_a_500(client):
+    response = client.get("/?sida=9223372036854775807")
+    assert response.status_code == 200
+
+
+def test_json_nested_ten_thousand_deep_is_a_400_in_the_envelope(client):
+    body = "[" * 10_000 + "]" * 10_000
+    response = client.post("/api/v1/checks", data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json["error"]["message"] == "JSON-innehållet är för djupt nästlat."
+
+
+def test_a_lone_surrogate_in_a_title_is_refused_and_nothing_is_written(app, client):
+    headers = {"Authorization": f"Bearer {api_token(app, 'registrator')}", "Content-Type": "application/json"}
+    with app.extensions["styrdok"]["sessions"]() as session:
+        before = session.scalar(select(func.count()).select_from(Document))
+    response = client.post("/api/v1/documents", data='{"title": "Plan \\ud800", "type": "plan"}', headers=headers)
+    assert response.status_code == 422
+    assert "surrogattecken" in str(response.json)
+    with app.extensions["styrdok"]["sessions"]() as session:
+        assert session.scalar(select(func.count()).select_from(Document)) == before
+
+
+def test_registering_the_same_decision_again_is_a_documented_200(client, app):
+    spec = client.get("/api/v1/openapi.json").json
+    assert "200" in spec["paths"]["/api/v1/decisions"]["post"]["responses"]
