@@ -92,3 +92,52 @@ def test_cli_gallra_refuses_documents_in_force_and_needs_the_decision(run):
     assert refused.exit_code == 2 and "är gällande. Bara upphävda" in refused.output
     missing = run("gallra", guide, "--ja")
     assert missing.exit_code == 2 and "--beslut" in missing.output
+
+
+def test_a_culled_id_is_never_given_to_a_new_document(db_session, make_document):
+    """Issue 13, break 7: the id of a culled document could be reused (201, then 200 with new content)."""
+    from registry.services import register_document
+
+    document = _ended(db_session, make_document)
+    cull_document(db_session, document.id, DECISION, actor="arkivarien")
+    with pytest.raises(Conflict, match="gallrades"):
+        register_document(db_session, {"id": document.id, "title": "Något nytt", "type": "plan"}, actor="t")
+    # and the database refuses it too, whatever writes the row
+    with pytest.raises(DBAPIError), db_session.begin_nested():
+        db_session.execute(
+            text(
+                "INSERT INTO documents (id, title, type_key, status, scope, version, created_at, updated_at) "
+                "VALUES (:id, 'x', 'plan', 'utkast', 'kommunen', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            ),
+            {"id": document.id},
+        )
+
+
+def test_a_stray_tombstone_does_not_make_a_document_in_force_deletable(db_session, make_document):
+    in_force = make_document(title="Gällande policy", status="gällande")
+    with pytest.raises(DBAPIError), db_session.begin_nested():
+        db_session.execute(
+            text(
+                "INSERT INTO culled_documents (document_id, title, type_key, status, decision_reference, "
+                "version_count, content_sha256, removed, actor, culled_at) VALUES (:id, 'x', 'policy', "
+                "'gällande', 'ingen', 1, 'x', '{}', 'angripare', CURRENT_TIMESTAMP)"
+            ),
+            {"id": in_force.id},
+        )
+    with pytest.raises(DBAPIError), db_session.begin_nested():
+        db_session.execute(text("DELETE FROM documents WHERE id = :id"), {"id": in_force.id})
+    assert db_session.get(Document, in_force.id) is not None
+
+
+def test_tombstones_can_be_neither_changed_nor_removed(db_session, make_document):
+    document = _ended(db_session, make_document)
+    cull_document(db_session, document.id, DECISION, actor="arkivarien")
+    for statement in (
+        "UPDATE culled_documents SET title = 'ändrad' WHERE document_id = :id",
+        "DELETE FROM culled_documents WHERE document_id = :id",
+    ):
+        with pytest.raises(DBAPIError), db_session.begin_nested():
+            db_session.execute(text(statement), {"id": document.id})
+    assert db_session.scalar(select(CulledDocument.title).where(CulledDocument.document_id == document.id)) == (
+        "Gammal riktlinje om parkering"
+    )

@@ -194,6 +194,16 @@ def register_document(
     document_id = values.get("id") or str(uuid.uuid4())
     if session.get(Document, document_id) is not None:
         raise Conflict(f"Det finns redan ett dokument med id ”{document_id}”.", field="id")
+    from registry.models.culling import CulledDocument
+
+    gone = session.scalar(select(CulledDocument).where(CulledDocument.document_id == document_id))
+    if gone is not None:
+        # A culled document's address answers 410 for good; its id is never given to another.
+        raise Conflict(
+            f"Id:t ”{document_id}” tillhörde ”{gone.title}”, som gallrades {gone.culled_at:%Y-%m-%d}; "
+            "det används inte igen.",
+            field="id",
+        )
     document = Document(id=document_id, created_at=utcnow(), updated_at=utcnow(), version=1)
     _apply_values(session, document, values, actor=actor)
     session.add(document)

@@ -18,6 +18,7 @@ ERRORS = {
     403: "Nyckeln saknar behörighet.",
     404: "Posten finns inte (eller är inte publicerad).",
     409: "Krockar med något som redan finns.",
+    410: "Dokumentet är gallrat; svaret säger när och enligt vilket gallringsbeslut.",
     412: "If-Match stämmer inte med dokumentets ETag.",
     413: "För stort innehåll.",
     415: "Innehållet är inte JSON.",
@@ -171,13 +172,13 @@ def _spec_dict(rulesets: tuple[str, ...] = ()) -> dict:
     spec.path(
         "/api/v1/documents/{document_id}",
         operations={
-            "get": _op("Ett dokument", 200, "Document", errors=(404,), params=doc, headers=ETAG),
+            "get": _op("Ett dokument", 200, "Document", errors=(404, 410), params=doc, headers=ETAG),
             "patch": _op(
                 "Ändra ett dokument (ny version); kräver If-Match",
                 200,
                 "Document",
                 body="DocumentPatch",
-                errors=(404, 409, 412, 422, 428),
+                errors=(404, 409, 410, 412, 422, 428),
                 secured=True,
                 params=doc + [{"name": "If-Match", "in": "header", "required": True, "schema": {"type": "string"}}],
                 headers=ETAG,
@@ -186,13 +187,19 @@ def _spec_dict(rulesets: tuple[str, ...] = ()) -> dict:
     )
     spec.path(
         "/api/v1/documents/{document_id}/sections",
-        operations={"get": _op("Dokumentets avsnitt", 200, list_of("Section", "sections"), errors=(404,), params=doc)},
+        operations={
+            "get": _op("Dokumentets avsnitt", 200, list_of("Section", "sections"), errors=(404, 410), params=doc)
+        },
     )
     spec.path(
         "/api/v1/documents/{document_id}/relations",
         operations={
             "get": _op(
-                "Dokumentets relationer åt båda håll", 200, list_of("Relation", "relations"), errors=(404,), params=doc
+                "Dokumentets relationer åt båda håll",
+                200,
+                list_of("Relation", "relations"),
+                errors=(404, 410),
+                params=doc,
             )
         },
     )
@@ -203,7 +210,7 @@ def _spec_dict(rulesets: tuple[str, ...] = ()) -> dict:
                 "Regelavvikelser för dokumentets senaste version",
                 200,
                 list_of("Finding", "findings"),
-                errors=(404,),
+                errors=(404, 410),
                 params=doc,
             )
         },

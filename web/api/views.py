@@ -57,6 +57,15 @@ def _with_etag(payload, document: Document, status: int = 200):
 
 def _visible(document_id: str) -> Document:
     document = db().get(Document, document_id)
+    if document is None:
+        from registry.services.culling import find_tombstone
+
+        tombstone = find_tombstone(db(), document_id)
+        if tombstone is not None:
+            raise ApiError(
+                410,
+                f"”{tombstone.title}” gallrades {tombstone.culled_at:%Y-%m-%d} enligt {tombstone.decision_reference}.",
+            )
     if document is None or document.status not in visible_statuses():
         raise ApiError(404, f"Det finns inget dokument med id ”{document_id}”.")
     return document
@@ -116,7 +125,7 @@ def get_document(document_id: str):
 def update_document(document_id: str):
     document = db().get(Document, document_id)
     if document is None:
-        raise ApiError(404, f"Det finns inget dokument med id ”{document_id}”.")
+        _visible(document_id)  # 410 for a culled id, else 404
     data = _body()
     if_match = request.headers.get("If-Match")
     if not if_match:
