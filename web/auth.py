@@ -233,6 +233,10 @@ def login():
         else:
             token = start_session(db(), user, now())
             commit()
+            # A new CSRF token with the new login: one read before logging in is worth nothing after.
+            from web.security import rotate_csrf_token
+
+            rotate_csrf_token()
             response = redirect(target)
             response.set_cookie(
                 login_cookie(), token, httponly=True, samesite="Lax", path="/", secure=_secure() or request.is_secure

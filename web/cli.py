@@ -742,6 +742,18 @@ def users_token(username: str, name: str) -> None:
     click.echo(token)
 
 
+@users_group.command("revoke-token")
+@click.argument("username")
+@click.option("--name", required=True, help="Namnet nyckeln fick när den skapades.")
+def users_revoke_token(username: str, name: str) -> None:
+    """Återkalla en användares API-nyckel; den slutar gälla genast."""
+    from registry.services.users import revoke_api_tokens
+
+    with user_errors(), runtime().transaction() as session:
+        count = revoke_api_tokens(session, username, name, actor=actor())
+    click.echo(f"Återkallade {count} API-nyckel{'' if count == 1 else 'ar'} ”{name}” för {username}.")
+
+
 @users_group.command("unlock")
 @click.argument("username")
 def users_unlock(username: str) -> None:

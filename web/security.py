@@ -21,6 +21,11 @@ def csrf_token() -> str:
     return session["csrf"]
 
 
+def rotate_csrf_token() -> str:
+    session["csrf"] = secrets.token_urlsafe(32)
+    return session["csrf"]
+
+
 def install(app: Flask) -> None:
     app.jinja_env.globals["csrf_token"] = csrf_token
 
@@ -40,6 +45,10 @@ def install(app: Flask) -> None:
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        settings = app.config.get("STYRDOK_SETTINGS")
+        if settings is not None and settings.secure_cookies:
+            # Behind HTTPS: browsers keep to HTTPS for a year, so no first request goes in clear.
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         if request.path.startswith(("/logga-in", "/admin", "/dokument/ny")) or "redigera" in request.path:
             response.headers["Cache-Control"] = "no-store"
         return response

@@ -159,6 +159,13 @@ def test_log_lines_are_json_with_request_id_and_no_password(fresh_app, caplog):
         ("kalle-anka-kalle", True),
         ("korv med bröd på torget", False),
         ("Tre glada trumpeter 9", False),
+        # issue 13, break 11: accepted before zxcvbn and the person's own words
+        ("passwordpassword", True),
+        ("adminadmin12", True),
+        ("sommarsommar", True),
+        ("qwertyqwerty", True),
+        ("vallentuna2025!", True),
+        ("12345678901a", True),
     ],
 )
 def test_easily_guessed_passwords_are_refused(password, refused):
@@ -323,3 +330,44 @@ def test_public_history_names_the_person_not_the_login(fresh_app):
     public = fresh_app.test_client().get(f"/dokument/{GUIDE}").get_data(as_text=True)
     assert "av Rebecka Registrator: Språket förtydligat" in public
     assert "av registrator" not in public
+
+
+def test_the_csrf_token_is_new_after_login(fresh_app):
+    client = fresh_app.test_client()
+    before = csrf_of(client)
+    login(client, "revisor")
+    with client.session_transaction() as session:
+        after = session["csrf"]
+    assert after != before
+    stale = client.post("/logga-ut", data={"csrf_token": before})
+    assert stale.status_code == 400  # the token read before logging in no longer works
+
+
+def test_hsts_is_sent_behind_https_only(databases, tmp_path):
+    secure = _build(databases.fresh_url(), tmp_path / "s", STYRDOK_SECURE_COOKIES="1")
+    plain = _build(databases.fresh_url(), tmp_path / "p")
+    assert (
+        "max-age=31536000"
+        in secure.test_client().get("/", base_url="https://localhost").headers["Strict-Transport-Security"]
+    )
+    assert "Strict-Transport-Security" not in plain.test_client().get("/").headers
+
+
+def test_an_api_key_can_be_revoked_from_the_command_line(fresh_app, monkeypatch):
+    from click.testing import CliRunner
+
+    from tests.web.conftest import api_token
+    from web.cli import cli
+
+    token = api_token(fresh_app, "registrator")
+    client = fresh_app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/documents?status=utkast", headers=headers).status_code == 200
+    settings = fresh_app.config["STYRDOK_SETTINGS"]
+    monkeypatch.setenv("STYRDOK_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("STYRDOK_INSTANCE_DIR", str(settings.instance_dir))
+    result = CliRunner().invoke(cli, ["users", "revoke-token", "registrator", "--name", "test"])
+    assert result.exit_code == 0 and "Återkallade 1 API-nyckel" in result.output
+    assert client.get("/api/v1/documents", headers=headers).status_code == 401
+    again = CliRunner().invoke(cli, ["users", "revoke-token", "registrator", "--name", "test"])
+    assert again.exit_code == 2 and "ingen giltig API-nyckel" in again.output
