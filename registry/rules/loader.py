@@ -159,27 +159,23 @@ def read_rule_file(path: Path) -> dict[str, Any]:
         raise RuleFileError(name, dotted, problem) from None
 
 
+def _check_features(name: str, path: str, cues: list[str]) -> None:
+    """A ``#feature`` cue must be one the engine implements (a misspelt one used to pass the
+    linter and then fail the check)."""
+    for cue in cues:
+        if cue.startswith("#") and cue not in FEATURE_NAMES:
+            known = ", ".join(sorted(FEATURE_NAMES))
+            raise RuleFileError(name, path, f"”{cue}” är inget språkligt drag som motorn känner igen (kända: {known}).")
+
+
 def _check_references(
     name: str, data: dict[str, Any], families: dict[str, Any], types: dict[str, Any], content: dict[str, Any]
 ) -> None:
-    known = ", ".join(sorted(FEATURE_NAMES))
     for key, rule in data["content"].items():
-        for cue in rule["cues"]:
-            if cue.startswith("#") and cue not in FEATURE_NAMES:
-                raise RuleFileError(
-                    name,
-                    f"content.{key}.cues",
-                    f"”{cue}” är inget språkligt drag som motorn känner igen (kända: {known}).",
-                )
+        _check_features(name, f"content.{key}.cues", rule["cues"])
     for key, entry in data["types"].items():
         for number, clause in enumerate(entry["clauses"]):
-            for cue in clause["cues"]:
-                if cue.startswith("#") and cue not in FEATURE_NAMES:
-                    raise RuleFileError(
-                        name,
-                        f"types.{key}.clauses.{number}.cues",
-                        f"”{cue}” är inget språkligt drag som motorn känner igen (kända: {known}).",
-                    )
+            _check_features(name, f"types.{key}.clauses.{number}.cues", clause["cues"])
         if entry["family"] not in families:
             raise RuleFileError(
                 name, f"types.{key}.family", f"familjen ”{entry['family']}” finns inte under [families]."
