@@ -145,14 +145,20 @@ def choose_margins(cases: Sequence[dict[str, Any]], ruleset: Ruleset, weights: W
 
     fitting: list[tuple[float, bool]] = []
     contradicting: list[tuple[float, bool]] = []
+    doubted_flags: list[tuple[bool, bool]] = []  # (expected mismatch, flagged)
     for case in cases:
         expected = case.get("expected_mismatch_with_label") if case["kind"] == "document" else None
         if expected is None or label_of(case) not in ruleset.types:
             continue
         found = stated_type_gap(case["input_text"], ruleset, label_of(case), weights)
+        if found is not None and found.doubted:
+            # flagged whenever the content leads, whatever the margins: not theirs to choose
+            doubted_flags.append((expected, found.gap > 0))
+            continue
         gap = (found.gap, found.same_family) if found else (float("-inf"), True)
         (contradicting if expected else fitting).append(gap)
-    allowed = int(FALSE_ALARM_TARGET * len(fitting))
+    doubted_alarms = sum(1 for expected, flagged in doubted_flags if flagged and not expected)
+    allowed = int(FALSE_ALARM_TARGET * (len(fitting) + sum(1 for e, _ in doubted_flags if not e))) - doubted_alarms
     candidates = sorted({g for g, _ in fitting + contradicting if g != float("-inf")} | {DEFAULT_MARGIN})
     best: tuple[int, float, float] | None = None
     for other in candidates:

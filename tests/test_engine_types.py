@@ -175,3 +175,26 @@ def test_content_alone_tells_the_type_when_the_type_words_are_gone(rulesets, typ
     untitled = "Dokumentet\n" + " ".join(CONTENT[type_key])
     result = classify(untitled, rulesets["standard"])
     assert same_type(result.best_fit, type_key), (result.best_fit, result.scores)
+
+
+@pytest.mark.parametrize(
+    "title, doubted",
+    [
+        ("Reglemente för miljönämnden", False),
+        ("Reglemente för kommunstyrelsen", False),
+        ("Arvodesreglemente för förtroendevalda", True),
+        ("Flaggreglemente", True),
+    ],
+)
+def test_a_reglemente_that_names_no_organ_is_a_label_the_definition_doubts(rulesets, title, doubted):
+    rules_text = " ".join(CONTENT["regler"])
+    result = classify(f"{title}\n{rules_text}", rulesets["standard"], stated_type="reglemente")
+    codes = [f.code for f in result.findings]
+    assert ("label_doubted" in codes) is doubted
+    if doubted:  # rules under a doubted label: the content need only lead
+        assert result.verdict == "mismatch" and result.best_fit == "regler"
+
+
+def test_a_reglemente_for_a_nämnd_with_its_tasks_fits(rulesets):
+    result = classify(_document("reglemente", "reglemente"), rulesets["standard"], stated_type="reglemente")
+    assert result.verdict == "fits" and "label_doubted" not in [f.code for f in result.findings]

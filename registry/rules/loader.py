@@ -70,6 +70,10 @@ class TypeSchema(_Strict):
     family = _str(required=True)
     names = _strings(required=True, validate=validate.Length(min=1, error="Minst ett namn behövs."))
     not_names = _strings(load_default=list)
+    #: Words the title of a document of this type names (a reglemente is a nämnd's): a title with
+    #: none of them is a label the definition itself doubts.
+    label_needs = _strings(load_default=list)
+    label_needs_text = _str(load_default=None)
     definition = _str(required=True, validate=validate.Length(min=10, error="Definitionen är för kort."))
     source = _str(required=True, validate=validate.Length(min=3, error="Ange källan (organ, datum, § eller sida)."))
     adopted_by = _strings(load_default=list)
@@ -234,6 +238,8 @@ def load_ruleset(rules_dir: Path, key: str, *, _seen: tuple[str, ...] = ()) -> R
             family=entry["family"],
             names=tuple(n.lower() for n in entry["names"]),
             not_names=tuple(n.lower() for n in entry["not_names"]),
+            label_needs=tuple(n.lower() for n in entry["label_needs"]),
+            label_needs_text=entry["label_needs_text"],
             definition=entry["definition"],
             source=entry["source"],
             clauses=tuple(Clause(c["key"], c["text"], tuple(c["cues"]), c["weight"]) for c in entry["clauses"]),

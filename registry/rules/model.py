@@ -41,6 +41,9 @@ class DocumentType:
     parents: tuple[str, ...] = ()
     parent_rule: ParentRule | None = None
     not_names: tuple[str, ...] = ()
+    #: A title labelling this type should name one of these words ("nämnd" for a reglemente).
+    label_needs: tuple[str, ...] = ()
+    label_needs_text: str | None = None
     #: True when the municipality has no definition of its own and the common core applies.
     from_common_core: bool = False
     common_core_note: str | None = None

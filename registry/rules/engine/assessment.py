@@ -12,6 +12,7 @@ from registry.rules.engine.evidence import (
     best_fit_of,
     content_contradiction,
     content_gap,
+    label_doubted,
     self_references,
     title_labels,
     weigh,
@@ -149,7 +150,7 @@ def classify(
     best = best_fit_of(ctx, scores, labels)
     # The label a title gives is overruled, as a stated type is, only where the content clearly
     # fits another type.
-    own_label = stated_type or next((k for k, v in labels.items() if v == 1.0), None)
+    own_label = stated_type or (max(labels, key=lambda k: labels[k]) if labels else None)
     overruled = content_contradiction(ctx, own_label, references) if own_label else None
     if overruled:
         # The content outweighs the label: show the content's own scores, the label set aside.
@@ -160,6 +161,18 @@ def classify(
     findings: list[Finding] = []
     title = ctx.units[0] if ctx.units and ctx.units[0].kind == "title" else None
     findings += title_findings(ctx, title)
+    if own_label and label_doubted(ctx, own_label):
+        needs = ruleset.types[own_label].label_needs_text or ""
+        findings.append(
+            Finding(
+                "label_doubted",
+                "warning",
+                f"Titeln kallar dokumentet {type_label(ruleset, own_label)} men nämner inte det som en sådan "
+                f"titel brukar nämna. {needs}".strip(),
+                clause=clause_ref(ruleset, own_label),
+                evidence=[title.text] if title else [],
+            )
+        )
     if stated_type:
         # "Här anges riktlinjer …" in a policy: the document says it holds another type.
         for role in ctx.roles:

@@ -11,6 +11,7 @@ FINDING_CODES: dict[str, tuple[str, str]] = {
     "type_contains_other_type": ("error", "En typ ska innehålla en annan typ"),
     "nested_type_definition": ("info", "Den inbäddade typens definition"),
     "title_mixes_types": ("warning", "Titeln blandar typer"),
+    "label_doubted": ("warning", "Titelns typ stämmer inte med vad definitionen kräver av titeln"),
     "forbidden_content": ("error", "Innehåll som typen inte får ha"),
     "declares_other_type": ("error", "Dokumentet säger att det innehåller en annan typ"),
     "organ_not_allowed": ("error", "Fel beslutande organ"),

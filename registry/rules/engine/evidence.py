@@ -10,6 +10,9 @@ from registry.rules.engine.requests import phrase_at
 from registry.rules.weighing import Weights, clause_feature, softmax
 from registry.types import same_type
 
+#: The strength of a label its own definition doubts (see label_doubted), against 1.0.
+DOUBTED_LABEL = 0.5
+
 
 def title_labels(ctx: Context) -> dict[str, float]:
     """The types a text names in its title: the first one fully, any later one by half.
@@ -34,8 +37,21 @@ def title_labels(ctx: Context) -> dict[str, float]:
             and not any(ctx.units[r.mention.unit].kind == "title" for r in ctx.roles)
         )
         if unit.kind == "title" or previous in PHRASES.type_fields or after_letterhead:
-            labels.setdefault(role.mention.type_key, 1.0 if not labels else 0.5)
+            strength = 1.0 if not labels else 0.5
+            if label_doubted(ctx, role.mention.type_key):
+                strength = min(strength, DOUBTED_LABEL)
+            labels.setdefault(role.mention.type_key, strength)
     return labels
+
+
+def label_doubted(ctx: Context, type_key: str) -> bool:
+    """Whether the title names the type but not what its definition says a title of it names
+    ("Arvodesreglemente för förtroendevalda": a reglemente that names no nämnd)."""
+    document_type = ctx.ruleset.types.get(type_key)
+    if document_type is None or not document_type.label_needs or not ctx.units or ctx.units[0].kind != "title":
+        return False
+    words = ctx.units[0].tokens
+    return not any(need in word for word in words for need in document_type.label_needs)
 
 
 def self_references(ctx: Context) -> dict[str, int]:
@@ -110,6 +126,8 @@ class ContentGap:
     leader: str
     gap: float
     same_family: bool
+    #: The definition itself doubts the label (see label_doubted): any lead of the content counts.
+    doubted: bool = False
 
 
 def content_gap(ctx: Context, stated: str, references: dict[str, int]) -> ContentGap | None:
@@ -125,7 +143,7 @@ def content_gap(ctx: Context, stated: str, references: dict[str, int]) -> Conten
     if evidence_count(ctx.clause_fits[leader]) < CONTRADICTION_MIN_EVIDENCE:
         return None
     same_family = ctx.ruleset.family_of(leader) == ctx.ruleset.family_of(stated)
-    return ContentGap(leader, others[leader] - own, same_family)
+    return ContentGap(leader, others[leader] - own, same_family, label_doubted(ctx, stated))
 
 
 def content_contradiction(ctx: Context, stated: str, references: dict[str, int]) -> str | None:
@@ -136,4 +154,6 @@ def content_contradiction(ctx: Context, stated: str, references: dict[str, int])
         return None
     thresholds = ctx.weights.thresholds
     margin = thresholds.margin_same_family if found.same_family else thresholds.margin_other_family
+    if found.doubted:
+        margin = 0.0  # the definition itself doubts the label: the content need only lead
     return found.leader if found.gap > margin else None
