@@ -9,6 +9,29 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+def in_checkout() -> bool:
+    """Run from a clone of the repository (rather than from an installed wheel)."""
+    return (PROJECT_ROOT / "pyproject.toml").is_file() and (PROJECT_ROOT / "rules").is_dir()
+
+
+def bundled_rules_dir() -> Path:
+    """The rule files: rules/ in a checkout, the styrdok_rules package data in a wheel."""
+    if in_checkout():
+        return PROJECT_ROOT / "rules"
+    from importlib.util import find_spec
+
+    spec = find_spec("styrdok_rules")  # package data without __init__.py: a namespace package
+    if spec is None or not spec.submodule_search_locations:
+        return PROJECT_ROOT / "rules"
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def default_instance_dir() -> Path:
+    """instance/ beside the checkout; for an installed wheel, instance/ in the working folder
+    (never inside site-packages)."""
+    return PROJECT_ROOT / "instance" if in_checkout() else Path.cwd() / "instance"
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -24,11 +47,11 @@ class Settings:
 def load_settings(environ: os._Environ[str] | dict[str, str] | None = None) -> Settings:
     """Build settings from ``STYRDOK_*`` variables, with an embedded SQLite default."""
     env = os.environ if environ is None else environ
-    instance_dir = Path(env.get("STYRDOK_INSTANCE_DIR", PROJECT_ROOT / "instance"))
+    instance_dir = Path(env.get("STYRDOK_INSTANCE_DIR") or default_instance_dir())
     database_url = env.get("STYRDOK_DATABASE_URL") or f"sqlite:///{instance_dir / 'styrdok.sqlite3'}"
     return Settings(
         database_url=database_url,
-        rules_dir=Path(env.get("STYRDOK_RULES_DIR", PROJECT_ROOT / "rules")),
+        rules_dir=Path(env.get("STYRDOK_RULES_DIR") or bundled_rules_dir()),
         instance_dir=instance_dir,
         default_ruleset=env.get("STYRDOK_RULESET", "standard"),
         secure_cookies=env.get("STYRDOK_SECURE_COOKIES", "") in ("1", "ja", "true"),

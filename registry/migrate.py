@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
-
-from registry.config import PROJECT_ROOT
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
@@ -22,7 +22,16 @@ def include_object(obj, name, type_, reflected, compare_to) -> bool:
 
 
 def alembic_config(connection=None) -> Config:
-    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    """The migrations of the installed package, found through it (alembic.ini at the top is for
+    the ``alembic`` command in a checkout; a wheel has none)."""
+    import migrations
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(migrations.__file__).resolve().parent))
+    config.set_main_option("path_separator", "os")
+    config.set_main_option(
+        "file_template", "%%(year)d%%(month).2d%%(day).2d_%%(hour).2d%%(minute).2d_%%(rev)s_%%(slug)s"
+    )
     if connection is not None:
         config.attributes["connection"] = connection
     return config

@@ -17,7 +17,7 @@ from typing import Any, TextIO
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from registry.errors import InvalidInput, RegistryError
+from registry.errors import InvalidInput, RegistryError, RuleFileError
 from registry.models import Body, Case, Document, Relation
 from registry.schemas import CaseSchema, DocumentSchema, RegisterExportSchema, flatten_errors
 from registry.serialize import (
@@ -273,6 +273,8 @@ def _case_input(values: dict[str, Any]) -> dict[str, Any]:
 def _guard(action: Callable[[], Any], collection: str, index: int, record: dict[str, Any]) -> Any:
     try:
         return action()
+    except RuleFileError:
+        raise  # a broken rule file is no fault of the record: its own message names file and field
     except RegistryError as error:
         raise type(error)(f"Fel i {_where(collection, index, record)}: {error.message}", field=error.field) from None
 
