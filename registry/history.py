@@ -12,17 +12,6 @@ from registry.models import DocumentVersion
 from registry.models.vocabulary import IN_FORCE
 
 
-def snapshot_on(session: Session, document_id: str, moment: dt.datetime) -> dict[str, Any] | None:
-    """The document as it was recorded at ``moment`` (the latest version not after it)."""
-    version = session.scalars(
-        select(DocumentVersion)
-        .where(DocumentVersion.document_id == document_id, DocumentVersion.changed_at <= moment)
-        .order_by(DocumentVersion.version.desc())
-        .limit(1)
-    ).first()
-    return version.snapshot if version else None
-
-
 def in_force_on(session: Session, day: dt.date) -> list[dict[str, Any]]:
     """Documents in force on ``day``: as recorded by the end of that day, gällande, and within
     their validity. A document repealed later still counts; one registered later does not."""

@@ -58,10 +58,6 @@ class Report:
 Progress = Callable[[str], None]
 
 
-def _titles(session: Session) -> dict[str, Document]:
-    return {d.id: d for d in session.scalars(select(Document)).unique()}
-
-
 def overlaps_report(
     session: Session, ruleset: Ruleset, *, min_score: float | None = None, progress: Progress | None = None
 ) -> Report:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import re
 
-from sqlalchemy import Integer, and_, column, delete, or_, select, text
+from sqlalchemy import Integer, and_, column, or_, select, text
 from sqlalchemy.orm import Session
 
 from registry.errors import InvalidInput
@@ -159,16 +159,6 @@ def highlight(text_value: str, query: str, limit: int = 240) -> str:
             cursor = match.end()
     pieces.append(html.escape(excerpt[cursor:]))
     return ("…" if start else "") + "".join(pieces) + ("…" if start + limit < len(source) else "")
-
-
-def reindex_all(session: Session) -> int:
-    """Rebuild the whole index (after an import that bypassed the services, or a restore)."""
-    session.execute(delete(SearchEntry))
-    count = 0
-    for document in session.scalars(select(Document)).unique():
-        index_document(session, document)
-        count += 1
-    return count
 
 
 def index_missing(session: Session) -> int:

@@ -22,13 +22,6 @@ def find_case(session: Session, dnr: str) -> Case | None:
     return session.scalar(select(Case).where(Case.dnr_normalised == normalise_dnr(dnr)))
 
 
-def get_case(session: Session, dnr: str) -> Case:
-    case = find_case(session, dnr)
-    if case is None:
-        raise NotFound(f"Det finns inget ärende med diarienummer ”{dnr}”.", field="dnr")
-    return case
-
-
 def record_decision(
     session: Session,
     data: Mapping[str, Any],
