@@ -7,6 +7,7 @@ integrity check, schema revision, and the audit trail's hash chain.
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import sqlite3
 import subprocess
@@ -74,24 +75,53 @@ def check_sqlite_file(path: Path) -> None:
         raise InvalidInput(f"{path} är inte ett Styrdok-register (ingen schemaversion).")
 
 
-def restore(url: str, source: Path) -> None:
-    """Replace the register's content with the backup's (after checking the backup)."""
+def restore(url: str, source: Path, files: Path | None = None) -> None:
+    """Replace the register's content with the backup's, but only once the backup has passed
+    every check in a staging copy: integrity, schema revision, the history triggers, the audit
+    chain and, with ``files``, every original file against its manifest. On any failure the live
+    register is untouched (issue 13, break 6).
+
+    :raises InvalidInput: naming what the backup failed.
+    """
+    if files is not None and (files / "MANIFEST.sha256").exists():
+        check_manifest(files)
     if url.startswith("sqlite"):
         check_sqlite_file(source)
         live = _sqlite_path(url)
         live.parent.mkdir(parents=True, exist_ok=True)
-        origin = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-        destination = sqlite3.connect(live, timeout=30)
+        staging = live.with_name(live.name + ".återställning")
+        staging.unlink(missing_ok=True)
         try:
-            origin.backup(destination)
+            _copy_sqlite(source, staging)
+            check_staging(f"sqlite:///{staging}")
+            _copy_sqlite(staging, live)  # one backup-API copy: readers see the old or the new register
         finally:
-            destination.close()
-            origin.close()
+            staging.unlink(missing_ok=True)
         return
     if shutil.which("pg_restore") is None:
         raise InvalidInput("pg_restore finns inte på den här datorn; installera postgresql-client.")
     if not source.exists():
         raise InvalidInput(f"Säkerhetskopian {source} finns inte.")
+    staging_url = _pg_staging(url)
+    try:
+        _pg_restore(staging_url, source)
+        check_staging(staging_url)
+        _pg_restore(url, source)  # --single-transaction: all of it or none of it
+    finally:
+        _pg_drop(staging_url)
+
+
+def _copy_sqlite(source: Path, target: Path) -> None:
+    origin = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    destination = sqlite3.connect(target, timeout=30)
+    try:
+        origin.backup(destination)
+    finally:
+        destination.close()
+        origin.close()
+
+
+def _pg_restore(url: str, source: Path) -> None:
     completed = subprocess.run(
         [
             "pg_restore",
@@ -109,6 +139,91 @@ def restore(url: str, source: Path) -> None:
     )
     if completed.returncode != 0:
         raise InvalidInput(f"pg_restore misslyckades: {completed.stderr.strip().splitlines()[-1:]}")
+
+
+def _pg_staging(url: str) -> str:
+    """A new, empty database beside the live one, to restore into first."""
+    from sqlalchemy import create_engine, text
+
+    parsed = make_url(url)
+    name = f"{parsed.database}_aterstallning"
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
+def _pg_drop(url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    parsed = make_url(url)
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
+def check_manifest(files: Path) -> int:
+    """Every file of a backup against its manifest hash, before anything is restored."""
+    count = 0
+    for line in (files / "MANIFEST.sha256").read_text(encoding="ascii").splitlines():
+        digest, relative = line.split("  ", 1)
+        path = files / relative
+        if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+            raise InvalidInput(f"Filen {relative} i säkerhetskopian saknas eller stämmer inte med sin kontrollsumma.")
+        count += 1
+    return count
+
+
+def check_staging(url: str) -> None:
+    """A restored copy is a whole Styrdok register: the schema at head, every history trigger in
+    place and enabled, and an intact audit chain."""
+    from sqlalchemy import text
+
+    from registry.audit import verify_chain
+    from registry.db import make_engine, make_session_factory
+    from registry.migrate import head_revisions
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            if revision not in head_revisions():
+                raise InvalidInput(
+                    f"Säkerhetskopian har schemaversion {revision}, registret {', '.join(head_revisions())}; "
+                    "återställ den med den version av Styrdok som gjorde den."
+                )
+            if engine.dialect.name == "postgresql":
+                rows = connection.execute(
+                    text("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgenabled <> 'D'")
+                )
+            else:
+                rows = connection.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'"))
+            present = {row[0] for row in rows}
+        missing = sorted(set(expected_triggers()) - present)
+        if missing:
+            raise InvalidInput(f"Säkerhetskopian saknar registrets skydd mot ändringar ({', '.join(missing)}).")
+        with make_session_factory(engine)() as session:
+            chain = verify_chain(session)
+        if not chain.intact:
+            raise InvalidInput(f"Säkerhetskopians händelselogg är bruten vid rad {chain.broken_at}: {chain.reason}")
+    finally:
+        engine.dispose()
+
+
+def expected_triggers() -> list[str]:
+    """The triggers the migrations make (migrations.guards)."""
+    from migrations.guards import GUARDED, TOMBSTONE_GUARDS, _name
+
+    return [_name(table, operation) for table, operations in GUARDED for operation in operations] + list(
+        TOMBSTONE_GUARDS
+    )
 
 
 def verify_register(session) -> RestoreReport:

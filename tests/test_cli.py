@@ -313,3 +313,51 @@ def test_restore_refuses_a_damaged_file(run, tmp_path):
     bad.write_bytes(b"inte en databas")
     result = run("restore", str(bad))
     assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1
+
+
+def _damaged_backups(run, tmp_path):
+    """A good backup of the demo, then three damaged copies of it (issue 13, break 6)."""
+    import shutil
+    import sqlite3
+
+    good = tmp_path / "bra.backup"
+    assert run("backup", str(good)).exit_code == 0
+    if run.url.startswith("postgresql"):
+        return good, {}
+    dropped = tmp_path / "utan-skydd.backup"
+    shutil.copy(good, dropped)
+    with sqlite3.connect(dropped) as connection:
+        connection.execute("DROP TRIGGER trg_audit_events_no_update")
+    edited = tmp_path / "andrad-logg.backup"
+    shutil.copy(good, edited)
+    with sqlite3.connect(edited) as connection:
+        connection.execute("DROP TRIGGER trg_audit_events_no_update")
+        connection.execute("UPDATE audit_events SET actor = 'någon annan' WHERE id = 1")
+        connection.execute(
+            "CREATE TRIGGER trg_audit_events_no_update BEFORE UPDATE ON audit_events BEGIN SELECT RAISE(ABORT, 'x'); END"
+        )
+    return good, {"saknar registrets skydd": dropped, "händelselogg är bruten": edited}
+
+
+def test_a_damaged_backup_is_refused_and_the_live_register_is_untouched(run, tmp_path):
+    from registry.services import register_document
+
+    run("init", "--demo")
+    good, damaged = _damaged_backups(run, tmp_path)
+    engine = make_engine(run.url)
+    with make_session_factory(engine)() as session:
+        register_document(session, {"title": "Skrivet efter säkerhetskopian", "type": "rutin"}, actor="t")
+        session.commit()
+    # an original file of the good backup, damaged: refused before anything is restored
+    manifest = tmp_path / "bra.backup.filer"
+    manifest.mkdir(exist_ok=True)
+    (manifest / "abc").write_bytes(b"andra bytes")
+    (manifest / "MANIFEST.sha256").write_text("0" * 64 + "  abc\n", encoding="ascii")
+    cases = {**damaged, "stämmer inte med sin kontrollsumma": good}
+    for problem, backup in cases.items():
+        result = run("restore", str(backup))
+        assert result.exit_code == 2 and problem in result.stderr, (problem, result.stderr)
+        with make_session_factory(engine)() as session:
+            titles = set(session.scalars(select(Document.title)))
+        assert "Skrivet efter säkerhetskopian" in titles, problem  # the live register as it was
+    engine.dispose()

@@ -676,7 +676,8 @@ def restore_command(path: str) -> None:
 
     rt = runtime()
     with user_errors():
-        restore(rt.settings.database_url, Path(path))
+        # checked in a staging copy first (files against their manifest too); live is untouched on failure
+        restore(rt.settings.database_url, Path(path), files=Path(f"{path}.filer"))
     files = 0
     if Path(f"{path}.filer", "MANIFEST.sha256").exists():
         try:
