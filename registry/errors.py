@@ -34,6 +34,9 @@ class StaleVersion(Conflict):
     """The document changed since the caller read it (optimistic locking)."""
 
     status = 412
+    #: The version the register holds now, and the fields changed since the caller's version.
+    current_version: int | None = None
+    changed_fields: list[str] = []  # noqa: RUF012 (replaced per instance, never mutated)
 
 
 class RuleFileError(RegistryError):

@@ -72,7 +72,9 @@ class Prepared:
 def prepare(snapshots: Sequence[DocumentSnapshot], lexicon: Lexicon | None) -> Prepared:
     vocabulary: dict[str, int] = {}
     surfaces: list[str] = []
-    rows, columns, values = [], [], []
+    rows: list[int] = []
+    columns: list[int] = []
+    values: list[int] = []
     for row, snapshot in enumerate(snapshots):
         text = " ".join(
             [
@@ -105,8 +107,8 @@ def prepare(snapshots: Sequence[DocumentSnapshot], lexicon: Lexicon | None) -> P
     matrix = sparse.diags(1.0 / norms) @ matrix
     distinctive = frequency <= max(2, int(MAX_DOCUMENT_FREQUENCY * shape[0]))
     signature_terms = (counts_matrix.multiply(distinctive[None, :]) > 0).tocsr()
-    surface = [display_term(word) for word in surfaces]
-    return Prepared([s.id for s in snapshots], matrix.tocsr(), signature_terms, surface)
+    shown = [display_term(word) for word in surfaces]
+    return Prepared([s.id for s in snapshots], matrix.tocsr(), signature_terms, shown)
 
 
 def exact_pairs(prepared: Prepared, threshold: float) -> Iterator[tuple[int, int, float]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -125,7 +126,7 @@ def list_documents(
     )
     rows = session.execute(ordered.limit(per_page).offset((page - 1) * per_page)).all()
     page_ids = [row.id for row in rows]
-    total = rows[0].total if rows else session.scalar(select(func.count()).select_from(query.subquery()))
+    total = int(rows[0].total if rows else session.scalar(select(func.count()).select_from(query.subquery())) or 0)
     # Everything a row shows in one statement per collection, whatever the page size (it was one
     # lazy load of sections and one of topics per row: 100 of 104 statements for a page of 50).
     documents = {
@@ -168,7 +169,7 @@ def relations_of(session: Session, document: Document, statuses: tuple[str, ...]
     """Both directions of every relation, named from this document's side; hidden ends left out."""
     from registry.models.vocabulary import RELATION_KINDS
 
-    rows = []
+    rows: list[dict[str, Any]] = []
     for relation in session.scalars(
         select(Relation).where(or_(Relation.source_id == document.id, Relation.target_id == document.id))
     ).unique():

@@ -73,7 +73,7 @@ def overlaps_report(
         [snapshot(d) for d in documents],
         type_lexicon(ruleset),
         threshold=min_score,
-        explained=[tuple(r) for r in explained],
+        explained=[(r[0], r[1]) for r in explained],
     )
     by_id = {d.id: d for d in documents}
     rows = []
@@ -204,7 +204,7 @@ def _case_violations(session: Session, ruleset: Ruleset) -> list[dict[str, Any]]
     for case in session.scalars(select(Case).where(Case.kind.in_(("motion", "medborgarförslag", "uppdrag")))):
         if not (case.text or "").strip():
             continue
-        assessment = check(case.text, ruleset)
+        assessment = check(case.text or "", ruleset)
         if assessment.verdict != "mismatch":
             continue
         for finding in assessment.findings:
@@ -283,7 +283,7 @@ def reviews_report(session: Session, ruleset: Ruleset, *, today: dt.date | None 
                 "basis": basis,
             }
         )
-    rows.sort(key=lambda r: (r["due"], swedish_key(r["document"])))
+    rows.sort(key=lambda r: (r["due"], swedish_key(str(r["document"]))))
     overdue = sum(1 for r in rows if r["state"] == "försenad")
     return Report(
         "reviews",

@@ -39,7 +39,7 @@ _MESSAGES = {
 }
 
 
-def _messages(**extra: str) -> dict[str, str]:
+def _messages(**extra: str) -> dict[str, Any]:
     return {**_MESSAGES, **extra}
 
 

@@ -128,13 +128,13 @@ def suggest_metadata(layout: Layout, lexicon: Lexicon) -> list[Suggestion]:
             offer("decision.dnr", " ".join(match["dnr"].split()), _line_of(text, match.start(), match.end()))
             break
     for field, pattern in (("valid_until", _VALID_UNTIL), ("valid_from", _VALID_FROM), ("next_review_on", _REVIEW)):
-        match = pattern.search(text)
-        if match:
-            offer(field, parse_date(match["date"]), _line_of(text, match.start(), match.end()))
-    match = _OWNER.search(text)
-    if match:
-        offer("owner", match["owner"].strip(" .,"), _line_of(text, match.start(), match.end()))
-    match = _SUPERSEDES.search(text)
-    if match:
-        offer("supersedes", match["what"].strip(' .,”"'), _line_of(text, match.start(), match.end()))
+        dated = pattern.search(text)
+        if dated:
+            offer(field, parse_date(dated["date"]), _line_of(text, dated.start(), dated.end()))
+    owner = _OWNER.search(text)
+    if owner:
+        offer("owner", owner["owner"].strip(" .,"), _line_of(text, owner.start(), owner.end()))
+    supersedes = _SUPERSEDES.search(text)
+    if supersedes:
+        offer("supersedes", supersedes["what"].strip(' .,”"'), _line_of(text, supersedes.start(), supersedes.end()))
     return list(found.values())

@@ -174,11 +174,12 @@ def read_case_file(text: str) -> CaseFile | None:
         if part.kind == "paragraf":
             start = next(i for i, l in enumerate(cleaned) if _PARAGRAPH_START.match(l))
             first = _PARAGRAPH_START.match(cleaned[start])
+            assert first is not None  # the line was found by this very pattern
             title, _ = (
                 _title_after(lines, start + 1)
                 if not first["rest"]
                 else _title_after([first["rest"], *lines[start + 1 :]], 0)
-            )  # type: ignore[index]
+            )
             dnr = dnr or _dnr_in(title)
             organ = organ_from_name(part.organ or "") if part.organ else None
             if organ is None or part.meeting_date is None:
@@ -278,15 +279,15 @@ def read_case_file(text: str) -> CaseFile | None:
         kind = "medborgarförslag"
     elif not any(p["kind"] == "motion" for p in papers) and not (case_title and "motion" in case_title.lower()):
         kind = "ärende"
-    title = _case_title(case_title, papers)
-    if submitted_by is None and title:
-        party = re.search(r"\((?P<p>[A-ZÅÄÖ]{1,2})\)", title)
+    named = _case_title(case_title, papers)
+    if submitted_by is None and named:
+        party = re.search(r"\((?P<p>[A-ZÅÄÖ]{1,2})\)", named)
         submitted_by = PARTIES.get(party["p"]) if party else None
     decisions.sort(key=lambda d: d["meeting_date"])
     case = {
         "dnr": dnr,
         "kind": kind,
-        "title": title or f"Ärende {dnr}",
+        "title": named or f"Ärende {dnr}",
         "submitted_by": submitted_by,
         "submitted_on": submitted_on.isoformat() if submitted_on else None,
         "text": request_text,

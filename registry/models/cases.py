@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     JSON,
@@ -26,6 +27,9 @@ from registry.models.vocabulary import (
     sql_in,
 )
 from registry.timeutil import utcnow
+
+if TYPE_CHECKING:  # the models refer to each other; SQLAlchemy resolves the names at mapping time
+    from registry.models.documents import Document
 
 
 class Case(Base):
@@ -115,4 +119,4 @@ class CaseDocument(Base):
     role: Mapped[str] = mapped_column(String(30))
 
     case: Mapped[Case] = relationship(back_populates="documents")
-    document: Mapped[Document] = relationship()  # noqa: F821
+    document: Mapped[Document] = relationship()

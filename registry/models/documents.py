@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -22,6 +22,9 @@ from registry.db import Base
 from registry.models.bodies import Body
 from registry.models.vocabulary import DOCUMENT_STATUSES, sql_in
 from registry.timeutil import utcnow
+
+if TYPE_CHECKING:  # the models refer to each other; SQLAlchemy resolves the names at mapping time
+    from registry.models.cases import Decision
 
 
 class Document(Base):
@@ -61,7 +64,7 @@ class Document(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     adopted_by: Mapped[Body | None] = relationship(lazy="joined")
-    decision: Mapped[Decision | None] = relationship(lazy="joined")  # noqa: F821
+    decision: Mapped[Decision | None] = relationship(lazy="joined")
     # Sections and topics belong to the current version only; earlier ones live on in the
     # version snapshots, so a section or topic dropped in a revision is removed here.
     sections: Mapped[list[Section]] = relationship(

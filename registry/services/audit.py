@@ -31,10 +31,10 @@ def record_event(
         occurred_at=utcnow(),
         # What someone typed (a 400 000-character "username") is cut to the column: the trail
         # records the attempt, it cannot be flooded, and PostgreSQL does not refuse the row.
-        actor=_bounded(actor, AuditEvent.__table__.c.actor.type.length),
-        action=_bounded(action, AuditEvent.__table__.c.action.type.length),
-        entity_type=_bounded(entity_type, AuditEvent.__table__.c.entity_type.type.length),
-        entity_id=_bounded(str(entity_id), AuditEvent.__table__.c.entity_id.type.length),
+        actor=_bounded(actor, "actor"),
+        action=_bounded(action, "action"),
+        entity_type=_bounded(entity_type, "entity_type"),
+        entity_id=_bounded(str(entity_id), "entity_id"),
         before=before,
         after=after,
         prev_hash=previous,
@@ -53,7 +53,8 @@ def _json_round_trip(value: Any) -> Any:
     return None if value is None else json.loads(json.dumps(value, default=str))
 
 
-def _bounded(value: str, length: int | None) -> str:
+def _bounded(value: str, column: str) -> str:
+    length: int | None = getattr(AuditEvent.__table__.c[column].type, "length", None)
     if length is None or len(value) <= length:
         return value
     return value[: length - 1] + "…"

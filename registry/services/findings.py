@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -125,7 +127,7 @@ def assessment_hook(settings: Settings) -> AfterChangeHook:
     The related-documents index is built once per hook and kept current as documents arrive,
     so a bulk import costs one index build, not one per document.
     """
-    state: dict[str, object] = {}
+    state: dict[str, Any] = {}
 
     def hook(session: Session, document: Document) -> None:
         ruleset = register_ruleset(session, settings)
@@ -133,10 +135,10 @@ def assessment_hook(settings: Settings) -> AfterChangeHook:
         if index is None or state.get("ruleset") is not ruleset:
             index = build_related_index(session, ruleset)
             state.update(index=index, ruleset=ruleset)
-        assess_document(session, document, ruleset, index)  # type: ignore[arg-type]
+        assess_document(session, document, ruleset, index)
         if document.status in ("gällande", "under beredning"):
-            index.add(snapshot(document))  # type: ignore[union-attr]
+            index.add(snapshot(document))
         else:
-            index.remove(document.id)  # type: ignore[union-attr]
+            index.remove(document.id)
 
     return hook

@@ -287,22 +287,22 @@ def plan_import(session: Session, reads: list[ReadFile], sheet: Sheet | None, ru
         if not row.get("title"):
             proposal.problem = f"{where}: titel saknas."
             continue
-        read = by_key.get(file_key(row["file"])) if row.get("file") else None
-        read = read or by_key.get(file_key(row["title"]))
-        if read is not None:
-            used.add(read.name)
-            proposal.source = f"{where} ({read.name})"
+        listed = by_key.get(file_key(row["file"])) if row.get("file") else None
+        listed = listed or by_key.get(file_key(row["title"]))
+        if listed is not None:
+            used.add(listed.name)
+            proposal.source = f"{where} ({listed.name})"
         try:
             _apply_row(session, proposal, row, ruleset, where)
         except RowProblem as problem:
             proposal.problem = problem.message
             continue
-        if read is not None and read.error is None and read.layout is not None:
-            _apply_text(session, proposal, read, ruleset)
-            proposal.notes += read.notes
-            proposal.original = read if read.stored else None
-        elif read is not None and read.error:
-            proposal.notes.append(f"filen lästes inte: {read.error}")
+        if listed is not None and listed.error is None and listed.layout is not None:
+            _apply_text(session, proposal, listed, ruleset)
+            proposal.notes += listed.notes
+            proposal.original = listed if listed.stored else None
+        elif listed is not None and listed.error:
+            proposal.notes.append(f"filen lästes inte: {listed.error}")
         elif row.get("file"):
             proposal.notes.append(f"filen ”{row['file']}” fanns inte bland de inlästa filerna")
         _finish(proposal, IN_FORCE)

@@ -248,11 +248,6 @@ def is_locked(user: User, now: dt.datetime) -> bool:
     return user.locked_until is not None and _aware(user.locked_until) > now
 
 
-def _aware(moment: dt.datetime) -> dt.datetime:
-    # SQLite returns naive datetimes for timezone-aware columns; they were written in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-
-
 def _lock_after_failure(user: User, now: dt.datetime) -> None:
     if user.failed_logins and user.failed_logins % MAX_FAILED_LOGINS == 0:
         runs = user.failed_logins // MAX_FAILED_LOGINS
@@ -304,6 +299,7 @@ def authenticate(session: Session, username: str, password: str, *, now: dt.date
         )
         session.flush()
         return None
+    assert user is not None  # ok is only True for a user found
     if _HASHER.check_needs_rehash(user.password_hash):
         user.password_hash = _HASHER.hash(password)
     user.failed_logins = 0
