@@ -125,10 +125,8 @@ def _context_words(username: str, display_name: str) -> list[str]:
     from registry.config import load_settings
 
     words = ["styrdok", "styrdokument", "kommun", "kommunen", "kommunstyrelsen", username, *display_name.split()]
-    try:
+    with contextlib.suppress(OSError):  # no rule files to read: the other words still count
         words += [p.stem for p in load_settings().rules_dir.glob("*.toml")]  # the kommuner of the rule files
-    except OSError:
-        pass
     return [w for w in words if w]
 
 
