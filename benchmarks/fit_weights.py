@@ -32,7 +32,14 @@ from registry.config import PROJECT_ROOT
 from registry.rules.engine import TextEvidence, stated_type_gap, text_evidence
 from registry.rules.loader import load_ruleset
 from registry.rules.model import Ruleset
-from registry.rules.weighing import Thresholds, Weights, clause_feature, weights_path
+from registry.rules.weighing import (
+    DEFAULT_LABEL_WEIGHT,
+    DEFAULT_SELF_REFERENCE_WEIGHT,
+    Thresholds,
+    Weights,
+    clause_feature,
+    weights_path,
+)
 from registry.types import same_type
 
 DEFAULT_CASES = PROJECT_ROOT.parent / "shared" / "data" / "cases.jsonl"
@@ -53,7 +60,6 @@ DEFAULT_MARGIN = 99.0
 class Row:
     evidence: TextEvidence
     accepted: list[str]
-    group: str
 
 
 def _accepted_keys(ruleset: Ruleset, accepted: Sequence[str]) -> list[str]:
@@ -71,7 +77,7 @@ def document_rows(cases: Sequence[dict[str, Any]], ruleset: Ruleset) -> list[Row
         if not accepted:
             continue
         for text in (case["input_text"], blank(case["input_text"])):
-            rows.append(Row(text_evidence(text, ruleset), accepted, case["municipality"]))
+            rows.append(Row(text_evidence(text, ruleset), accepted))
     return rows
 
 
@@ -97,7 +103,7 @@ class _Design:
             for key in row.accepted:
                 self.accepted[r, type_index[key]] = True
         self.prior = np.zeros(self.n_params)
-        self.prior[0], self.prior[1] = 2.5, 0.5
+        self.prior[0], self.prior[1] = DEFAULT_LABEL_WEIGHT, DEFAULT_SELF_REFERENCE_WEIGHT
         self.prior[2 : 2 + len(self.clauses)] = [w for _, _, w in self.clauses]
         self.strength = np.full(self.n_params, BIAS_PRIOR_STRENGTH)
         self.strength[:2] = LABEL_PRIOR_STRENGTH

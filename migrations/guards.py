@@ -84,12 +84,13 @@ def create_guards(*, culling: bool = False) -> None:
 
 
 #: From revision b2d4f6a8c0e1: tombstones are history too, and may only be made for an ended document.
-TOMBSTONE_GUARDS = (
-    "trg_culled_documents_no_update",
-    "trg_culled_documents_no_delete",
-    "trg_culled_documents_only_ended",
-    "trg_documents_no_culled_id",
-)
+#: trigger -> the table it is on
+TOMBSTONE_GUARDS = {
+    "trg_culled_documents_no_update": "culled_documents",
+    "trg_culled_documents_no_delete": "culled_documents",
+    "trg_culled_documents_only_ended": "culled_documents",
+    "trg_documents_no_culled_id": "documents",
+}
 ENDED_STATUSES = ("upphävd", "ersatt", "avpublicerad")
 TOMBSTONE_MESSAGE = "styrdok: en gravsten får bara läggas för ett upphävt, ersatt eller avpublicerat dokument"
 REUSE_MESSAGE = "styrdok: id:t tillhörde ett gallrat dokument och används inte igen"
@@ -161,15 +162,9 @@ def create_tombstone_guards() -> None:
 
 def drop_tombstone_guards() -> None:
     dialect = op.get_bind().dialect.name
-    tables = {
-        "trg_culled_documents_no_update": "culled_documents",
-        "trg_culled_documents_no_delete": "culled_documents",
-        "trg_culled_documents_only_ended": "culled_documents",
-        "trg_documents_no_culled_id": "documents",
-    }
-    for name in TOMBSTONE_GUARDS:
+    for name, table in TOMBSTONE_GUARDS.items():
         if dialect == "postgresql":
-            op.execute(f"DROP TRIGGER IF EXISTS {name} ON {tables[name]}")
+            op.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
         else:
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
     if dialect == "postgresql":

@@ -143,28 +143,26 @@ def _pg_restore(url: str, source: Path) -> None:
 
 def _pg_staging(url: str) -> str:
     """A new, empty database beside the live one, to restore into first."""
-    from sqlalchemy import create_engine, text
-
     parsed = make_url(url)
     name = f"{parsed.database}_aterstallning"
-    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    finally:
-        admin.dispose()
+    _pg_admin(url, f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"')
     return parsed.set(database=name).render_as_string(hide_password=False)
 
 
 def _pg_drop(url: str) -> None:
+    _pg_admin(url, f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
+
+
+def _pg_admin(url: str, *statements: str) -> None:
+    """Statements that cannot run inside a transaction (CREATE/DROP DATABASE), on the server's
+    postgres database."""
     from sqlalchemy import create_engine, text
 
-    parsed = make_url(url)
-    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    admin = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
+            for statement in statements:
+                connection.execute(text(statement))
     finally:
         admin.dispose()
 

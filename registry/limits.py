@@ -13,9 +13,14 @@ MAX_ANALYSED_CHARS = 200_000
 
 def too_long_message(length: int, what: str = "Texten") -> str:
     return (
-        f"{what} är för lång ({length:,} tecken); högst {MAX_ANALYSED_CHARS:,} tecken kan bedömas. "
-        "Dela upp den eller klistra in den del som gäller förslaget."
-    ).replace(",", " ")
+        f"{what} är för lång ({_swedish_number(length)} tecken); högst {_swedish_number(MAX_ANALYSED_CHARS)} "
+        "tecken kan bedömas. Dela upp den eller klistra in den del som gäller förslaget."
+    )
+
+
+def _swedish_number(value: int) -> str:
+    """200000 as Swedish writes it: 200 000 (only the number; a file name keeps its commas)."""
+    return f"{value:,}".replace(",", " ")
 
 
 def analysed_part(text: str) -> str:

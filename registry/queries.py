@@ -85,6 +85,10 @@ class RegisterRow:
     findings: int
 
 
+#: The highest page number a register list answers; a larger one would overflow the SQL offset.
+MAX_PAGE = 100_000
+
+
 def list_documents(
     session: Session,
     filters: RegisterFilters,

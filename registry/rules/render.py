@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from registry.rules.engine import Assessment
-from registry.rules.engine.findings import with_article as _article
+from registry.rules.engine.findings import with_article
 from registry.rules.model import Ruleset
 
 VERDICT_TEXT = {
@@ -72,7 +72,7 @@ def render_markdown(assessment: Assessment, ruleset: Ruleset) -> str:
     lines = ["## Om styrdokument", ""]
     intro = f"Definitionerna av styrdokumentens typer ({ruleset.name}, {ruleset.version}):"
     if assessment.kind == "check" and requested:
-        wanted = " och ".join(_article(ruleset, t) for t in assessment.requested_types)
+        wanted = " och ".join(with_article(ruleset, t) for t in assessment.requested_types)
         lines.append(f"Förslaget gäller att ta fram {wanted}. {intro}")
     else:
         lines.append(intro)

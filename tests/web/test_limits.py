@@ -65,3 +65,10 @@ def test_a_long_document_is_analysed_on_its_first_part_only(rulesets):
     assert sum(len(u.text) for u in result.units) <= MAX_ANALYSED_CHARS
     # a request of ordinary length is still assessed
     assert classify(demo_motion_text(), rulesets["vallentuna"]).verdict in ("fits", "mismatch", "unclear")
+
+
+def test_the_message_writes_the_numbers_the_swedish_way_and_keeps_the_file_name():
+    from registry.limits import too_long_message
+
+    message = too_long_message(250_000, "Texten i protokoll, bilaga 2.txt")
+    assert message.startswith("Texten i protokoll, bilaga 2.txt är för lång (250 000 tecken); högst 200 000")

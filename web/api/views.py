@@ -10,7 +10,7 @@ from sqlalchemy import select
 from registry.errors import InvalidInput, RuleFileError
 from registry.models import Body, Case, Document
 from registry.models.vocabulary import RELATION_KINDS, UNPUBLISHED
-from registry.queries import RegisterFilters, list_documents, relations_of
+from registry.queries import MAX_PAGE, RegisterFilters, list_documents, relations_of
 from registry.rules import engine
 from registry.rules.loader import available_rulesets, cached_ruleset
 from registry.schemas import CheckInputSchema, DecisionCreateSchema, load_or_raise
@@ -91,7 +91,7 @@ def openapi():
 
 @bp.get("/documents", endpoint="list_documents")
 def list_documents_view():
-    page, per_page = _int_arg("page", 1, 100_000), _int_arg("per_page", 50, 200)
+    page, per_page = _int_arg("page", 1, MAX_PAGE), _int_arg("per_page", 50, 200)
     filters = RegisterFilters(
         q=request.args.get("q", "")[:200], type=request.args.get("type", ""), status=request.args.get("status", "")
     )

@@ -11,7 +11,15 @@ from sqlalchemy import select
 from registry.errors import InvalidInput, NotFound, RegistryError, StaleVersion
 from registry.models import AuditEvent, Body, Document, DocumentVersion
 from registry.models.vocabulary import DOCUMENT_STATUSES, UNPUBLISHED
-from registry.queries import RegisterFilters, display_names, list_documents, register_facets, relations_of, swedish_key
+from registry.queries import (
+    MAX_PAGE,
+    RegisterFilters,
+    display_names,
+    list_documents,
+    register_facets,
+    relations_of,
+    swedish_key,
+)
 from registry.rules import engine
 from registry.services import register_document, revise_document
 from registry.services.documents import FIELD_LABELS
@@ -23,10 +31,6 @@ from web.pages import bp
 from web.pages.common import ruleset, visible_statuses
 
 PER_PAGE = 25
-
-
-#: The highest page number the register answers; a larger one would overflow the SQL offset.
-MAX_PAGE = 100_000
 
 
 def _int(value: str | None, default: int) -> int:

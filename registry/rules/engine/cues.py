@@ -147,7 +147,8 @@ def cue_in_unit(cue: str, unit: Unit, type_mentions: set[int]) -> bool:
     if cue.startswith("#"):
         return linguistic_feature(cue, unit, type_mentions)
     words = cue_words(cue)
-    if not words:
+    # Cheap test first: in an indexed unit, a cue whose first word it lacks cannot match there.
+    if not words or ("__indexed__" in unit.matches and words[0] not in unit.matches):
         return False
     starts: set[int] | frozenset[int] = positions(unit, *words[0]) - type_mentions
     for offset, (word, word_stem) in enumerate(words[1:], start=1):
@@ -167,13 +168,7 @@ def fit_clauses(
         matched_units: list[int] = []
         matched_cues: list[str] = []
         for unit in content:
-            present = unit.matches
             for cue in clause.cues:
-                # Cheap test first: a cue whose first word the unit lacks cannot match there.
-                if not cue.startswith("#") and "__indexed__" in present:
-                    words = cue_words(cue)
-                    if not words or words[0] not in present:
-                        continue
                 if cue_in_unit(cue, unit, mention_tokens.get(unit.index, set())):
                     matched_units.append(unit.index)
                     if cue not in matched_cues:

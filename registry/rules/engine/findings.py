@@ -46,10 +46,6 @@ def ranked_evidence(ctx: Context, type_key: str, limit: int = 4) -> list[str]:
     return [ctx.units[i].text for i in sorted(ranked)]
 
 
-def _decimal(value: float) -> str:
-    return f"{value:.2f}".replace(".", ",")
-
-
 def definition_findings(ctx: Context, stated: str, best: str, *, what: str) -> list[Finding]:
     ruleset = ctx.ruleset
     stated_evidence = ranked_evidence(ctx, stated, 3)
