@@ -42,6 +42,11 @@ class Settings:
     secure_cookies: bool = False
     #: Failed and successful logins allowed per client address (Flask-Limiter syntax).
     login_rate: str = "20 per minute"
+    #: The public address the register is reached at ("https://styrdok.vallentuna.se"): the base
+    #: of its stable identifiers and of the open-data catalogue. Unset: the address asked for.
+    public_url: str | None = None
+    #: The open data's contact point (DCAT-AP-SE vcard:hasEmail), e.g. the registry's mailbox.
+    contact_email: str | None = None
 
 
 def load_settings(environ: os._Environ[str] | dict[str, str] | None = None) -> Settings:
@@ -56,4 +61,6 @@ def load_settings(environ: os._Environ[str] | dict[str, str] | None = None) -> S
         default_ruleset=env.get("STYRDOK_RULESET", "standard"),
         secure_cookies=env.get("STYRDOK_SECURE_COOKIES", "") in ("1", "ja", "true"),
         login_rate=env.get("STYRDOK_LOGIN_RATE", "20 per minute"),
+        public_url=(env.get("STYRDOK_PUBLIC_URL") or "").rstrip("/") or None,
+        contact_email=env.get("STYRDOK_CONTACT_EMAIL") or None,
     )

@@ -361,3 +361,27 @@ def test_a_damaged_backup_is_refused_and_the_live_register_is_untouched(run, tmp
             titles = set(session.scalars(select(Document.title)))
         assert "Skrivet efter säkerhetskopian" in titles, problem  # the live register as it was
     engine.dispose()
+
+
+def test_open_data_export_writes_both_formats_whole_and_refuses_without_a_public_address(run, tmp_path, monkeypatch):
+    run("init", "--demo")
+    monkeypatch.delenv("STYRDOK_PUBLIC_URL", raising=False)
+    refused = run("oppna-data", str(tmp_path / "ut"))
+    assert refused.exit_code == 2 and "--bas-url" in refused.output
+    assert not (tmp_path / "ut").exists()  # nothing written
+    done = run("oppna-data", str(tmp_path / "ut"), "--bas-url", "https://styrdok.vallentuna.se/")
+    assert done.exit_code == 0, done.output
+    assert "CSV: 5 dokument, 5 versioner" in done.output and "JSONL: 5 dokument" in done.output
+    with (tmp_path / "ut" / "csv" / "dokument.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {r["titel"] for r in rows} == SEED_TITLES
+    assert all(r["uri"].startswith("https://styrdok.vallentuna.se/kfs/vallentuna/") for r in rows)
+    package = json.loads((tmp_path / "ut" / "jsonl" / "datapackage.json").read_text(encoding="utf-8"))
+    assert [r["path"] for r in package["resources"]] == [
+        "dokument.jsonl",
+        "versioner.jsonl",
+        "beslut.jsonl",
+        "relationer.jsonl",
+    ]
+    assert "CC0" in (tmp_path / "ut" / "csv" / "LICENS.txt").read_text(encoding="utf-8")
+    assert not list((tmp_path / "ut").rglob(".*.tmp"))

@@ -59,3 +59,55 @@ def test_database_refuses_to_delete_or_rewrite_history(db_session, make_document
     with pytest.raises(DatabaseError, match="historik"), db_session.begin_nested():
         db_session.execute(text(statement))
     assert db_session.execute(text("SELECT count(*) FROM documents")).scalar() >= 1
+
+
+def test_the_kfs_numbering_migration_numbers_public_documents_in_decided_order_and_keeps_the_guards(fresh_db_url):
+    """Up with data in the tables: public documents numbered per year of their decision, drafts
+    not; the history triggers survive (no table copy); down drops the numbers and nothing else."""
+    engine = make_engine(fresh_db_url)
+    migrate.upgrade(engine, "b2d4f6a8c0e1")
+    now = "2026-11-30 10:00:00"
+    with engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO bodies (id, key, name, level) VALUES (1, 'KF', 'Kommunfullmäktige', 'fullmäktige')")
+        )
+        connection.execute(
+            text(
+                "INSERT INTO decisions (id, body_id, meeting_date, paragraph, outcome, reservations, created_at) VALUES "
+                "(1, 1, '2024-06-10', '40', 'antagen', '[]', :now), (2, 1, '2024-02-05', '7', 'antagen', '[]', :now)"
+            ),
+            {"now": now},
+        )
+        for doc_id, status, decision, valid_from in (
+            ("a-later", "gällande", 1, None),
+            ("b-earlier", "upphävd", 2, None),
+            ("c-draft", "utkast", None, None),
+            ("d-valid", "under beredning", None, "2025-01-01"),
+        ):
+            connection.execute(
+                text(
+                    "INSERT INTO documents (id, title, type_key, status, scope, decision_id, valid_from, created_at, "
+                    "updated_at, version) VALUES (:id, :id, 'policy', :status, 'kommunövergripande', :decision, "
+                    ":valid_from, :now, :now, 1)"
+                ),
+                {"id": doc_id, "status": status, "decision": decision, "valid_from": valid_from, "now": now},
+            )
+    migrate.upgrade(engine, "c3e5a7b9d1f2")
+    with engine.connect() as connection:
+        numbers = dict(
+            (row[0], (row[1], row[2]))
+            for row in connection.execute(text("SELECT id, kfs_year, kfs_number FROM documents"))
+        )
+    assert numbers == {
+        "b-earlier": (2024, 1),
+        "a-later": (2024, 2),
+        "c-draft": (None, None),
+        "d-valid": (2025, 1),
+    }
+    with pytest.raises(DatabaseError, match="historik"), engine.begin() as connection:
+        connection.execute(text("DELETE FROM documents WHERE id = 'a-later'"))
+    migrate.downgrade(engine, "b2d4f6a8c0e1")
+    assert "kfs_number" not in {c["name"] for c in inspect(engine).get_columns("documents")}
+    with pytest.raises(DatabaseError, match="historik"), engine.begin() as connection:
+        connection.execute(text("DELETE FROM documents WHERE id = 'a-later'"))
+    engine.dispose()

@@ -74,7 +74,7 @@ def create_app(settings: Settings | None = None, *, testing: bool = False) -> Fl
         "read_sessions": make_session_factory(engine, writes=False),
     }
 
-    from web import auth, errors, logs, security
+    from web import auth, caching, errors, logs, security
     from web.admin import bp as admin_bp
     from web.api import bp as api_bp
     from web.api.spec import docs_bp
@@ -84,6 +84,7 @@ def create_app(settings: Settings | None = None, *, testing: bool = False) -> Fl
 
     logs.install(app)
     security.install(app)
+    caching.install(app)
     auth.install(app)
     errors.register_error_handlers(app)
     app.teardown_appcontext(close_session)

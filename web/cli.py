@@ -155,6 +155,48 @@ def export_command(fmt: str, output: str | None) -> None:
         click.echo(f"Exporterade {count} dokument till {output}.", err=True)
 
 
+@cli.command("oppna-data")
+@click.argument("folder", type=click.Path(file_okay=False, writable=True))
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "båda"]), default="båda", show_default=True)
+@click.option(
+    "--bas-url", "base", help="Registrets publika adress för de stabila adresserna (annars STYRDOK_PUBLIC_URL)."
+)
+def open_data_command(folder: str, fmt: str, base: str | None) -> None:
+    """Skriv hela det publika registret som öppna data (CSV och/eller JSON Lines, CC0) i MAPP.
+
+    Dokument, versioner, beslut och relationer, med datapackage.json och LICENS.txt. Utkast,
+    avpublicerade dokument och personuppgifter utöver beslutande organ tas aldrig med. Gjord för att
+    köras varje natt; varje fil skrivs hel eller inte alls.
+    """
+    from registry.opendata.bulk import TABLES, bundle, record_count, write_bundle
+    from registry.opendata.identifiers import kommun_slug
+    from registry.services.findings import register_ruleset
+
+    rt = runtime()
+    base = (base or rt.settings.public_url or "").rstrip("/")
+    if not base.startswith(("http://", "https://")):
+        raise UserError(
+            "Ange registrets publika adress med --bas-url (t.ex. https://styrdok.kommun.se) eller STYRDOK_PUBLIC_URL; "
+            "de stabila adresserna i filerna byggs på den."
+        )
+    formats = ("csv", "jsonl") if fmt == "båda" else (fmt,)
+    with user_errors(), rt.transaction(dry_run=True) as session:
+        rules = register_ruleset(session, rt.settings)
+        for each in formats:
+            files = bundle(
+                session,
+                each,
+                base=base,
+                kommun=kommun_slug(rules.key),
+                kommun_name=rules.name,
+                type_labels={k: t.label for k, t in rules.types.items()},
+            )
+            target = Path(folder) / each
+            write_bundle(files, target)
+            counts = ", ".join(f"{record_count(files[f'{name}.{each}'], each)} {name}" for name in TABLES)
+            click.echo(f"{each.upper()}: {counts} i {target}.")
+
+
 @contextlib.contextmanager
 def _open_output(path: str | None):
     if path is None:

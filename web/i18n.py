@@ -27,6 +27,8 @@ ENGLISH = {
     "Till huvudinnehållet": "Skip to main content",
     "In English": "In English",
     "På svenska": "På svenska",
+    "Författningssamling": "Municipal code",
+    "Om registret och öppna data": "About the register and open data",
 }
 
 

@@ -34,3 +34,6 @@ class CulledDocument(Base):
     removed: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # counts of rows removed with it
     actor: Mapped[str] = mapped_column(String(200))
     culled_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: The KFS number it had, so its stable address answers 410 with these facts.
+    kfs_year: Mapped[int | None] = mapped_column(Integer)
+    kfs_number: Mapped[int | None] = mapped_column(Integer)

@@ -11,6 +11,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -37,6 +38,8 @@ class Document(Base):
             "valid_until IS NULL OR valid_from IS NULL OR valid_until >= valid_from",
             name="validity_ordered",
         ),
+        # The stable address /kfs/{kommun}/{typ}/{år}/{löpnummer} rests on this pair.
+        Index("uq_documents_kfs", "kfs_year", "kfs_number", unique=True),
     )
 
     #: A stable, opaque id (uuid text), the same in exports and URLs on every database.
@@ -62,6 +65,10 @@ class Document(Base):
     #: The number of the current version; also the optimistic lock: every UPDATE checks it
     #: (version_id_col). Services set it themselves, once per change, however many flushes.
     version: Mapped[int] = mapped_column(Integer, default=1)
+    #: Year and running number in the författningssamling ("KFS 2025:3"), given when the document
+    #: is first made public and never changed (registry.opendata.identifiers); None for drafts.
+    kfs_year: Mapped[int | None] = mapped_column(Integer)
+    kfs_number: Mapped[int | None] = mapped_column(Integer)
 
     adopted_by: Mapped[Body | None] = relationship(lazy="joined")
     decision: Mapped[Decision | None] = relationship(lazy="joined")

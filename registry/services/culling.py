@@ -83,6 +83,8 @@ def cull_document(session: Session, document_id: str, data: Mapping[str, Any], *
         content_sha256=digest,
         removed=removed,
         actor=actor,
+        kfs_year=document.kfs_year,
+        kfs_number=document.kfs_number,
     )
     session.add(tombstone)
     session.flush()  # the tombstone first: the database lets the rows go only once it exists

@@ -151,7 +151,10 @@ def _record_version(
         snapshot=after,
     )
     session.add(version)
+    from registry.opendata.identifiers import assign_kfs_number
     from registry.search import index_document  # the search index follows every change
+
+    assign_kfs_number(session, document)  # the stable address, the first time it is public
 
     index_document(session, document)
     record_event(

@@ -97,6 +97,7 @@ def test_the_wheel_inits_the_demo_and_serves_pages_and_the_api(installed):
         prova = urllib.request.urlopen(base + "/prova", timeout=5).read().decode()
         spec = urllib.request.urlopen(base + "/api/v1/openapi.json", timeout=5).read().decode()
         css = urllib.request.urlopen(base + "/static/css/styrdok.css", timeout=5).status
+        feed = urllib.request.urlopen(base + "/flode/dokument.atom", timeout=5).read().decode()
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -104,6 +105,7 @@ def test_the_wheel_inits_the_demo_and_serves_pages_and_the_api(installed):
     assert "Prova en motion" in prova
     assert '"openapi"' in spec and "/api/v1/checks" in spec
     assert css == 200
+    assert "<feed" in feed and "Digitaliseringsstrategi" in feed  # the .xml templates travel too
 
 
 def test_every_package_of_the_checkout_is_in_the_wheel_list():

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("pages", __name__)
 
-from web.pages import documents, imports, motions, other, reports  # noqa: E402,F401  (routes register on bp)
+from web.pages import documents, feeds, imports, motions, opendata, other, reports  # noqa: E402,F401  (routes register on bp)

@@ -190,9 +190,17 @@ def document(document_id: str):
         )
         .all()
     )
+    from web.auth import can
+
+    if not can("read_all"):  # versions made while it was a draft are not for the public
+        from registry.opendata.records import is_public_version
+
+        versions = [v for v in versions if is_public_version(v)]
     findings = current_findings(db(), doc)
     rules = ruleset()
+    from registry.opendata.identifiers import kfs_label, version_path
     from registry.services.files import files_of
+    from web.pages.opendata import base_url, document_jsonld, kommun, stable_url
 
     return render_template(
         "document.html",
@@ -205,6 +213,11 @@ def document(document_id: str):
         rules=rules,
         field_labels=FIELD_LABELS,
         definition=rules.types.get(doc.type_key),
+        stable=stable_url(doc),
+        kfs=kfs_label(doc.kfs_year, doc.kfs_number),
+        jsonld=document_jsonld(doc),
+        kommun_key=kommun(),
+        version_url=lambda n: f"{base_url()}{version_path(kommun(), doc, n)}" if doc.kfs_number is not None else None,
     )
 
 
