@@ -295,3 +295,13 @@ def test_the_seed_motion_gets_a_suggested_att_sats_that_can_be_copied(browser, l
     expect(page.locator("#copy-status")).to_have_text("Att-satsen är kopierad.")
     assert page.evaluate("navigator.clipboard.readText()") == suggestion
     context.close()
+
+
+@pytest.mark.parametrize("suffix", ["", "/version/1", f"/gallande/{dt.date.today()}"])
+def test_stable_addresses_are_usable_at_320_px(browser, live_server, screenshots, suffix):
+    page = browser.new_context(viewport={"width": 320, "height": 800}).new_page()
+    _stable_address(page, live_server, suffix)
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    name = "320-kfs-document" + suffix.replace("/", "-")
+    page.screenshot(path=str(screenshots / f"{name}.png"), full_page=True)
+    assert overflow <= 0, f"{page.url} rullar i sidled {overflow} px vid 320 px"
