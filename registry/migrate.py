@@ -13,12 +13,19 @@ from sqlalchemy.engine import Engine
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
     """Leave out what the ORM does not model: the FTS5 table and its shadow tables, and the
-    expression indexes over tsvectors (made by hand in the search migration)."""
+    tsvector columns and indexes of PostgreSQL search (made by hand in the search migrations)."""
     if type_ == "table" and name and name.startswith("search_fts"):
         return False
     if type_ == "index" and name and name.endswith("_tsv"):
         return False
+    if type_ == "column" and name in POSTGRESQL_ONLY_COLUMNS:
+        return False
     return True
+
+
+#: Generated tsvector columns of search_entries on PostgreSQL (migration e5a7c9d1f3b4); SQLite
+#: searches through FTS5 instead, so the ORM does not model them.
+POSTGRESQL_ONLY_COLUMNS = ("terms_tsv", "reversed_tsv")
 
 
 def alembic_config(connection=None) -> Config:

@@ -12,6 +12,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from registry.limits import analysed_part
 from registry.rules.engine import Lexicon, RelatedDocument
@@ -206,6 +207,15 @@ STOPWORDS = frozenset(
         "ju",
     ]
 )
+
+
+class RelatedSource(Protocol):
+    """Where related documents come from: this in-memory index, or the stored one
+    (registry.related_store) that the register uses."""
+
+    def related(
+        self, text: str, *, limit: int = 8, min_score: float = 0.08, exclude: Sequence[str] = ()
+    ) -> list[RelatedDocument]: ...
 
 
 @dataclass(frozen=True)

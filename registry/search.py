@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import re
 
-from sqlalchemy import Integer, and_, column, or_, select, text
+from sqlalchemy import Integer, column, intersect, select, text, union
 from sqlalchemy.orm import Session
 
 from registry.errors import InvalidInput
@@ -55,6 +55,9 @@ def index_document(session: Session, document: Document) -> None:
     elif (entry.terms, entry.sort_key) != (joined, sort_key):
         entry.terms, entry.reversed_terms, entry.sort_key = joined, reversed_joined, sort_key
     session.flush()
+    from registry.related_store import keep_document_current
+
+    keep_document_current(session, document)  # the related-documents vectors follow too
 
 
 def _loosen(word: str) -> str:
@@ -115,20 +118,28 @@ def matching_clause(session: Session, query: str):
             )
         )
         return Document.id.in_(matches)
-    conditions = []
+    per_word = []
     for number, word in enumerate(words):
         # Words are letters and digits only (see analyse), so ":*" prefix queries cannot break.
-        conditions.append(
-            or_(
-                text(
-                    f"to_tsvector('simple'::regconfig, search_entries.terms) @@ to_tsquery('simple'::regconfig, :w{number})"
-                ).bindparams(**{f"w{number}": f"{word}:*"}),
-                text(
-                    f"to_tsvector('simple'::regconfig, search_entries.reversed_terms) @@ to_tsquery('simple'::regconfig, :r{number})"
-                ).bindparams(**{f"r{number}": f"{word[::-1]}:*"}),
+        # Each side is its own select on a stored, GIN-indexed tsvector (migration e5a7c9d1f3b4):
+        # an OR across the two columns in one WHERE is estimated so broadly that the planner
+        # scans the table instead.
+        forward = select(SearchEntry.document_id).where(
+            text(f"search_entries.terms_tsv @@ to_tsquery('simple'::regconfig, :w{number})").bindparams(
+                **{f"w{number}": f"{word}:*"}
             )
         )
-    return Document.id.in_(select(SearchEntry.document_id).where(and_(*conditions)))
+        backward = select(SearchEntry.document_id).where(
+            text(f"search_entries.reversed_tsv @@ to_tsquery('simple'::regconfig, :r{number})").bindparams(
+                **{f"r{number}": f"{word[::-1]}:*"}
+            )
+        )
+        per_word.append(union(forward, backward))
+    # Match first, into a materialised set, and only then sort and count: otherwise the planner
+    # may walk every document in title order and test each one against the query.
+    both = per_word[0] if len(per_word) == 1 else intersect(*per_word)
+    matched = both.cte("search_matches").prefix_with("MATERIALIZED")
+    return Document.id.in_(select(matched.c.document_id))
 
 
 def matching_ids(session: Session, query: str) -> set[str] | None:

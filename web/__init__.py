@@ -84,8 +84,8 @@ def create_app(settings: Settings | None = None, *, testing: bool = False) -> Fl
 
     logs.install(app)
     security.install(app)
-    caching.install(app)
     auth.install(app)
+    caching.install(app)  # after auth: it must know who is reading
     errors.register_error_handlers(app)
     app.teardown_appcontext(close_session)
     app.register_blueprint(pages_bp)

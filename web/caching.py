@@ -1,62 +1,157 @@
-"""Conditional GET for every public read: ETag and Last-Modified, and 304 when nothing changed.
+"""Conditional GET for every public read, and a small cache of the machine-readable ones.
 
-The ETag is a hash of the body, so it is right whatever the page shows; Last-Modified is the
-register's last change, so a harvester that only sends If-Modified-Since is answered too. Pages
-for a logged-in reader differ by person and are never cached (Cache-Control: private, no-store
-comes from the views that need it).
+Every GET answered 200 to a reader who is not logged in carries an ETag (a hash of the body, so it
+is right whatever the page shows) and Last-Modified (when the audit trail last recorded a change:
+every change to the register is an event there), and answers 304 to If-None-Match or
+If-Modified-Since when nothing changed.
+
+The trail's head also keys a per-worker cache of the public JSON, feeds and open-data answers
+(never HTML: pages carry a per-session form token): the same bytes are served again until the
+register changes, which the next request notices by the head alone (one indexed lookup).
+Pages for a logged-in reader or a bearer token differ by person and are never cached.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import OrderedDict
+from dataclasses import dataclass
+from threading import Lock
 
 from flask import Flask, g, request
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 #: Answers that are not a read of the register: probes, static files (Flask sets their own).
 _SKIPPED = ("/healthz", "/static/")
+#: Public answers that are the same bytes for every anonymous reader.
+CACHEABLE = frozenset(
+    {
+        "api.list_documents",
+        "api.get_document",
+        "api.document_sections",
+        "api.document_relations",
+        "api.list_cases",
+        "api.get_case",
+        "pages.feed",
+        "pages.sitemap",
+        "pages.catalogue",
+        "pages.open_data_zip",
+        "pages.open_data_table",
+        # content-negotiated: only their JSON-LD answers are kept (see _conditional)
+        "pages.kfs_work",
+        "pages.kfs_version",
+    }
+)
+#: What the cache may hold per worker.
+CACHE_BYTES = 32 * 1024 * 1024
+CACHE_ENTRIES = 512
 
 
-def register_last_modified() -> dt.datetime | None:
-    """The latest change anywhere the public can see: documents, decisions, relations, gallring."""
-    from registry.models import Decision, Document, Relation
-    from registry.models.culling import CulledDocument
+@dataclass(frozen=True)
+class Cached:
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    etag: str
+
+
+class ResponseCache:
+    """A least-recently-used map with a byte budget; safe for threaded workers."""
+
+    def __init__(self, max_bytes: int = CACHE_BYTES, max_entries: int = CACHE_ENTRIES):
+        self.max_bytes, self.max_entries = max_bytes, max_entries
+        self._items: OrderedDict[tuple, Cached] = OrderedDict()
+        self._bytes = 0
+        self._lock = Lock()
+
+    def get(self, key: tuple) -> Cached | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: tuple, value: Cached) -> None:
+        if len(value.body) > self.max_bytes // 4:
+            return  # one huge answer must not push out everything else
+        with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self._bytes -= len(old.body)
+            self._items[key] = value
+            self._bytes += len(value.body)
+            while self._items and (self._bytes > self.max_bytes or len(self._items) > self.max_entries):
+                _, dropped = self._items.popitem(last=False)
+                self._bytes -= len(dropped.body)
+
+
+def trail_head() -> tuple[int, dt.datetime | None]:
+    """The audit trail's last event: its id (the register's change counter) and its time."""
+    from registry.models import AuditEvent
     from web.db import db
 
-    moments = (
-        db()
-        .execute(
-            select(
-                select(func.max(Document.updated_at)).scalar_subquery(),
-                select(func.max(Decision.created_at)).scalar_subquery(),
-                select(func.max(Relation.created_at)).scalar_subquery(),
-                select(func.max(CulledDocument.culled_at)).scalar_subquery(),
-            )
-        )
-        .one()
+    row = db().execute(select(AuditEvent.id, AuditEvent.occurred_at).order_by(AuditEvent.id.desc()).limit(1)).first()
+    if row is None:
+        return 0, None
+    moment = row.occurred_at
+    return row.id, (moment if moment is None or moment.tzinfo else moment.replace(tzinfo=dt.UTC))
+
+
+def _public_read() -> bool:
+    return (
+        request.method in ("GET", "HEAD") and getattr(g, "user", None) is None and not request.path.startswith(_SKIPPED)
     )
-    known = [m if m.tzinfo else m.replace(tzinfo=dt.UTC) for m in moments if m is not None]
-    return max(known) if known else None
 
 
 def install(app: Flask) -> None:
+    """Call after auth.install: the cache must know whether the reader is logged in."""
+    cache = ResponseCache()
+    app.extensions["styrdok"]["response_cache"] = cache
+
+    @app.before_request
+    def _serve_cached():
+        if not _public_read():
+            return None
+        try:
+            g.trail_head = trail_head()
+        except Exception:  # noqa: BLE001 — without the head there is no cache and no validator
+            return None
+        if request.endpoint not in CACHEABLE:
+            return None
+        g.cache_key = (
+            request.full_path,
+            request.headers.get("Accept", ""),
+            g.trail_head[0],
+            app.config["STYRDOK_SETTINGS"].public_url,
+        )
+        hit = cache.get(g.cache_key)
+        if hit is None:
+            return None
+        g.cache_hit = True
+        response = app.response_class(hit.body, status=hit.status, headers=list(hit.headers))
+        response.set_etag(hit.etag)
+        return response
+
     @app.after_request
     def _conditional(response):
+        head = g.get("trail_head")
         if (
-            request.method not in ("GET", "HEAD")
+            head is None
             or response.status_code != 200
             or response.direct_passthrough
             or response.is_streamed
-            or getattr(g, "user", None) is not None
-            or request.path.startswith(_SKIPPED)
+            or not _public_read()
         ):
             return response
-        try:
-            modified = register_last_modified()
-        except Exception:  # noqa: BLE001 — a failed lookup costs the header, never the answer
-            modified = None
-        if modified is not None:
-            response.last_modified = modified.replace(microsecond=0)
+        if head[1] is not None:
+            response.last_modified = head[1].replace(microsecond=0)
         response.add_etag()
         response.headers.setdefault("Cache-Control", "no-cache")  # may be stored, but ask again
+        key = g.get("cache_key")
+        if key is not None and not g.get("cache_hit") and response.mimetype != "text/html":
+            etag, _ = response.get_etag()
+            headers = tuple(
+                (k, v) for k, v in response.headers.items() if k.lower() not in ("set-cookie", "etag", "last-modified")
+            )
+            cache.put(key, Cached(response.status_code, headers, response.get_data(), etag or ""))
         return response.make_conditional(request)

@@ -114,12 +114,16 @@ def init_command(demo: bool) -> None:
     rt = runtime()
     migrate.upgrade(rt.engine)
     click.echo(f"Databasen har senaste schemat ({migrate.current_revision(rt.engine)}).")
+    from registry.related_store import ensure_current
     from registry.search import index_missing
 
     with rt.transaction() as session:
         added = index_missing(session)
+        analysed = ensure_current(session)
     if added:
         click.echo(f"Sökindexet kompletterades med {added} dokument.")
+    if analysed:
+        click.echo(f"Indexet för relaterade dokument byggdes för {analysed} dokument.")
     if demo:
         from registry.services.demo import ensure_demo_users, load_demo
         from registry.services.findings import assessment_hook
@@ -439,14 +443,15 @@ def _assess(kind: str, file: str, ruleset_key: str | None, fmt: str, stated_type
 
 def _related(rt: Runtime, ruleset, text: str):
     """Related documents from the register, when there is one; a check works without it."""
-    from registry.queries import build_related_index
+    from registry.related_store import StoredRelatedIndex
+    from registry.rules.engine import type_lexicon
 
     try:
         rt.require_schema()
     except UserError:
         return []
     with rt.transaction(dry_run=True) as session:
-        return build_related_index(session, ruleset).related(text)
+        return StoredRelatedIndex(session, type_lexicon(ruleset)).related(text)
 
 
 _FORMAT = click.option(

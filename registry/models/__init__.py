@@ -7,7 +7,7 @@ from registry.models.culling import CulledDocument
 from registry.models.documents import Document, DocumentFile, DocumentTopic, DocumentVersion, Section
 from registry.models.findings import Finding
 from registry.models.relations import Relation
-from registry.models.search import SearchEntry
+from registry.models.search import RelatedTerm, RelatedVocabulary, SearchEntry
 from registry.models.settings import RegisterSetting
 from registry.models.users import ApiToken, User, UserSession
 
@@ -29,6 +29,8 @@ __all__ = [
     "Finding",
     "RegisterSetting",
     "SearchEntry",
+    "RelatedTerm",
+    "RelatedVocabulary",
     "Relation",
     "Section",
 ]

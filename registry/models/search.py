@@ -6,7 +6,7 @@ table mirrors it; on PostgreSQL GIN indexes over tsvectors of the same columns d
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from registry.db import Base
@@ -23,3 +23,34 @@ class SearchEntry(Base):
     reversed_terms: Mapped[str] = mapped_column(Text)
     #: The title as a Swedish sort key (Å, Ä, Ö after Z), the same on both databases.
     sort_key: Mapped[str] = mapped_column(String(300), index=True)
+
+
+class RelatedTerm(Base):
+    """One term of a live document's topic vector: what related documents are found by.
+
+    Kept by registry.related_store on every write, for documents in force or being prepared
+    only, so no process rebuilds an index at start and a write costs only its own document.
+    """
+
+    __tablename__ = "related_terms"
+    __table_args__ = (
+        # Covering index for the candidate query: postings of a term with their weights.
+        Index("ix_related_terms_term", "term", "document_id", "weight"),
+    )
+
+    document_id: Mapped[str] = mapped_column(String(36), ForeignKey("documents.id"), primary_key=True)
+    #: The Swedish stem (registry.related.content_terms), at most 120 characters.
+    term: Mapped[str] = mapped_column(String(120), primary_key=True)
+    #: 1 + ln(count), the title and topics counted twice.
+    weight: Mapped[float] = mapped_column(Float)
+    #: The word as this document writes it most often, for the explanation ("AI", "bygglov").
+    surface: Mapped[str] = mapped_column(String(120))
+
+
+class RelatedVocabulary(Base):
+    """In how many live documents each term occurs (its document frequency, for idf)."""
+
+    __tablename__ = "related_vocabulary"
+
+    term: Mapped[str] = mapped_column(String(120), primary_key=True)
+    df: Mapped[int] = mapped_column(Integer)

@@ -29,6 +29,7 @@ from registry.models import (
     DocumentTopic,
     DocumentVersion,
     Finding,
+    RelatedTerm,
     Relation,
     SearchEntry,
     Section,
@@ -136,6 +137,7 @@ def _deletions(document_id: str) -> list[Any]:
         delete(CaseDocument).where(CaseDocument.document_id == document_id),
         delete(DocumentFile).where(DocumentFile.document_id == document_id),  # the bytes go with the next sweep
         delete(SearchEntry).where(SearchEntry.document_id == document_id),
+        delete(RelatedTerm).where(RelatedTerm.document_id == document_id),
         delete(Section).where(Section.document_id == document_id),
         delete(DocumentTopic).where(DocumentTopic.document_id == document_id),
         delete(DocumentVersion).where(DocumentVersion.document_id == document_id),

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.config import Settings
 from registry.models import Document, Finding, Relation
-from registry.queries import build_related_index, document_text, parent_types, snapshot
-from registry.related import RelatedIndex
+from registry.queries import document_text, parent_types
+from registry.related import RelatedSource
 from registry.rules.engine import classify
 from registry.rules.loader import cached_ruleset
 from registry.rules.model import Ruleset
@@ -37,7 +35,7 @@ def _linked_ids(session: Session, document_id: str) -> set[str]:
 
 
 def assess_document(
-    session: Session, document: Document, ruleset: Ruleset, index: RelatedIndex | None = None
+    session: Session, document: Document, ruleset: Ruleset, index: RelatedSource | None = None
 ) -> list[Finding]:
     """Run the engine on a document and store its findings for the current version."""
     metadata = {
@@ -124,21 +122,16 @@ def current_findings(session: Session, document: Document) -> list[Finding]:
 def assessment_hook(settings: Settings) -> AfterChangeHook:
     """A hook that checks each registered or revised document against the register's ruleset.
 
-    The related-documents index is built once per hook and kept current as documents arrive,
-    so a bulk import costs one index build, not one per document.
+    Related documents come from the stored vectors (registry.related_store), which the write
+    itself has just brought up to date: nothing is built, so a bulk import costs the same per
+    document whatever the size of the register.
     """
-    state: dict[str, Any] = {}
 
     def hook(session: Session, document: Document) -> None:
+        from registry.related_store import StoredRelatedIndex
+        from registry.rules.engine import type_lexicon
+
         ruleset = register_ruleset(session, settings)
-        index = state.get("index")
-        if index is None or state.get("ruleset") is not ruleset:
-            index = build_related_index(session, ruleset)
-            state.update(index=index, ruleset=ruleset)
-        assess_document(session, document, ruleset, index)
-        if document.status in ("gällande", "under beredning"):
-            index.add(snapshot(document))
-        else:
-            index.remove(document.id)
+        assess_document(session, document, ruleset, StoredRelatedIndex(session, type_lexicon(ruleset)))
 
     return hook

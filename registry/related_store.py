@@ -1,0 +1,326 @@
+"""Related documents answered from the database: stored term vectors, kept by each write.
+
+The same tf-idf cosine as registry.related.RelatedIndex (which stays as the pure, in-memory
+reference the tests and the benchmarks compare with), but nothing is built at start:
+
+- a write replaces its own document's rows in related_terms and adjusts related_vocabulary's
+  document frequencies for the terms it added or dropped (cost: its own terms);
+- a query reads the document frequencies of its own terms, gathers candidates from the postings
+  of its rarer terms in one grouped statement, and scores the best of them exactly, with their
+  whole vectors, in one more statement; titles and sections are read for what is shown.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import case, delete, func, insert, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from registry.limits import analysed_part
+from registry.models import Document, RegisterSetting, RelatedTerm, RelatedVocabulary
+from registry.models.vocabulary import IN_FORCE, IN_PREPARATION
+from registry.related import RelatedIndex, content_terms, display_term
+from registry.rules.engine import Lexicon, RelatedDocument
+
+#: The statuses whose documents a new text can overlap with (queries.LIVE_STATUSES).
+LIVE = (IN_FORCE, IN_PREPARATION)
+TERM_LENGTH = 120
+#: Postings read to find candidates: the rarest query terms first, until this many; the common
+#: ones (low idf, small contributions) still count in the exact score of every candidate.
+POSTINGS_BUDGET = 25_000
+#: Candidates scored exactly, per result asked for (RelatedIndex scores five per result too).
+CANDIDATES_PER_RESULT = 6
+#: The register setting that says which ruleset's lexicon the stored terms were analysed with.
+LEXICON_SETTING = "related_lexicon"
+
+
+def document_vector(document: Document, lexicon: Lexicon | None) -> dict[str, tuple[float, str]]:
+    """term -> (weight, surface), exactly as RelatedIndex.add weighs a document."""
+    surfaces: dict[str, Counter] = defaultdict(Counter)
+
+    def count(text: str) -> Counter:
+        counts: Counter = Counter()
+        for term, surface in content_terms(text, lexicon):
+            term = term[:TERM_LENGTH]
+            counts[term] += 1
+            surfaces[term][surface[:TERM_LENGTH]] += 1
+        return counts
+
+    heading = count(" ".join([document.title, *document.topic_names]))
+    body = count(" ".join([document.summary or "", document.full_text or ""]))
+    for section in document.sections:
+        body.update(count(f"{section.heading} {section.text}"))
+    terms: Counter = Counter()
+    for term, n in heading.items():
+        terms[term] += RelatedIndex.TITLE_WEIGHT * n
+    terms.update(body)
+    return {t: (1.0 + math.log(n), surfaces[t].most_common(1)[0][0]) for t, n in terms.items()}
+
+
+def store_document_terms(session: Session, document: Document, lexicon: Lexicon | None) -> None:
+    """Replace one document's stored vector; a document that is not live has none."""
+    wanted = document_vector(document, lexicon) if document.status in LIVE else {}
+    stored = {
+        term: (weight, surface)
+        for term, weight, surface in session.execute(
+            select(RelatedTerm.term, RelatedTerm.weight, RelatedTerm.surface).where(
+                RelatedTerm.document_id == document.id
+            )
+        )
+    }
+    if stored == wanted:
+        return
+    removed = sorted(set(stored) - set(wanted))
+    added = sorted(set(wanted) - set(stored))
+    changed = sorted(t for t in set(stored) & set(wanted) if stored[t] != wanted[t])
+    if removed or changed:
+        session.execute(
+            delete(RelatedTerm).where(RelatedTerm.document_id == document.id, RelatedTerm.term.in_(removed + changed))
+        )
+    if added or changed:
+        session.execute(
+            insert(RelatedTerm),
+            [
+                {"document_id": document.id, "term": t, "weight": wanted[t][0], "surface": wanted[t][1]}
+                for t in added + changed
+            ],
+        )
+    # Sorted, so two writers touching the same terms take their row locks in the same order.
+    for chunk in _chunks(removed):
+        session.execute(
+            update(RelatedVocabulary).where(RelatedVocabulary.term.in_(chunk)).values(df=RelatedVocabulary.df - 1)
+        )
+    for chunk in _chunks(added):
+        _increment(session, chunk)
+
+
+def _increment(session: Session, terms: list[str]) -> None:
+    """df + 1 for each term, inserting the terms no live document had (one upsert statement)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    rows = [{"term": t, "df": 1} for t in terms]
+    increment = {"df": RelatedVocabulary.df + 1}
+    if session.get_bind().dialect.name == "postgresql":
+        pg = postgresql.insert(RelatedVocabulary).values(rows)
+        session.execute(pg.on_conflict_do_update(index_elements=["term"], set_=increment))
+    else:
+        lite = sqlite.insert(RelatedVocabulary).values(rows)
+        session.execute(lite.on_conflict_do_update(index_elements=["term"], set_=increment))
+
+
+def _chunks(items: list[str], size: int = 500) -> list[list[str]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def rebuild(session: Session, lexicon: Lexicon | None, *, lexicon_key: str) -> int:
+    """Analyse every live document again (after the ruleset changed, or to fill an old register)."""
+    session.execute(delete(RelatedTerm))
+    session.execute(delete(RelatedVocabulary))
+    documents = session.scalars(
+        select(Document)
+        .where(Document.status.in_(LIVE))
+        .options(selectinload(Document.sections), selectinload(Document.topics))
+    ).unique()
+    df: Counter = Counter()
+    count = 0
+    for document in documents:
+        vector = document_vector(document, lexicon)
+        if vector:
+            session.execute(
+                insert(RelatedTerm),
+                [{"document_id": document.id, "term": t, "weight": w, "surface": s} for t, (w, s) in vector.items()],
+            )
+        df.update(vector.keys())
+        count += 1
+    for chunk in _chunks(sorted(df), 2000):
+        session.execute(insert(RelatedVocabulary), [{"term": t, "df": df[t]} for t in chunk])
+    # A stamp on derived data, not a decision of anyone's: kept beside the settings, not audited.
+    stamp = session.get(RegisterSetting, LEXICON_SETTING)
+    if stamp is None:
+        session.add(RegisterSetting(key=LEXICON_SETTING, value=lexicon_key))
+    else:
+        stamp.value = lexicon_key
+    session.flush()
+    return count
+
+
+class StoredRelatedIndex:
+    """The register's related documents, read from the database (same answers as RelatedIndex)."""
+
+    def __init__(self, session: Session, lexicon: Lexicon | None):
+        self.session = session
+        self.lexicon = lexicon
+
+    def __len__(self) -> int:
+        return int(
+            self.session.scalar(select(func.count()).select_from(Document).where(Document.status.in_(LIVE))) or 0
+        )
+
+    def related(
+        self,
+        text: str,
+        *,
+        limit: int = 8,
+        min_score: float = 0.08,
+        exclude: Sequence[str] = (),
+    ) -> list[RelatedDocument]:
+        query = Counter(t[:TERM_LENGTH] for t, _ in content_terms(analysed_part(text), self.lexicon))
+        if not query:
+            return []
+        total = len(self)
+        if not total:
+            return []
+        df = self._document_frequencies(list(query))
+        if not df:
+            return []
+
+        def idf_of(frequency: int) -> float:
+            return math.log((1 + total) / (1 + frequency)) + 1.0
+
+        def idf(term: str) -> float:
+            return idf_of(df.get(term, 0))
+
+        weights = {t: (1.0 + math.log(n)) * idf(t) for t, n in query.items() if t in df}
+        query_norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        # What each posting adds to a document's dot product: the query weight times the idf
+        # (the document side's tf is the stored weight).
+        factors = {t: weights[t] * idf(t) for t in weights}
+        candidates = self._candidates(factors, df, limit=limit + len(exclude))
+        excluded = set(exclude)
+        candidates = [c for c in candidates if c not in excluded]
+        if not candidates:
+            return []
+        scored = self._score(candidates, factors, query_norm, idf_of)
+        scored = [s for s in scored if s["score"] >= min_score]
+        scored.sort(key=lambda s: -s["score"])
+        return self._results(scored[:limit], idf)
+
+    def _document_frequencies(self, terms: list[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for chunk in _chunks(terms):
+            for term, df in self.session.execute(
+                select(RelatedVocabulary.term, RelatedVocabulary.df).where(
+                    RelatedVocabulary.term.in_(chunk), RelatedVocabulary.df > 0
+                )
+            ):
+                found[term] = df
+        return found
+
+    def _candidates(self, factors: dict[str, float], df: dict[str, int], *, limit: int) -> list[str]:
+        """The documents with the largest dot product over the rarer query terms (one statement)."""
+        chosen: list[str] = []
+        postings = 0
+        for term in sorted(factors, key=lambda t: (df[t], t)):
+            if chosen and postings + df[term] > POSTINGS_BUDGET:
+                break
+            chosen.append(term)
+            postings += df[term]
+        contribution = RelatedTerm.weight * case({t: factors[t] for t in chosen}, value=RelatedTerm.term, else_=0.0)
+        dot = func.sum(contribution).label("dot")
+        rows = self.session.execute(
+            select(RelatedTerm.document_id, dot)
+            .where(RelatedTerm.term.in_(chosen))
+            .group_by(RelatedTerm.document_id)
+            .order_by(dot.desc(), RelatedTerm.document_id)
+            .limit(limit * CANDIDATES_PER_RESULT)
+        )
+        return [document_id for document_id, _ in rows]
+
+    def _score(
+        self, candidates: list[str], factors: dict[str, float], query_norm: float, idf_of
+    ) -> list[dict[str, Any]]:
+        """Exact cosine for each candidate from its whole stored vector and the current idf."""
+        vectors: dict[str, list[tuple[str, float, str, int]]] = defaultdict(list)
+        # Plain rows through the connection: thousands of them, and no ORM objects are wanted.
+        for document_id, term, weight, surface, df in self.session.connection().execute(
+            select(
+                RelatedTerm.document_id, RelatedTerm.term, RelatedTerm.weight, RelatedTerm.surface, RelatedVocabulary.df
+            )
+            .join(RelatedVocabulary, RelatedVocabulary.term == RelatedTerm.term)
+            .where(RelatedTerm.document_id.in_(candidates))
+        ):
+            vectors[document_id].append((term, weight, surface, df))
+        scored = []
+        for document_id, vector in vectors.items():
+            # the norm over the whole vector, each term with its own current document frequency
+            norm = math.sqrt(sum((w * idf_of(df)) ** 2 for _, w, _, df in vector)) or 1.0
+            contributions = sorted(((w * factors[t], t, s) for t, w, s, _ in vector if t in factors), reverse=True)
+            dot = sum(c for c, _, _ in contributions)
+            scored.append(
+                {
+                    "id": document_id,
+                    "score": dot / (query_norm * norm),
+                    "shared": [t for _, t, _ in contributions],
+                    "surfaces": {t: s for _, t, s in contributions},
+                }
+            )
+        return scored
+
+    def _results(self, scored: list[dict[str, Any]], idf) -> list[RelatedDocument]:
+        if not scored:
+            return []
+        documents = {
+            d.id: d
+            for d in self.session.scalars(
+                select(Document)
+                .where(Document.id.in_([s["id"] for s in scored]))
+                .options(selectinload(Document.sections))
+            ).unique()
+        }
+        results = []
+        for entry in scored:
+            document = documents[entry["id"]]
+            section = self._best_section(document, set(entry["shared"]), idf)
+            results.append(
+                RelatedDocument(
+                    id=document.id,
+                    title=document.title,
+                    type=document.type_key,
+                    score=entry["score"],
+                    shared_terms=[display_term(entry["surfaces"][t]) for t in entry["shared"][:8]],
+                    section=section.heading if section else None,
+                    section_anchor=section.anchor if section else None,
+                )
+            )
+        return results
+
+    def _best_section(self, document: Document, shared: set[str], idf):
+        """The section where the shared terms weigh most (as RelatedIndex._best_section)."""
+        best, best_score = None, 0.0
+        for section in document.sections:
+            terms = {t[:TERM_LENGTH] for t, _ in content_terms(f"{section.heading} {section.text}", self.lexicon)}
+            score = sum(idf(t) for t in terms & shared)
+            if score > best_score:
+                best, best_score = section, score
+        return best
+
+
+def register_lexicon(session: Session) -> tuple[str, Lexicon]:
+    """The register's ruleset key and its type lexicon (the words left out of topic vectors)."""
+    from registry.config import load_settings
+    from registry.rules.engine import type_lexicon
+    from registry.services.findings import register_ruleset
+
+    ruleset = register_ruleset(session, load_settings())
+    return ruleset.key, type_lexicon(ruleset)
+
+
+def ensure_current(session: Session) -> int:
+    """Rebuild the stored vectors when they were analysed with another ruleset's lexicon, or never
+    (a register from before they were stored); returns how many documents were analysed."""
+    from registry.services.settings import get_setting
+
+    key, lexicon = register_lexicon(session)
+    if get_setting(session, LEXICON_SETTING) == key:
+        return 0
+    return rebuild(session, lexicon, lexicon_key=key)
+
+
+def keep_document_current(session: Session, document: Document) -> None:
+    """What every write calls: this document's vector, after a rebuild if the lexicon changed."""
+    ensure_current(session)
+    store_document_terms(session, document, register_lexicon(session)[1])
