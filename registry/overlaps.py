@@ -12,7 +12,7 @@ Pure: no database; the report layer feeds it snapshots.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -97,18 +97,57 @@ def prepare(snapshots: Sequence[DocumentSnapshot], lexicon: Lexicon | None) -> P
         values.extend(counts.values())
     shape = (len(snapshots), max(len(vocabulary), 1))
     counts_matrix = sparse.csr_matrix((np.asarray(values, dtype=np.float64), (rows, columns)), shape=shape)
-    frequency = np.diff(counts_matrix.tocsc().indptr)
+    weights = counts_matrix.copy()
+    weights.data = 1.0 + np.log(weights.data)
+    return _prepared([s.id for s in snapshots], weights, surfaces)
+
+
+def prepare_weighted(vectors: Iterable[tuple[str, str, float, str]]) -> Prepared:
+    """From stored vectors (registry.related_store): (document id, term, weight, surface) rows,
+    grouped by document, weights already 1 + ln(count). Nothing is tokenised again."""
+    from array import array
+
+    ids: list[str] = []
+    index_of: dict[str, int] = {}
+    vocabulary: dict[str, int] = {}
+    surfaces: list[str] = []
+    rows, columns, values = array("i"), array("i"), array("d")
+    for document_id, term, weight, surface in vectors:
+        row = index_of.get(document_id)
+        if row is None:
+            row = index_of[document_id] = len(ids)
+            ids.append(document_id)
+        column = vocabulary.get(term)
+        if column is None:
+            column = vocabulary[term] = len(surfaces)
+            surfaces.append(surface)
+        rows.append(row)
+        columns.append(column)
+        values.append(weight)
+    shape = (len(ids), max(len(vocabulary), 1))
+    weights = sparse.csr_matrix(
+        (
+            np.frombuffer(values, dtype=np.float64),
+            (np.frombuffer(rows, dtype=np.int32), np.frombuffer(columns, dtype=np.int32)),
+        ),
+        shape=shape,
+    )
+    return _prepared(ids, weights, surfaces)
+
+
+def _prepared(ids: list[str], weights: sparse.csr_matrix, surfaces: list[str]) -> Prepared:
+    """l2-normalised tf-idf rows and the signature terms, from log-scaled term weights."""
+    shape = weights.shape
+    frequency = np.diff(weights.tocsc().indptr)
     idf = np.log((1 + shape[0]) / (1 + frequency)) + 1.0
-    matrix = counts_matrix.copy()
-    matrix.data = 1.0 + np.log(matrix.data)
-    matrix = matrix.multiply(idf[None, :]).tocsr()
+    matrix = weights.multiply(idf[None, :]).tocsr()
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
     matrix = sparse.diags(1.0 / norms) @ matrix
     distinctive = frequency <= max(2, int(MAX_DOCUMENT_FREQUENCY * shape[0]))
-    signature_terms = (counts_matrix.multiply(distinctive[None, :]) > 0).tocsr()
+    signature_terms = (weights.multiply(distinctive[None, :]) > 0).tocsr()
     shown = [display_term(word) for word in surfaces]
-    return Prepared([s.id for s in snapshots], matrix.tocsr(), signature_terms, shown)
+    return Prepared(ids, matrix.tocsr(), signature_terms, shown)
 
 
 def exact_pairs(prepared: Prepared, threshold: float) -> Iterator[tuple[int, int, float]]:
@@ -187,21 +226,40 @@ def find_overlaps(
     """Pairs of documents whose content overlaps, best first; pairs a relation explains are left out."""
     if len(snapshots) < 2:
         return []
-    prepared = prepare(snapshots, lexicon)
+    by_id = {s.id: s for s in snapshots}
+    return overlapping_pairs(
+        prepare(snapshots, lexicon), threshold=threshold, explained=explained, snapshots_of=lambda ids: by_id
+    )
+
+
+def overlapping_pairs(
+    prepared: Prepared,
+    *,
+    threshold: float,
+    explained: Iterable[tuple[str, str]] = (),
+    snapshots_of: Callable[[set[str]], dict[str, DocumentSnapshot]],
+) -> list[OverlapPair]:
+    """The pairs of a prepared register; ``snapshots_of`` gives the sections of the documents that
+    are in a pair (only those are read, to say where the shared terms are)."""
+    if len(prepared.ids) < 2:
+        return []
     skip = {frozenset(pair) for pair in explained}
-    if len(snapshots) <= EXACT_LIMIT:
+    if len(prepared.ids) <= EXACT_LIMIT:
         scored = exact_pairs(prepared, threshold)
     else:
         bands, rows = BANDS_ROWS_STRONG if threshold >= STRONG_THRESHOLD else BANDS_ROWS_TOPIC
         scored = scored_candidates(prepared, minhash_candidates(prepared, bands, rows), threshold)
-    results = []
+    found = []
     for first, second, score in scored:
         ids = (prepared.ids[first], prepared.ids[second])
         if frozenset(ids) in skip:
             continue
-        terms = shared_terms(prepared, first, second)
+        found.append((ids, shared_terms(prepared, first, second), score))
+    snapshots = snapshots_of({i for ids, _, _ in found for i in ids})
+    results = []
+    for ids, terms, score in found:
         pair = OverlapPair(ids[0], ids[1], round(score, 3), terms)
-        pair.sections = _matching_sections(snapshots[first], snapshots[second], set(terms))
+        pair.sections = _matching_sections(snapshots[ids[0]], snapshots[ids[1]], set(terms))
         results.append(pair)
     results.sort(key=lambda p: (-p.score, p.first, p.second))
     return results

@@ -31,9 +31,9 @@ LIVE = (IN_FORCE, IN_PREPARATION)
 TERM_LENGTH = 120
 #: Postings read to find candidates: the rarest query terms first, until this many; the common
 #: ones (low idf, small contributions) still count in the exact score of every candidate.
-POSTINGS_BUDGET = 25_000
+POSTINGS_BUDGET = 12_000
 #: Candidates scored exactly, per result asked for (RelatedIndex scores five per result too).
-CANDIDATES_PER_RESULT = 6
+CANDIDATES_PER_RESULT = 5
 #: The register setting that says which ruleset's lexicon the stored terms were analysed with.
 LEXICON_SETTING = "related_lexicon"
 

@@ -23,10 +23,10 @@ from registry.overlaps import (
     NEAR_COPY,
     OVERLAP_THRESHOLD,
     clusters,
-    find_overlaps,
+    overlapping_pairs,
+    prepare_weighted,
 )
-from registry.queries import live_documents, snapshot, swedish_key
-from registry.rules.engine import type_lexicon
+from registry.queries import LIVE_STATUSES, snapshot, swedish_key
 from registry.rules.model import Ruleset
 
 #: Relations that explain why two documents cover the same ground (a riktlinje that
@@ -61,7 +61,17 @@ Progress = Callable[[str], None]
 def overlaps_report(
     session: Session, ruleset: Ruleset, *, min_score: float | None = None, progress: Progress | None = None
 ) -> Report:
-    documents = live_documents(session)
+    """From the stored term vectors (registry.related_store): no document is loaded through the
+    ORM or tokenised again; only the sections of documents in a pair are read, to say where."""
+    from registry.models import RelatedTerm
+    from registry.related_store import ensure_current
+
+    ensure_current(session)  # vectors of another ruleset's lexicon would mislead
+    documents = session.execute(
+        select(Document.id, Document.title, Document.type_key, Document.status, Document.valid_from)
+        .where(Document.status.in_(LIVE_STATUSES))
+        .order_by(Document.id)
+    ).all()
     if min_score is None:
         min_score = OVERLAP_THRESHOLD if len(documents) <= EXACT_LIMIT else LARGE_REGISTER_THRESHOLD
     if progress:
@@ -69,11 +79,16 @@ def overlaps_report(
     explained = session.execute(
         select(Relation.source_id, Relation.target_id).where(Relation.kind.in_(EXPLAINING_RELATIONS))
     ).all()
-    pairs = find_overlaps(
-        [snapshot(d) for d in documents],
-        type_lexicon(ruleset),
+    vectors = session.connection().execute(
+        select(RelatedTerm.document_id, RelatedTerm.term, RelatedTerm.weight, RelatedTerm.surface)
+        .order_by(RelatedTerm.document_id)
+        .execution_options(yield_per=20_000)
+    )
+    pairs = overlapping_pairs(
+        prepare_weighted(vectors),
         threshold=min_score,
         explained=[(r[0], r[1]) for r in explained],
+        snapshots_of=lambda ids: _snapshots(session, ids),
     )
     by_id = {d.id: d for d in documents}
     rows = []
@@ -124,7 +139,23 @@ def overlaps_report(
     )
 
 
-def _overlap_kind(ruleset: Ruleset, first: Document, second: Document, score: float) -> str:
+def _snapshots(session: Session, ids: set[str]) -> dict:
+    """Snapshots (with sections) of just these documents, in chunks the databases accept."""
+    from sqlalchemy.orm import selectinload
+
+    found = {}
+    wanted = sorted(ids)
+    for start in range(0, len(wanted), 500):
+        for document in session.scalars(
+            select(Document)
+            .where(Document.id.in_(wanted[start : start + 500]))
+            .options(selectinload(Document.sections), selectinload(Document.topics))
+        ).unique():
+            found[document.id] = snapshot(document)
+    return found
+
+
+def _overlap_kind(ruleset: Ruleset, first: Any, second: Any, score: float) -> str:
     if score >= NEAR_COPY:
         return "nära kopia"
     if (

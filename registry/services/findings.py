@@ -48,9 +48,7 @@ def assess_document(
     if index is not None:
         linked = _linked_ids(session, document.id)
         related = [
-            r
-            for r in index.related(document_text(document), exclude=[document.id, *linked])
-            if r.score >= OVERLAP_SCORE
+            r for r in index.related(document_text(document), exclude=[document.id, *linked], min_score=OVERLAP_SCORE)
         ]
     assessment = classify(
         document_text(document),
