@@ -209,3 +209,39 @@ def display_names(session: Session, usernames: Iterable[str]) -> dict[str, str]:
         return {}
     rows = session.execute(select(User.username, User.display_name).where(User.username.in_(wanted))).all()
     return {username: name for username, name in rows}
+
+
+@dataclass
+class CaseFilters:
+    organ: str = ""  # a body key: cases with a decision by that organ
+    year: int | None = None  # of the decisions (else of the case's date)
+    outcome: str = ""
+
+
+def list_cases(session: Session, filters: CaseFilters) -> list[Any]:
+    """Ärenden, newest first, with their decisions (one statement each)."""
+    from registry.models import Case, Decision
+
+    query = select(Case).options(selectinload(Case.decisions).joinedload(Decision.body), selectinload(Case.documents))
+    if filters.organ:
+        query = query.where(
+            Case.id.in_(
+                select(Decision.case_id).join(Body, Body.id == Decision.body_id).where(Body.key == filters.organ)
+            )
+        )
+    if filters.outcome:
+        query = query.where(Case.id.in_(select(Decision.case_id).where(Decision.outcome == filters.outcome)))
+    cases = list(session.scalars(query).unique())
+    if filters.year:
+        cases = [
+            c
+            for c in cases
+            if any(d.meeting_date.year == filters.year for d in c.decisions)
+            or (c.submitted_on is not None and c.submitted_on.year == filters.year)
+        ]
+
+    def newest(case) -> str:
+        dates = [d.meeting_date.isoformat() for d in case.decisions]
+        return max(dates + [case.submitted_on.isoformat() if case.submitted_on else ""])
+
+    return sorted(cases, key=lambda c: (newest(c), c.dnr_normalised), reverse=True)

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from registry.models import Document, Finding, Relation
-from registry.models.vocabulary import IN_FORCE, REPEALED, SUPERSEDED
+from registry.models.vocabulary import IN_FORCE, REPEALED, SUPERSEDED, UNPUBLISHED
 from registry.overlaps import (
     EXACT_LIMIT,
     LARGE_REGISTER_THRESHOLD,
@@ -27,6 +27,7 @@ from registry.overlaps import (
     prepare_weighted,
 )
 from registry.queries import LIVE_STATUSES, snapshot, swedish_key
+from registry.rules.engine.codes import SEVERITY_LABELS, finding_label
 from registry.rules.model import Ruleset
 
 #: Relations that explain why two documents cover the same ground (a riktlinje that
@@ -179,6 +180,8 @@ def violations_report(session: Session, ruleset: Ruleset) -> Report:
             Finding.document_version == Document.version,
             Finding.severity.in_(("error", "warning")),
             Finding.code != "possible_overlap",
+            # An upphävd, ersatt or avpublicerad document's findings are no longer open.
+            Document.status.notin_((REPEALED, SUPERSEDED, UNPUBLISHED)),
         )
     )
     rows = []
@@ -186,7 +189,9 @@ def violations_report(session: Session, ruleset: Ruleset) -> Report:
         rows.append(
             {
                 "rule": finding.code,
+                "rule_name": finding_label(finding.code),
                 "severity": finding.severity,
+                "severity_name": SEVERITY_LABELS.get(finding.severity, finding.severity),
                 "document_id": document.id,
                 "document": document.title,
                 "type": document.type_key,
@@ -201,15 +206,15 @@ def violations_report(session: Session, ruleset: Ruleset) -> Report:
     by_rule: dict[str, int] = {}
     by_owner: dict[str, int] = {}
     for row in rows:
-        by_rule[row["rule"]] = by_rule.get(row["rule"], 0) + 1
+        by_rule[row["rule_name"]] = by_rule.get(row["rule_name"], 0) + 1
         by_owner[row["owner"]] = by_owner.get(row["owner"], 0) + 1
     groups = [{"by": "rule", "counts": by_rule}, {"by": "owner", "counts": by_owner}]
     return Report(
         "violations",
         "Avvikelser från kommunens regler",
         [
-            ("rule", "Regel"),
-            ("severity", "Allvar"),
+            ("rule_name", "Regel"),
+            ("severity_name", "Allvar"),
             ("document", "Dokument eller ärende"),
             ("type", "Typ"),
             ("status", "Status"),
@@ -243,7 +248,9 @@ def _case_violations(session: Session, ruleset: Ruleset) -> list[dict[str, Any]]
                 rows.append(
                     {
                         "rule": finding.code,
+                        "rule_name": finding_label(finding.code),
                         "severity": finding.severity,
+                        "severity_name": SEVERITY_LABELS.get(finding.severity, finding.severity),
                         "document_id": case.dnr,
                         "document": f"Ärende {case.dnr}: {case.title}",
                         "type": ", ".join(assessment.requested_types),
@@ -463,10 +470,27 @@ def spreadsheet_safe(value: Any) -> Any:
     return value
 
 
-def csv_lines(report: Report) -> Iterator[list[Any]]:
+def csv_lines(report: Report, *, swedish: bool = False) -> Iterator[list[Any]]:
+    """The rows as CSV fields; ``swedish`` writes decimal commas ("0,27"), which Swedish Excel
+    reads as numbers (the caller then separates fields with semicolons)."""
     yield [title for _, title in report.columns]
     for row in report.rows:
-        yield [spreadsheet_safe(row.get(key, "")) for key, _ in report.columns]
+        yield [_csv_value(row.get(key, ""), swedish) for key, _ in report.columns]
+
+
+def _csv_value(value: Any, swedish: bool) -> Any:
+    if swedish and isinstance(value, float):
+        return f"{value:.3f}".rstrip("0").rstrip(".").replace(".", ",")
+    return spreadsheet_safe(value)
+
+
+def write_csv_report(report: Report, out, *, swedish: bool) -> None:
+    """CSV for Swedish Excel (semicolons, decimal commas; the caller adds the BOM) or plain CSV."""
+    import csv
+
+    writer = csv.writer(out, delimiter=";" if swedish else ",", lineterminator="\r\n")
+    for line in csv_lines(report, swedish=swedish):
+        writer.writerow(line)
 
 
 def write_xlsx(report: Report, path_or_buffer) -> None:
@@ -483,7 +507,14 @@ def write_xlsx(report: Report, path_or_buffer) -> None:
         },
     )
     sheet = workbook.add_worksheet(report.name)
-    bold = workbook.add_format({"bold": True})
+    bold = workbook.add_format({"bold": True, "bg_color": "#EEF5F8", "bottom": 1})
+    wrapped = workbook.add_format({"text_wrap": True, "valign": "top"})
+    # Widths from the content (constant-memory mode wants them before any row is written).
+    for column, (key, title) in enumerate(report.columns):
+        longest = max([len(title), *(len(str(row.get(key, ""))) for row in report.rows[:500])])
+        sheet.set_column(column, column, min(max(longest + 2, 8), 60), wrapped if longest > 60 else None)
+    sheet.freeze_panes(1, 0)  # the header stays in view
+    sheet.autofilter(0, 0, max(len(report.rows), 1), len(report.columns) - 1)
     for column, (_, title) in enumerate(report.columns):
         sheet.write_string(0, column, title, bold)
     for line, row in enumerate(report.rows, start=1):

@@ -86,10 +86,16 @@ def _identifier_clause(query: str):
     except InvalidInput:
         dnr = None
     if dnr:
-        return (
+        from registry.models import Case, CaseDocument
+
+        # The documents decided under that dnr, and those the ärende with that dnr concerns.
+        return union(
             select(Document.id)
             .join(Decision, Decision.id == Document.decision_id)
-            .where(Decision.dnr_normalised == dnr)
+            .where(Decision.dnr_normalised == dnr),
+            select(CaseDocument.document_id)
+            .join(Case, Case.id == CaseDocument.case_id)
+            .where(Case.dnr_normalised == dnr),
         )
     paragraph = re.fullmatch(r"\s*(?:§\s*(\d{1,4})|(\d{1,4})\s*§|paragraf\s+(\d{1,4}))\s*", query, re.IGNORECASE)
     if paragraph:

@@ -199,3 +199,37 @@ def test_near_copies_are_found_exactly_and_through_minhash(monkeypatch, rulesets
     found = {frozenset((p.first, p.second)) for p in pairs}
     planted = {frozenset(p) for p in generated.planted_pairs}
     assert planted and len(found & planted) >= 0.95 * len(planted)
+
+
+def test_the_xlsx_opens_with_a_frozen_header_a_filter_and_readable_widths(db_session, make_document, rulesets):
+    import openpyxl
+
+    make_document(title="Riktlinjer med en mycket lång titel " * 3, next_review_on=dt.date.today().isoformat())
+    report = build_report(db_session, "reviews", rulesets["vallentuna"])
+    buffer = io.BytesIO()
+    write_xlsx(report, buffer)
+    sheet = openpyxl.load_workbook(io.BytesIO(buffer.getvalue())).active
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref and sheet.auto_filter.ref.startswith("A1:")
+    assert [cell.value for cell in sheet[1]] == [title for _, title in report.columns]
+    from openpyxl.utils import get_column_letter
+
+    widths = [sheet.column_dimensions[get_column_letter(i + 1)].width for i in range(len(report.columns))]
+    assert all(8 <= w <= 62 for w in widths) and max(widths) > 40  # the long title gets room
+
+
+def test_the_swedish_csv_reads_as_numbers_in_swedish_excel(db_session, make_document, rulesets):
+    import csv
+
+    from registry.reports import write_csv_report
+
+    text = "Skolskjuts för elever med lång färdväg, hållplats och färdtid i grundskolan."
+    make_document(title="Plan för skolskjuts", type="plan", full_text=text)
+    make_document(title="Plan för skolskjuts 2026", type="plan", full_text=text + " Taxa och busskort för elever.")
+    report = build_report(db_session, "overlaps", rulesets["vallentuna"])
+    assert report.rows
+    out = io.StringIO()
+    write_csv_report(report, out, swedish=True)
+    rows = list(csv.reader(io.StringIO(out.getvalue()), delimiter=";"))
+    score = rows[1][[title for _, title in report.columns].index("Likhet")]
+    assert "," in score and float(score.replace(",", ".")) == pytest.approx(report.rows[0]["score"], abs=0.001)

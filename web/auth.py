@@ -57,6 +57,7 @@ ROUTE_PERMISSIONS: dict[str, str] = {
     "pages.review_import": "write",
     "pages.import_done": "write",
     "pages.case": "read",
+    "pages.cases": "read",
     "pages.try_motion": "read",
     "pages.download_assessment": "read",
     "pages.rules": "read",

@@ -552,14 +552,20 @@ def _wrap(text: str) -> str:
 
 @cli.command("report")
 @click.argument("name", type=click.Choice(["overlaps", "violations", "reviews", "hygiene"]))
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "xlsx"]), default="text", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "csv", "csv-excel", "xlsx"]),
+    default="text",
+    show_default=True,
+    help="csv: komma och decimalpunkt; csv-excel: semikolon, decimalkomma och BOM för svenska Excel.",
+)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Fil att skriva till (krävs för xlsx).")
 @click.option("--min-score", type=click.FloatRange(0.01, 1.0), help="overlaps: lägsta likhet (0–1).")
 def report_command(name: str, fmt: str, output: str | None, min_score: float | None) -> None:
     """Rapporter för revisorer: overlaps, violations, reviews, hygiene."""
-    import csv as csv_module
 
-    from registry.reports import build_report, csv_lines, text_lines, write_xlsx
+    from registry.reports import build_report, text_lines, write_csv_report, write_xlsx
     from registry.services.findings import register_ruleset
 
     if fmt == "xlsx" and not output:
@@ -578,10 +584,10 @@ def report_command(name: str, fmt: str, output: str | None, min_score: float | N
         if fmt == "json":
             json.dump(report.as_dict(), out, ensure_ascii=False, indent=2)
             out.write("\n")
-        elif fmt == "csv":
-            writer = csv_module.writer(out)
-            for line in csv_lines(report):
-                writer.writerow(line)
+        elif fmt in ("csv", "csv-excel"):
+            if fmt == "csv-excel":
+                out.write("\ufeff")  # Excel reads UTF-8 only with its byte-order mark
+            write_csv_report(report, out, swedish=fmt == "csv-excel")
         else:
             for line in text_lines(report):
                 out.write(line + "\n")

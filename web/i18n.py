@@ -28,6 +28,7 @@ ENGLISH = {
     "In English": "In English",
     "På svenska": "På svenska",
     "Författningssamling": "Municipal code",
+    "Ärenden": "Cases",
     "Om registret och öppna data": "About the register and open data",
 }
 

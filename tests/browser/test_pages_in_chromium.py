@@ -130,6 +130,9 @@ PUBLIC_STATES = {
     "kfs-in-force": lambda p, b: _stable_address(p, b, f"/gallande/{dt.date.today()}"),
     "kfs-gone-date": lambda p, b: _stable_address(p, b, "/gallande/1990-01-01"),
     "about-register": lambda p, b: p.goto(f"{b}/om/registret"),
+    "cases": lambda p, b: p.goto(f"{b}/arenden"),
+    "cases-empty": lambda p, b: p.goto(f"{b}/arenden?organ=KF"),
+    "search-by-dnr": lambda p, b: p.goto(f"{b}/?q=ks+2025/32"),
 }
 
 STAFF_STATES = {
@@ -266,6 +269,7 @@ PAGES_320 = [
     "/api/docs",
     "/kfs/vallentuna?visa=alla",
     "/om/registret",
+    "/arenden",
 ]
 
 

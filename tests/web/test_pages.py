@@ -301,11 +301,17 @@ def test_reports_for_the_auditor(app):
     overlaps = text_of(client.get("/rapporter/overlaps"))
     assert "Grupp 1" in overlaps and "Intern AI-vägledning för medarbetare" in overlaps and "AI" in overlaps
     violations = text_of(client.get("/rapporter/violations"))
-    assert "Ärende KS 2025.032" in violations and "type_contains_other_type" in violations
+    assert "Ärende KS 2025.032" in violations and "En typ ska innehålla en annan typ" in violations
+    assert "type_contains_other_type" not in violations and ">error<" not in violations  # Swedish words only
     xlsx = client.get("/rapporter/hygiene?format=xlsx")
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
-    csv_text = client.get("/rapporter/overlaps?format=csv").data.decode("utf-8-sig")
-    assert csv_text.splitlines()[0].startswith("Grupp,Likhet")
+    raw = client.get("/rapporter/overlaps?format=csv").data
+    assert raw.startswith(b"\xef\xbb\xbf")  # the BOM Swedish Excel needs for å, ä, ö
+    lines = raw.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Grupp;Likhet")
+    assert ";0," in lines[1]  # a decimal comma: Excel reads the score as a number
+    plain = client.get("/rapporter/overlaps?format=csv-ren").data.decode("utf-8")
+    assert plain.splitlines()[0].startswith("Grupp,Likhet") and ",0." in plain.splitlines()[1]
     assert client.get("/rapporter/finns-inte").status_code == 404
 
 

@@ -55,6 +55,7 @@ def index():
         filters.status = "__none__"
     page = _int(request.args.get("sida"), 1)
     rows, total = list_documents(db(), filters, statuses=statuses, page=page, per_page=PER_PAGE)
+    case_hit = _case_named(filters.q)
     pages = max(1, math.ceil(total / PER_PAGE))
     return render_template(
         "index.html",
@@ -66,7 +67,20 @@ def index():
         facets=register_facets(db(), statuses),
         statuses=statuses,
         types=_type_choices(),
+        case_hit=case_hit,
     )
+
+
+def _case_named(query: str):
+    """The ärende a search names by its diarienummer, however it is written ("ks 2025/32")."""
+    from registry.services.cases import find_case
+
+    if not query.strip():
+        return None
+    try:
+        return find_case(db(), query)
+    except InvalidInput:
+        return None
 
 
 def _type_choices() -> list[tuple[str, str]]:
@@ -199,6 +213,7 @@ def document(document_id: str):
     findings = current_findings(db(), doc)
     rules = ruleset()
     from registry.opendata.identifiers import kfs_label, version_path
+    from registry.opendata.records import cases_of
     from registry.services.files import files_of
     from web.pages.opendata import base_url, document_jsonld, kommun, stable_url
 
@@ -217,6 +232,7 @@ def document(document_id: str):
         kfs=kfs_label(doc.kfs_year, doc.kfs_number),
         jsonld=document_jsonld(doc),
         kommun_key=kommun(),
+        cases=cases_of(db(), doc),
         version_url=lambda n: f"{base_url()}{version_path(kommun(), doc, n)}" if doc.kfs_number is not None else None,
     )
 

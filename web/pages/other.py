@@ -11,6 +11,37 @@ from web.pages import bp
 from web.pages.common import ruleset, visible_statuses
 
 
+@bp.route("/arenden")
+def cases():
+    """Every ärende, newest first; filter by organ, year and outcome."""
+    from registry.models.vocabulary import DECISION_OUTCOMES
+    from registry.queries import CaseFilters, list_cases
+
+    year = request.args.get("ar", "")
+    filters = CaseFilters(
+        organ=request.args.get("organ", "")[:40],
+        year=int(year) if year.isdigit() and len(year) == 4 else None,
+        outcome=request.args.get("utfall", "") if request.args.get("utfall") in DECISION_OUTCOMES else "",
+    )
+    found = list_cases(db(), filters)
+    from sqlalchemy import select
+
+    from registry.models import Body, Decision
+
+    organs = db().scalars(select(Body.key).where(Body.id.in_(select(Decision.body_id))).order_by(Body.key)).all()
+    years = sorted({day.year for day in db().scalars(select(Decision.meeting_date))}, reverse=True)
+    visible = visible_statuses()
+    return render_template(
+        "cases.html",
+        cases=found,
+        filters=filters,
+        organs=organs,
+        years=years,
+        outcomes=DECISION_OUTCOMES,
+        visible=visible,
+    )
+
+
 @bp.route("/arenden/<path:dnr>")
 def case(dnr: str):
     try:

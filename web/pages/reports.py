@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 from flask import abort, current_app, render_template, request, send_file
 
 from registry.errors import NotFound
-from registry.reports import REPORTS, build_report, csv_lines, write_xlsx
+from registry.reports import REPORTS, build_report, write_csv_report, write_xlsx
 from web.db import db
 from web.pages import bp
 from web.pages.common import ruleset
@@ -22,15 +21,16 @@ def report_response(name: str, fmt: str):
         abort(404)
     if fmt == "json":
         return current_app.json.response(report.as_dict())
-    if fmt == "csv":
+    if fmt in ("csv", "csv-ren"):
+        # "csv" is for Swedish Excel: semicolons, decimal commas, UTF-8 with a BOM so Excel
+        # reads å, ä and ö; "csv-ren" is plain CSV (commas, decimal points) for other programs.
+        swedish = fmt == "csv"
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        for line in csv_lines(report):
-            writer.writerow(line)
+        write_csv_report(report, buffer, swedish=swedish)
         return send_file(
-            io.BytesIO(buffer.getvalue().encode("utf-8-sig")),
+            io.BytesIO(buffer.getvalue().encode("utf-8-sig" if swedish else "utf-8")),
             as_attachment=True,
-            download_name=f"{name}.csv",
+            download_name=f"{name}.csv" if swedish else f"{name}-ren.csv",
             mimetype="text/csv; charset=utf-8",
         )
     if fmt == "xlsx":
@@ -54,6 +54,6 @@ def reports():
 @bp.route("/rapporter/<name>")
 def report(name: str):
     fmt = request.args.get("format", "html")
-    if fmt not in ("html", "json", "csv", "xlsx"):
+    if fmt not in ("html", "json", "csv", "csv-ren", "xlsx"):
         abort(404)
     return report_response(name, fmt)
