@@ -311,18 +311,23 @@ def repeal_document(
 ) -> Document:
     """Upphäv a document in force. It stays in the register with its whole history."""
     document = get_document(session, document_id)
+    if document.status != IN_FORCE:
+        _check_transition(document, REPEALED)  # the same Swedish message as any other status change
     values: dict[str, Any] = {"status": REPEALED}
-    end = _end_date(session, decision, actor=actor)
+    end, reference = _end_date(session, decision, actor=actor)
     if document.valid_until is None or document.valid_until > end:
         values["valid_until"] = max(end, document.valid_from) if document.valid_from else end
+    # The repealing decision is named in the version, so the document can say what ended it.
+    reason = f"{reason} ({reference})" if reference and reference not in reason else reason
     return _change(session, document, values, actor=actor, reason=reason)
 
 
-def _end_date(session: Session, decision: Mapping[str, Any] | None, *, actor: str) -> dt.date:
+def _end_date(session: Session, decision: Mapping[str, Any] | None, *, actor: str) -> tuple[dt.date, str | None]:
     if decision:
-        recorded, _ = record_decision(session, decision, actor=actor)
-        return recorded.meeting_date
-    return dt.date.today()
+        recorded, _ = record_decision(session, {"outcome": "upphävd", **decision}, actor=actor)
+        reference = recorded.reference + (f", dnr {recorded.dnr}" if recorded.dnr else "")
+        return recorded.meeting_date, reference
+    return dt.date.today(), None
 
 
 def supersede_document(session: Session, old_id: str, new_id: str, *, actor: str, reason: str) -> Document:

@@ -47,6 +47,18 @@ def live_server(databases, tmp_path_factory):
     app.extensions["styrdok"]["engine"].dispose()
 
 
+@pytest.fixture
+def fresh_live_server(databases, tmp_path):
+    """A live server on a database of its own, for a journey that changes the register."""
+    app = _build(databases.fresh_url(), tmp_path)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    app.extensions["styrdok"]["engine"].dispose()
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright

@@ -40,9 +40,19 @@ def _prova_error(page, base):
 
 def _form_error(page, base):
     page.goto(f"{base}/dokument/ny")
-    page.fill("#decision_date", "igår")
+    page.select_option("#type", "strategi")  # no title: the one required field
     page.click("button:has-text('Registrera')")
     page.wait_for_selector("#error-summary")
+
+
+def _form_confirm(page, base):
+    page.goto(f"{base}/dokument/ny")
+    page.fill("#title", "Policy för representation")
+    page.select_option("#type", "policy")
+    page.select_option("#status", "gällande")
+    page.select_option("#adopted_by", "KLK")
+    page.click("button:has-text('Registrera')")
+    page.wait_for_selector("#confirm-errors")
 
 
 def _form_filled(page, base):
@@ -133,12 +143,16 @@ PUBLIC_STATES = {
     "cases": lambda p, b: p.goto(f"{b}/arenden"),
     "cases-empty": lambda p, b: p.goto(f"{b}/arenden?organ=KF"),
     "search-by-dnr": lambda p, b: p.goto(f"{b}/?q=ks+2025/32"),
+    "compare-one-version": lambda p, b: p.goto(f"{b}/dokument/{DOC}/jamfor"),
 }
 
 STAFF_STATES = {
     "form-empty": lambda p, b: p.goto(f"{b}/dokument/ny"),
     "form-filled-live-findings": _form_filled,
     "form-error": _form_error,
+    "form-confirm-errors": _form_confirm,
+    "repeal-form": lambda p, b: p.goto(f"{b}/dokument/7d0c6f7e-3b1e-5a52-9c3e-0d1a2b3c4d03/upphav"),
+    "supersede-form": lambda p, b: p.goto(f"{b}/dokument/7d0c6f7e-3b1e-5a52-9c3e-0d1a2b3c4d04/ersatt"),
     "edit": lambda p, b: p.goto(f"{b}/dokument/{DOC}/redigera"),
     "audit-trail": lambda p, b: p.goto(f"{b}/granskning"),
     "users": lambda p, b: p.goto(f"{b}/admin/anvandare"),
@@ -309,3 +323,57 @@ def test_stable_addresses_are_usable_at_320_px(browser, live_server, screenshots
     name = "320-kfs-document" + suffix.replace("/", "-")
     page.screenshot(path=str(screenshots / f"{name}.png"), full_page=True)
     assert overflow <= 0, f"{page.url} rullar i sidled {overflow} px vid 320 px"
+
+
+# --- journeys (issue 15): each as its user goes through it ----------------------------------------
+
+
+def test_a_visitor_finds_the_seed_case_by_its_dnr_and_opens_it(page, live_server, screenshots):
+    page.goto(f"{live_server}/")
+    page.fill("#q", "ks 2025/32")
+    page.click("button:has-text('Filtrera')")
+    page.click(".case-hit a")
+    page.wait_for_selector("h1:has-text('Motion (V) om att införa en kommunal strategi för artificiell intelligens')")
+    assert "KS 2025-04-07 § 61" in page.inner_text("main")
+    assert_accessible(page, "journey-case-by-dnr", screenshots)
+
+
+def test_a_registrator_repeals_and_supersedes_with_their_decisions(browser, fresh_live_server, screenshots):
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    base = fresh_live_server
+    log_in(page, base, "registrator")
+    guide, checklist = "7d0c6f7e-3b1e-5a52-9c3e-0d1a2b3c4d03", "7d0c6f7e-3b1e-5a52-9c3e-0d1a2b3c4d04"
+    page.goto(f"{base}/dokument/{guide}")
+    page.click("a:has-text('Upphäv…')")
+    page.select_option("#body", "KS")
+    page.fill("#meeting_date", "2026-11-02")
+    page.fill("#paragraph", "140")
+    page.fill("#dnr", "KS 2026.140")
+    page.click("button:has-text('Upphäv dokumentet')")
+    page.wait_for_selector(".ended")
+    assert "Upphävt den 2026-11-02" in page.inner_text(".ended")
+    assert_accessible(page, "journey-repealed", screenshots)
+    page.goto(f"{base}/dokument/{checklist}")
+    page.click("a:has-text('Ersätts av…')")
+    page.select_option("#new_id", DOC)
+    page.click("button:has-text('Markera som ersatt')")
+    page.wait_for_selector(".ended")
+    assert "Ersätts av Digitaliseringsstrategi för Vallentuna kommun" in page.inner_text(".ended")
+    assert_accessible(page, "journey-superseded", screenshots)
+
+
+def test_a_visitor_compares_two_versions(browser, fresh_live_server, screenshots):
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    base = fresh_live_server
+    log_in(page, base, "registrator")
+    page.goto(f"{base}/dokument/{DOC}/redigera")
+    page.fill("#title", "Digitaliseringsstrategi för Vallentuna kommun 2026–2030")
+    page.fill("#reason", "Reviderad")
+    page.click("button:has-text('Spara ny version')")
+    page.wait_for_selector(".flash-success")
+    visitor = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    visitor.goto(f"{base}/dokument/{DOC}")
+    visitor.click("a:has-text('Jämför versionerna')")
+    visitor.wait_for_selector("#compare-summary")
+    assert "2026–2030" in visitor.inner_text(".compare ins.diff-added")
+    assert_accessible(visitor, "journey-compare", screenshots)

@@ -51,7 +51,10 @@ def test_upload_review_and_confirm_a_document(fresh_app):
     assert 'value="2021-03-12"' in page and 'value="30"' in page and 'value="Trafikenheten"' in page
     assert "## Syfte" in page and "1. Parkering avgiftsbeläggs i centrum." in page
     assert "VALLENTUNA KOMMUN" not in page.split("<main", 1)[1]
-    form = {name: value for name, value in re.findall(r'<input id="(\w+)" name="\1" type="text" value="([^"]*)"', page)}
+    form = {
+        name: value
+        for name, value in re.findall(r'<input id="(\w+)" name="\1" type="(?:text|date)" value="([^"]*)"', page)
+    }
     form.update(
         csrf_token=csrf_of(client),
         type="riktlinje",

@@ -153,17 +153,19 @@ def test_registering_through_the_form(fresh_app):
     assert bad.status_code == 422
     assert 'class="error-summary"' in html and 'href="#title"' in html and 'href="#decision_date"' in html
     assert 'aria-invalid="true"' in html
-    good = client.post(
-        "/dokument/ny",
-        data={
-            "title": "Policy för representation",
-            "type": "policy",
-            "status": "gällande",
-            "adopted_by": "KLK",
-            "full_text": "Policyn anger förhållningssätt och värderingar.",
-            "csrf_token": token,
-        },
-    )
+    wrong_organ = {
+        "title": "Policy för representation",
+        "type": "policy",
+        "status": "gällande",
+        "adopted_by": "KLK",
+        "full_text": "Policyn anger förhållningssätt och värderingar.",
+        "csrf_token": token,
+    }
+    asked = client.post("/dokument/ny", data=wrong_organ)
+    asked_html = text_of(asked)
+    assert asked.status_code == 422 and 'id="confirm-errors"' in asked_html  # saved only when confirmed
+    assert "antas enligt Vallentuna kommun av fullmäktige, styrelse" in asked_html
+    good = client.post("/dokument/ny", data={**wrong_organ, "bekrafta": "1"})
     assert good.status_code == 302
     page = text_of(client.get(good.headers["Location"]))
     assert "är registrerat" in page and "antas enligt Vallentuna kommun av fullmäktige, styrelse" in page
@@ -276,7 +278,7 @@ def test_browser_line_breaks_do_not_count_as_changes(fresh_app):
     login(client, "registrator")
     doc = "7d0c6f7e-3b1e-5a52-9c3e-0d1a2b3c4d05"
     form = text_of(client.get(f"/dokument/{doc}/redigera"))
-    fields = dict(re.findall(r'<input id="(\w+)" name="\w+" type="text" value="([^"]*)"', form))
+    fields = dict(re.findall(r'<input id="(\w+)" name="\w+" type="(?:text|date)" value="([^"]*)"', form))
     areas = {k: v.replace("\n", "\r\n") for k, v in re.findall(r'<textarea id="(\w+)"[^>]*>([^<]*)</textarea>', form)}
     data = {
         **fields,

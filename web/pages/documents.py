@@ -233,8 +233,23 @@ def document(document_id: str):
         jsonld=document_jsonld(doc),
         kommun_key=kommun(),
         cases=cases_of(db(), doc),
+        ended=_ended(doc, versions, relations_of(db(), doc, visible_statuses())),
         version_url=lambda n: f"{base_url()}{version_path(kommun(), doc, n)}" if doc.kfs_number is not None else None,
     )
+
+
+def _ended(doc: Document, versions: list, relations: list[dict]) -> dict | None:
+    """What ended a repealed or superseded document: when, by which decision or document."""
+    if doc.status not in ("upphävd", "ersatt"):
+        return None
+    ending = next((v for v in versions if v.changes.get("status", [None, None])[1] == doc.status), None)
+    newer = [r["other"] for r in relations if r["kind"] == "ersätter" and not r["outgoing"]]
+    return {
+        "status": doc.status,
+        "on": doc.valid_until or (ending.changed_at.date() if ending else None),
+        "reason": ending.reason if ending else None,
+        "by": newer,
+    }
 
 
 @bp.route("/dokument/<document_id>/graf.svg")
@@ -288,6 +303,14 @@ def _live_findings(form: dict) -> list[engine.Finding]:
     return [f for f in assessment.findings if f.severity != "info" or f.code in ("related_documents", "thin_evidence")]
 
 
+def _unconfirmed_errors(form: dict) -> list[engine.Finding]:
+    """Rule errors in what is about to be saved, unless the registrator has said to save anyway.
+    A draft is work in progress: it is saved without asking."""
+    if form.get("bekrafta") == "1" or form.get("status", "utkast") == "utkast" or not form.get("title"):
+        return []
+    return [f for f in _live_findings(form) if f.severity == "error"]
+
+
 def _render_form(
     doc: Document | None,
     form: dict,
@@ -296,8 +319,10 @@ def _render_form(
     status: int = 200,
     conflict: dict | None = None,
     review: dict | None = None,
+    unconfirmed: list | None = None,
 ):
-    """The document form; ``review`` is an imported file being checked before it is registered."""
+    """The document form; ``review`` is an imported file being checked before it is registered;
+    ``unconfirmed`` are rule errors the registrator has not yet agreed to save with."""
     bodies = _bodies()
     if review is not None:  # organs the file names that the register does not have yet
         known = {b.key for b in bodies}
@@ -318,6 +343,7 @@ def _render_form(
         live=_live_findings(form) if form.get("title") else [],
         conflict=conflict,
         review=review,
+        unconfirmed=unconfirmed,
     ), status
 
 
@@ -328,6 +354,9 @@ def new_document():
     form = request.form.to_dict()
     if form.get("action") == "kontrollera":
         return _render_form(None, form, {})
+    unconfirmed = _unconfirmed_errors(form)
+    if unconfirmed:
+        return _render_form(None, form, {}, status=422, unconfirmed=unconfirmed)
     try:
         doc = register_document(
             db(),
@@ -353,6 +382,9 @@ def edit_document(document_id: str):
     form = request.form.to_dict()
     if form.get("action") == "kontrollera":
         return _render_form(doc, form, {})
+    unconfirmed = _unconfirmed_errors(form)
+    if unconfirmed:
+        return _render_form(doc, form, {}, status=422, unconfirmed=unconfirmed)
     if form.get("status") == UNPUBLISHED and doc.status != UNPUBLISHED:
         from web.auth import fresh_login_required
 
@@ -400,3 +432,113 @@ def _conflict(doc: Document, form: dict, error: StaleVersion) -> dict:
 def audit_trail():
     events = db().scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(300)).all()
     return render_template("audit.html", events=events)
+
+
+@bp.route("/dokument/<document_id>/jamfor")
+def compare_versions(document_id: str):
+    """Two versions side by side, word by word; by default the newest against the one before."""
+    from registry.history import compare_snapshots
+    from registry.opendata.records import is_public_version
+
+    doc = _visible_document(document_id)
+    versions = (
+        db()
+        .scalars(select(DocumentVersion).where(DocumentVersion.document_id == doc.id).order_by(DocumentVersion.version))
+        .all()
+    )
+    from web.auth import can
+
+    if not can("read_all"):
+        versions = [v for v in versions if is_public_version(v)]
+    if len(versions) < 2:
+        return render_template("compare.html", doc=doc, versions=versions, changes=None, before=None, after=None)
+    by_number = {v.version: v for v in versions}
+    after = by_number.get(_int(request.args.get("till"), versions[-1].version)) or versions[-1]
+    earlier = [v for v in versions if v.version < after.version]
+    default_before = earlier[-1].version if earlier else versions[0].version
+    before = by_number.get(_int(request.args.get("fran"), default_before)) or versions[0]
+    if before.version == after.version:
+        before = earlier[-1] if earlier else versions[0]
+    changes = compare_snapshots(before.snapshot or {}, after.snapshot or {})
+    return render_template(
+        "compare.html",
+        doc=doc,
+        versions=versions,
+        before=before,
+        after=after,
+        changes=changes,
+        field_labels=FIELD_LABELS,
+        editors=display_names(db(), (v.changed_by for v in (before, after))),
+    )
+
+
+@bp.route("/dokument/<document_id>/upphav", methods=["GET", "POST"])
+def repeal_document_page(document_id: str):
+    """Upphäv a document in force under the decision that repeals it (organ, date, §, dnr)."""
+    from registry.services.documents import repeal_document
+
+    doc = db().get(Document, document_id)
+    if doc is None:
+        abort(404)
+    form = request.form.to_dict() if request.method == "POST" else {}
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        decision = {
+            "body": form.get("body", ""),
+            "meeting_date": form.get("meeting_date", ""),
+            "paragraph": form.get("paragraph", ""),
+            "dnr": form.get("dnr") or None,
+        }
+        try:
+            repeal_document(
+                db(), doc.id, actor=g.user.username, reason=form.get("reason") or "Upphävd", decision=decision
+            )
+        except RegistryError as error:
+            db().rollback()
+            errors = field_errors(error.errors or {"_": [error.message]})
+        else:
+            commit()
+            flash(f"”{doc.title}” är upphävt. Det finns kvar i registret med hela sin historik.", "success")
+            return redirect(url_for("pages.document", document_id=doc.id))
+    return render_template(
+        "end_document.html", doc=doc, mode="repeal", form=form, errors=errors, bodies=_bodies(), candidates=[]
+    ), (422 if errors else 200)
+
+
+@bp.route("/dokument/<document_id>/ersatt", methods=["GET", "POST"])
+def supersede_document_page(document_id: str):
+    """Mark a document ersatt by a newer one: the ”ersätter” relation and the status in one step."""
+    from registry.services.documents import supersede_document
+
+    doc = db().get(Document, document_id)
+    if doc is None:
+        abort(404)
+    form = request.form.to_dict() if request.method == "POST" else {}
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        try:
+            if not form.get("new_id"):
+                raise InvalidInput("Välj det dokument som ersätter det här.", field="new_id")
+            newer = supersede_document(
+                db(), doc.id, form["new_id"], actor=g.user.username, reason=form.get("reason") or "Ersatt"
+            )
+        except RegistryError as error:
+            db().rollback()
+            errors = field_errors(error.errors or {"_": [error.message]})
+        else:
+            commit()
+            flash(f"”{newer.title}” är nu ersatt. Relationen ”ersätter” är registrerad.", "success")
+            return redirect(url_for("pages.document", document_id=doc.id))
+    candidates = sorted(
+        (
+            d
+            for d in db().scalars(
+                select(Document).where(Document.status.in_(("gällande", "under beredning", "utkast")))
+            )
+            if d.id != doc.id
+        ),
+        key=lambda d: swedish_key(d.title),
+    )
+    return render_template(
+        "end_document.html", doc=doc, mode="supersede", form=form, errors=errors, bodies=[], candidates=candidates
+    ), (422 if errors else 200)
