@@ -83,6 +83,7 @@ ROUTE_PERMISSIONS: dict[str, str] = {
     "pages.health": "read",
     "pages.set_language": "read",
     "pages.audit_trail": "audit",
+    "pages.audit_trail_csv": "audit",
     "pages.reports": "read_all",
     "pages.report": "read_all",
     "api.get_report": "read_all",

@@ -155,6 +155,7 @@ STAFF_STATES = {
     "supersede-form": lambda p, b: p.goto(f"{b}/dokument/7d0c6f7e-3b1e-5a52-9c3e-0d1a2b3c4d04/ersatt"),
     "edit": lambda p, b: p.goto(f"{b}/dokument/{DOC}/redigera"),
     "audit-trail": lambda p, b: p.goto(f"{b}/granskning"),
+    "audit-trail-filtered": lambda p, b: p.goto(f"{b}/granskning?handelse=inloggning"),
     "users": lambda p, b: p.goto(f"{b}/admin/anvandare"),
     "reports": lambda p, b: p.goto(f"{b}/rapporter"),
     "report-overlaps": lambda p, b: p.goto(f"{b}/rapporter/overlaps"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import math
 
@@ -9,7 +10,7 @@ from flask import abort, current_app, flash, g, redirect, render_template, reque
 from sqlalchemy import select
 
 from registry.errors import InvalidInput, NotFound, RegistryError, StaleVersion
-from registry.models import AuditEvent, Body, Document, DocumentVersion
+from registry.models import Body, Document, DocumentVersion
 from registry.models.vocabulary import DOCUMENT_STATUSES, UNPUBLISHED
 from registry.queries import (
     MAX_PAGE,
@@ -428,10 +429,75 @@ def _conflict(doc: Document, form: dict, error: StaleVersion) -> dict:
     return {"message": error.message, "differences": differences}
 
 
+def _trail_filters():
+    from registry.audit_words import TrailFilters
+
+    def day(name: str):
+        try:
+            return dt.date.fromisoformat(request.args.get(name, ""))
+        except ValueError:
+            return None
+
+    return TrailFilters(
+        actor=request.args.get("vem", "")[:200],
+        kind=request.args.get("handelse", ""),
+        since=day("fran"),
+        until=day("till"),
+    )
+
+
 @bp.route("/granskning")
 def audit_trail():
-    events = db().scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(300)).all()
-    return render_template("audit.html", events=events)
+    """The trail in words, newest first, filtered by person, kind of event and dates, paged."""
+    from registry.audit_words import EVENT_KINDS, PAGE_SIZE, actors, trail_page
+
+    filters = _trail_filters()
+    page = _int(request.args.get("sida"), 1)
+    lines, total = trail_page(db(), filters, page)
+    return render_template(
+        "audit.html",
+        lines=lines,
+        total=total,
+        page=page,
+        pages=max(1, math.ceil(total / PAGE_SIZE)),
+        filters=filters,
+        kinds=EVENT_KINDS,
+        people=actors(db()),
+        args={k: v for k, v in request.args.items() if k != "sida"},
+    )
+
+
+@bp.route("/granskning.csv")
+def audit_trail_csv():
+    """The filtered trail for Swedish Excel: every matching event, oldest first."""
+    import csv
+
+    from flask import Response
+
+    from registry.audit_words import trail_all
+    from registry.reports import spreadsheet_safe
+
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(["Tid", "Vem", "Händelse", "Vad som hände", "Händelsekod", "Nr i kedjan"])
+    for line in trail_all(db(), _trail_filters()):
+        event = line.event
+        writer.writerow(
+            [
+                event.occurred_at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+                spreadsheet_safe(line.who),
+                spreadsheet_safe(event.action),
+                spreadsheet_safe(line.text),
+                event.action,
+                event.id,
+            ]
+        )
+    return Response(
+        out.getvalue().encode("utf-8"),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=granskning.csv"},
+    )
 
 
 @bp.route("/dokument/<document_id>/jamfor")
