@@ -7,8 +7,8 @@ sentence from its action, its actor's name and the document, case or user it con
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
@@ -21,7 +21,7 @@ from registry.models.culling import CulledDocument
 EVENT_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "dokument": ("Dokument", ("document.registered", "document.revised", "document.file_added")),
     "gallring": ("Gallring", ("document.culled",)),
-    "relationer": ("Relationer", ("relation.linked",)),
+    "relationer": ("Relationer", ("relation.linked", "relation.ended", "relation.annotated")),
     "arenden": (
         "Ärenden och beslut",
         ("case.registered", "case.document_attached", "case.paper_added", "decision.recorded"),
@@ -96,8 +96,9 @@ def tell(session: Session, events: Sequence[AuditEvent]) -> list[TrailLine]:
     names = display_names(session, {e.actor for e in events})
     document_ids = {e.entity_id for e in events if e.entity_type == "document"}
     for e in events:
-        if e.action == "relation.linked" and e.after:
-            document_ids.update(str(e.after[k]) for k in ("source", "target") if e.after.get(k))
+        facts = e.after if e.action == "relation.linked" else e.before
+        if e.action in ("relation.linked", "relation.ended") and facts:
+            document_ids.update(str(facts[k]) for k in ("source", "target") if facts.get(k))
     titles = dict(session.execute(select(Document.id, Document.title).where(Document.id.in_(document_ids))).all())
     titles.update(
         dict(
@@ -150,6 +151,14 @@ def describe(event: AuditEvent, who: str, titles: dict[str, str]) -> str:
         source = titles.get(after.get("source", ""), after.get("source", ""))
         target = titles.get(after.get("target", ""), after.get("target", ""))
         return f"{who} registrerade att ”{source}” {after.get('kind', 'berör')} ”{target}”."
+    if action == "relation.ended":
+        before: dict[str, Any] = event.before or {}
+        source = titles.get(before.get("source", ""), before.get("source", ""))
+        target = titles.get(before.get("target", ""), before.get("target", ""))
+        why = f" Skäl: {after['reason']}." if after.get("reason") else ""
+        return f"{who} avslutade relationen ”{source}” {before.get('kind', '')} ”{target}”.{why}"
+    if action == "relation.annotated":
+        return f"{who} ändrade kommentaren till en relation: ”{after.get('note') or '(ingen)'}”."
     if action == "decision.recorded":
         return (
             f"{who} registrerade beslutet {after.get('body', '')} {after.get('meeting_date', '')} "

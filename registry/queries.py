@@ -191,6 +191,7 @@ def relations_of(session: Session, document: Document, statuses: tuple[str, ...]
                 "note": relation.note,
                 "kind": relation.kind,
                 "outgoing": outgoing,
+                "id": relation.id,
             }
         )
     rows.sort(key=lambda r: (r["label"], swedish_key(r["other"].title)))

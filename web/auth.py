@@ -54,6 +54,8 @@ ROUTE_PERMISSIONS: dict[str, str] = {
     "pages.new_document": "write",
     "pages.edit_document": "write",
     "pages.repeal_document_page": "write",
+    "pages.add_relation": "write",
+    "pages.change_relation": "write",
     "pages.supersede_document_page": "write",
     "pages.import_files": "write",
     "pages.cull_document_page": "admin",

@@ -6,7 +6,7 @@ from registry.models.cases import Case, CaseDocument, CasePaper, Decision
 from registry.models.culling import CulledDocument
 from registry.models.documents import Document, DocumentFile, DocumentTopic, DocumentVersion, Section
 from registry.models.findings import Finding
-from registry.models.relations import Relation
+from registry.models.relations import EndedRelation, Relation
 from registry.models.search import RelatedTerm, RelatedVocabulary, SearchEntry
 from registry.models.settings import RegisterSetting
 from registry.models.users import ApiToken, User, UserSession
@@ -32,6 +32,7 @@ __all__ = [
     "RelatedTerm",
     "RelatedVocabulary",
     "Relation",
+    "EndedRelation",
     "Section",
 ]
 

@@ -28,6 +28,7 @@ from registry.models import (
     DocumentFile,
     DocumentTopic,
     DocumentVersion,
+    EndedRelation,
     Finding,
     RelatedTerm,
     Relation,
@@ -123,6 +124,9 @@ def _count_dependants(session: Session, document_id: str) -> dict[str, int]:
         "versioner": count(DocumentVersion, DocumentVersion.document_id == document_id),
         "avsnitt": count(Section, Section.document_id == document_id),
         "relationer": count(Relation, (Relation.source_id == document_id) | (Relation.target_id == document_id)),
+        "avslutade relationer": count(
+            EndedRelation, (EndedRelation.source_id == document_id) | (EndedRelation.target_id == document_id)
+        ),
         "iakttagelser": count(Finding, Finding.document_id == document_id),
         "ärendekopplingar": count(CaseDocument, CaseDocument.document_id == document_id),
         "originalfiler": count(DocumentFile, DocumentFile.document_id == document_id),
@@ -134,6 +138,9 @@ def _deletions(document_id: str) -> list[Any]:
     return [
         delete(Finding).where(Finding.document_id == document_id),
         delete(Relation).where((Relation.source_id == document_id) | (Relation.target_id == document_id)),
+        delete(EndedRelation).where(
+            (EndedRelation.source_id == document_id) | (EndedRelation.target_id == document_id)
+        ),
         delete(CaseDocument).where(CaseDocument.document_id == document_id),
         delete(DocumentFile).where(DocumentFile.document_id == document_id),  # the bytes go with the next sweep
         delete(SearchEntry).where(SearchEntry.document_id == document_id),

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.errors import Conflict, InvalidInput, NotFound
-from registry.models import Document, Relation, Section
+from registry.models import Document, EndedRelation, Relation, Section
 from registry.models.vocabulary import RELATION_KINDS
 from registry.schemas import RelationSchema, load_or_raise
 from registry.serialize import relation_to_dict
@@ -102,3 +102,77 @@ def link_documents(session: Session, data: Mapping[str, Any], *, actor: str) -> 
         after=relation_to_dict(relation),
     )
     return relation
+
+
+def _relation(session: Session, relation_id: int) -> Relation:
+    relation = session.get(Relation, relation_id)
+    if relation is None:
+        raise NotFound(f"Det finns ingen gällande relation med id {relation_id}.", field="relation")
+    return relation
+
+
+def end_relation(session: Session, relation_id: int, *, actor: str, reason: str | None = None) -> EndedRelation:
+    """End a relation that no longer holds; it moves whole into the history of ended relations."""
+    relation = _relation(session, relation_id)
+    if reason is not None and len(reason) > 1000:
+        raise InvalidInput("Skälet får ha högst 1000 tecken.", field="reason")
+    before = relation_to_dict(relation)
+    ended = EndedRelation(
+        relation_id=relation.id,
+        source_id=relation.source_id,
+        target_id=relation.target_id,
+        kind=relation.kind,
+        source_anchor=relation.source_anchor,
+        target_anchor=relation.target_anchor,
+        note=relation.note,
+        created_at=relation.created_at,
+        created_by=relation.created_by,
+        ended_by=actor,
+        reason=(reason or "").strip() or None,
+    )
+    session.add(ended)
+    session.delete(relation)
+    session.flush()
+    record_event(
+        session,
+        actor=actor,
+        action="relation.ended",
+        entity_type="relation",
+        entity_id=relation_id,
+        before=before,
+        after={"reason": ended.reason},
+    )
+    return ended
+
+
+def annotate_relation(session: Session, relation_id: int, note: str | None, *, actor: str) -> Relation:
+    """Change the comment on a relation (why the documents are linked)."""
+    relation = _relation(session, relation_id)
+    note = (note or "").strip() or None
+    if note is not None and len(note) > 2000:
+        raise InvalidInput("Kommentaren får ha högst 2000 tecken.", field="note")
+    if note == relation.note:
+        return relation
+    before = relation.note
+    relation.note = note
+    session.flush()
+    record_event(
+        session,
+        actor=actor,
+        action="relation.annotated",
+        entity_type="relation",
+        entity_id=relation_id,
+        before={"note": before},
+        after={"note": note},
+    )
+    return relation
+
+
+def ended_relations_of(session: Session, document_id: str) -> list[EndedRelation]:
+    return list(
+        session.scalars(
+            select(EndedRelation)
+            .where((EndedRelation.source_id == document_id) | (EndedRelation.target_id == document_id))
+            .order_by(EndedRelation.ended_at.desc())
+        ).unique()
+    )

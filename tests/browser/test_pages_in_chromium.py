@@ -378,3 +378,17 @@ def test_a_visitor_compares_two_versions(browser, fresh_live_server, screenshots
     visitor.wait_for_selector("#compare-summary")
     assert "2026–2030" in visitor.inner_text(".compare ins.diff-added")
     assert_accessible(visitor, "journey-compare", screenshots)
+
+
+def test_a_registrator_links_two_documents(browser, fresh_live_server, screenshots):
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    base = fresh_live_server
+    log_in(page, base, "registrator")
+    page.goto(f"{base}/dokument/7d0c6f7e-3b1e-5a52-9c3e-0d1a2b3c4d02")
+    page.select_option("#relation-kind", "ut:konkretiserar")
+    page.select_option("#relation-other", DOC)
+    page.fill("#relation-note", "Enligt KS 2025-04-07 § 61")
+    page.click("button:has-text('Lägg till relationen')")
+    page.wait_for_selector(".flash-success")
+    assert "konkretiserar" in page.inner_text("#rel-h + .table-wrap") or "konkretiserar" in page.inner_text("main")
+    assert_accessible(page, "journey-linked", screenshots)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from registry.errors import InvalidInput, NotFound, RegistryError, StaleVersion
 from registry.models import Body, Document, DocumentVersion
-from registry.models.vocabulary import DOCUMENT_STATUSES, UNPUBLISHED
+from registry.models.vocabulary import DOCUMENT_STATUSES, RELATION_KINDS, UNPUBLISHED
 from registry.queries import (
     MAX_PAGE,
     RegisterFilters,
@@ -235,7 +235,32 @@ def document(document_id: str):
         kommun_key=kommun(),
         cases=cases_of(db(), doc),
         ended=_ended(doc, versions, relations_of(db(), doc, visible_statuses())),
+        ended_relations=_ended_relations(doc),
+        relation_kinds=RELATION_KINDS,
+        link_candidates=_link_candidates(doc) if can("write") else [],
         version_url=lambda n: f"{base_url()}{version_path(kommun(), doc, n)}" if doc.kfs_number is not None else None,
+    )
+
+
+def _ended_relations(doc: Document) -> list[dict]:
+    """Relations that once held, as this document's reader sees them."""
+    from registry.services.relations import ended_relations_of
+
+    rows = []
+    for ended in ended_relations_of(db(), doc.id):
+        outgoing = ended.source_id == doc.id
+        other = ended.target if outgoing else ended.source
+        if other.status not in visible_statuses():
+            continue
+        kind = RELATION_KINDS[ended.kind]
+        rows.append({"label": kind.label if outgoing else kind.inverse_label, "other": other, "ended": ended})
+    return rows
+
+
+def _link_candidates(doc: Document) -> list[Document]:
+    return sorted(
+        (d for d in db().scalars(select(Document).where(Document.status != "avpublicerad")) if d.id != doc.id),
+        key=lambda d: swedish_key(d.title),
     )
 
 
@@ -608,3 +633,54 @@ def supersede_document_page(document_id: str):
     return render_template(
         "end_document.html", doc=doc, mode="supersede", form=form, errors=errors, bodies=[], candidates=candidates
     ), (422 if errors else 200)
+
+
+@bp.route("/dokument/<document_id>/relationer", methods=["POST"])
+def add_relation(document_id: str):
+    """Link this document to another, in either direction of a relation kind."""
+    from registry.services.relations import link_documents
+
+    doc = db().get(Document, document_id)
+    if doc is None:
+        abort(404)
+    form = request.form.to_dict()
+    direction, _, kind = (form.get("kind") or "").partition(":")
+    other = form.get("other") or ""
+    source, target = (doc.id, other) if direction == "ut" else (other, doc.id)
+    try:
+        if not other:
+            raise InvalidInput("Välj dokumentet som relationen gäller.", field="other")
+        relation = link_documents(
+            db(),
+            {"source": source, "target": target, "kind": kind, "note": form.get("note") or None},
+            actor=g.user.username,
+        )
+    except RegistryError as error:
+        db().rollback()
+        flash(f"Relationen sparades inte: {error.message}", "error")
+        return redirect(url_for("pages.document", document_id=doc.id, _anchor="rel-h"))
+    commit()
+    flash(f"Relationen är sparad: ”{relation.source.title}” {relation.kind} ”{relation.target.title}”.", "success")
+    return redirect(url_for("pages.document", document_id=doc.id, _anchor="rel-h"))
+
+
+@bp.route("/dokument/<document_id>/relationer/<int:relation_id>", methods=["POST"])
+def change_relation(document_id: str, relation_id: int):
+    """End a relation (it moves into the history) or change its comment."""
+    from registry.services.relations import annotate_relation, end_relation
+
+    form = request.form.to_dict()
+    try:
+        if form.get("action") == "avsluta":
+            end_relation(db(), relation_id, actor=g.user.username, reason=form.get("reason"))
+            message = "Relationen är avslutad; den finns kvar under Tidigare relationer."
+        else:
+            annotate_relation(db(), relation_id, form.get("note"), actor=g.user.username)
+            message = "Kommentaren är sparad."
+    except RegistryError as error:
+        db().rollback()
+        flash(f"Det gick inte: {error.message}", "error")
+    else:
+        commit()
+        flash(message, "success")
+    return redirect(url_for("pages.document", document_id=document_id, _anchor="rel-h"))
