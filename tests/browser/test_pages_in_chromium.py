@@ -392,3 +392,16 @@ def test_a_registrator_links_two_documents(browser, fresh_live_server, screensho
     page.wait_for_selector(".flash-success")
     assert "konkretiserar" in page.inner_text("#rel-h + .table-wrap") or "konkretiserar" in page.inner_text("main")
     assert_accessible(page, "journey-linked", screenshots)
+
+
+def test_a_politician_checks_the_seed_motion_and_the_result_has_focus(page, live_server, screenshots):
+    _prova_result(page, live_server)
+    for _ in range(50):  # the script runs after load; poll without an eval the CSP would refuse
+        if page.evaluate("document.activeElement.id") == "result":
+            break
+        page.wait_for_timeout(50)
+    assert page.evaluate("document.activeElement.id") == "result"
+    top = page.evaluate("document.getElementById('result').getBoundingClientRect().top")
+    assert -5 <= top < 200  # in view, not below the fold
+    assert "Typen stämmer inte med definitionerna" in page.inner_text("#result")
+    page.screenshot(path=str(screenshots / "journey-prova-focus.png"))
