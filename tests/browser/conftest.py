@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import threading
@@ -36,27 +37,29 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
-@pytest.fixture(scope="session")
-def live_server(databases, tmp_path_factory):
-    app = _build(databases.fresh_url(), tmp_path_factory.mktemp("browser-instance"))
+@contextlib.contextmanager
+def _serving(app):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    app.extensions["styrdok"]["engine"].dispose()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        app.extensions["styrdok"]["engine"].dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(databases, tmp_path_factory):
+    with _serving(_build(databases.fresh_url(), tmp_path_factory.mktemp("browser-instance"))) as base:
+        yield base
 
 
 @pytest.fixture
 def fresh_live_server(databases, tmp_path):
     """A live server on a database of its own, for a journey that changes the register."""
-    app = _build(databases.fresh_url(), tmp_path)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    app.extensions["styrdok"]["engine"].dispose()
+    with _serving(_build(databases.fresh_url(), tmp_path)) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

@@ -218,11 +218,12 @@ def document(document_id: str):
     from registry.services.files import files_of
     from web.pages.opendata import base_url, document_jsonld, kommun, stable_url
 
+    relations = relations_of(db(), doc, visible_statuses())
     return render_template(
         "document.html",
         doc=doc,
         originals=files_of(db(), doc.id),
-        relations=relations_of(db(), doc, visible_statuses()),
+        relations=relations,
         versions=versions,
         editors=display_names(db(), (v.changed_by for v in versions)),
         findings=findings,
@@ -234,7 +235,7 @@ def document(document_id: str):
         jsonld=document_jsonld(doc),
         kommun_key=kommun(),
         cases=cases_of(db(), doc),
-        ended=_ended(doc, versions, relations_of(db(), doc, visible_statuses())),
+        ended=_ended(doc, versions, relations),
         ended_relations=_ended_relations(doc),
         relation_kinds=RELATION_KINDS,
         link_candidates=_link_candidates(doc) if can("write") else [],
