@@ -53,6 +53,11 @@ def _form_confirm(page, base):
     page.select_option("#adopted_by", "KLK")
     page.click("button:has-text('Registrera')")
     page.wait_for_selector("#confirm-errors")
+    for _ in range(50):  # the question takes focus, so it is not missed below the form
+        if page.evaluate("document.activeElement.id") == "confirm-errors":
+            break
+        page.wait_for_timeout(50)
+    assert page.evaluate("document.activeElement.id") == "confirm-errors"
 
 
 def _form_filled(page, base):
