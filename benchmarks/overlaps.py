@@ -136,17 +136,12 @@ def _write_register(generated, ruleset_key: str, folder: Path) -> tuple[str, flo
 
 
 def _process(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of a command run as its own process."""
-    import os
-    import subprocess
+    """Wall seconds and peak RSS (MB) of a command run as its own process (through the scale
+    benchmark's launcher, so the peak is the command's and not inherited from this process)."""
+    from benchmarks.scale import timed_process
 
-    started = time.perf_counter()
-    child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(child.pid, 0)
-    seconds = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"{' '.join(command)}: {child.stderr.read().decode()[-500:]}")
-    return seconds, usage.ru_maxrss / 1024
+    measured = timed_process(command, env, rounds=1)
+    return measured["seconds"], measured["peak_mb"]
 
 
 def baseline_from_database(url: str, threshold: float, output: str) -> None:
