@@ -364,6 +364,16 @@ def hygiene_report(session: Session, ruleset: Ruleset) -> Report:
         )
     ).unique():
         rows.append(_hygiene_row("utan dokumentansvarig", document, "Ingen dokumentansvarig är angiven."))
+    for document in session.scalars(
+        select(Document).where(Document.status == IN_FORCE, Document.decision_id.is_(None))
+    ).unique():
+        rows.append(
+            _hygiene_row(
+                "utan registrerat beslut",
+                document,
+                "Gällande, men inget beslut (organ, datum, §) är registrerat; det går inte att visa vem som antog det.",
+            )
+        )
     source, target = aliased(Document), aliased(Document)
     for relation, live, dead in session.execute(
         select(Relation, source, target)

@@ -143,6 +143,16 @@ def test_hygiene_finds_what_needs_tidying(db_session, bodies, make_document, rul
     assert ("saknar överordnat dokument", orphan.title) in problems
     assert ("relation till upphävt", "Rutin som hänvisar") in problems
     assert ("utan dokumentansvarig", "Utan ägare") in problems
+    # in force with no recorded decision: said, not "nothing to do" (issue 15)
+    assert ("utan registrerat beslut", "Ny policy") in problems
+    decided = make_document(
+        title="Beslutad policy",
+        type="policy",
+        owner="E",
+        decision={"body": "KF", "meeting_date": "2024-02-05", "paragraph": "7"},
+    )
+    problems = {(r["problem"], r["document"]) for r in build_report(db_session, "hygiene", rulesets["vallentuna"]).rows}
+    assert ("utan registrerat beslut", decided.title) not in problems
 
 
 def test_exports_are_safe_in_a_spreadsheet(db_session, make_document, rulesets):
