@@ -410,3 +410,13 @@ def test_a_politician_checks_the_seed_motion_and_the_result_has_focus(page, live
     assert -5 <= top < 200  # in view, not below the fold
     assert "Typen stämmer inte med definitionerna" in page.inner_text("#result")
     page.screenshot(path=str(screenshots / "journey-prova-focus.png"))
+
+
+def test_the_auditors_overview_at_320_px(browser, live_server, screenshots):
+    page = browser.new_context(viewport={"width": 320, "height": 800}).new_page()
+    log_in(page, live_server, "revisor")
+    page.goto(f"{live_server}/rapporter")
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    page.screenshot(path=str(screenshots / "320-rapporter.png"), full_page=True)
+    assert overflow <= 0, f"/rapporter rullar i sidled {overflow} px vid 320 px"
+    assert_accessible(page, "reports-320", screenshots)

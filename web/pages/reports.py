@@ -48,7 +48,18 @@ def report_response(name: str, fmt: str):
 
 @bp.route("/rapporter")
 def reports():
-    return render_template("reports.html", reports=REPORTS)
+    """The overview: pictures drawn on the server as SVG, each with its numbers as a table."""
+    from registry.overview import findings_by, register_counts, reviews_due
+
+    rules = ruleset()
+    return render_template(
+        "reports.html",
+        reports=REPORTS,
+        by_type=findings_by(db(), rules, "type"),
+        by_organ=findings_by(db(), rules, "organ"),
+        reviews=reviews_due(db()),
+        statuses=register_counts(db()),
+    )
 
 
 @bp.route("/rapporter/<name>")

@@ -1,0 +1,65 @@
+"""The auditors' overview at /rapporter: pictures drawn on the server as SVG, each with the same
+numbers in a table beside it (issue 15, in part)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from tests.web.conftest import login
+
+
+def _register(app, **fields):
+    from registry.services import register_document
+    from registry.services.findings import assessment_hook
+
+    with app.extensions["styrdok"]["sessions"]() as session:
+        register_document(session, fields, actor="t", after_change=assessment_hook(app.config["STYRDOK_SETTINGS"]))
+        session.commit()
+
+
+def test_the_overview_draws_findings_and_reviews_with_their_numbers(fresh_app):
+    yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    _register(
+        fresh_app,
+        title="Policy för representation",
+        type="policy",
+        status="gällande",
+        adopted_by="KLK",
+        full_text="Policyn anger förhållningssätt och värderingar.",
+        next_review_on=yesterday,
+    )
+    client = fresh_app.test_client()
+    login(client, "revisor")
+    html = client.get("/rapporter").get_data(as_text=True)
+    title = re.search(r'<title id="by-type-svg-title">([^<]+)</title>', html).group(1)
+    assert "Policy 1" in title or re.search(r"Policy \d", title)
+    row = re.search(r'<th scope="row"><a href="/\?typ=policy">Policy</a></th><td>(\d+)</td>', html)
+    assert row and int(row.group(1)) >= 1  # the error: adopted by the wrong organ
+    assert 'class="bar-error"' in html
+    organs = re.search(r'<title id="by-organ-svg-title">([^<]+)</title>', html).group(1)
+    assert "KLK" in organs
+    reviews = re.search(r'<title id="reviews-svg-title">([^<]+)</title>', html).group(1)
+    assert "försenade 1" in reviews
+    for name in ("overlaps", "violations", "reviews", "hygiene"):
+        assert f'href="/rapporter/{name}"' in html
+
+
+def test_an_ended_documents_findings_are_not_counted(fresh_app):
+    from registry.services.documents import repeal_document
+
+    _register(fresh_app, title="Policy för lokaler", type="policy", status="gällande", adopted_by="KLK")
+    client = fresh_app.test_client()
+    login(client, "revisor")
+    before = client.get("/rapporter").get_data(as_text=True)
+    assert "Policy" in re.search(r'<title id="by-type-svg-title">([^<]+)</title>', before).group(1)
+    from sqlalchemy import select
+
+    from registry.models import Document
+
+    with fresh_app.extensions["styrdok"]["sessions"]() as session:
+        document_id = session.scalar(select(Document.id).where(Document.title == "Policy för lokaler"))
+        repeal_document(session, document_id, actor="t", reason="Upphävd")
+        session.commit()
+    after = client.get("/rapporter").get_data(as_text=True)
+    assert "Inga öppna avvikelser" in after
