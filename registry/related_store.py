@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import case, delete, func, insert, select, update
+from sqlalchemy import case, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session, selectinload
 
 from registry.limits import analysed_part
@@ -317,7 +317,21 @@ def ensure_current(session: Session) -> int:
     key, lexicon = register_lexicon(session)
     if get_setting(session, LEXICON_SETTING) == key:
         return 0
+    if session.get_bind().dialect.name == "postgresql":
+        # Two first writers must not rebuild at once (the second would insert terms the first has
+        # just committed): the one that waits finds the stamp set when the lock is its own.
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _REBUILD_LOCK})
+        current = session.execute(
+            select(RegisterSetting.value).where(RegisterSetting.key == LEXICON_SETTING)
+        ).scalar_one_or_none()
+        if current == key:
+            session.expire_all()
+            return 0
     return rebuild(session, lexicon, lexicon_key=key)
+
+
+#: The advisory lock that serialises rebuilds on PostgreSQL (any constant of our own).
+_REBUILD_LOCK = 20261201
 
 
 def keep_document_current(session: Session, document: Document) -> None:
