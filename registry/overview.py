@@ -10,10 +10,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from registry.models import Body, Document, Finding
-from registry.models.vocabulary import IN_FORCE, IN_PREPARATION
+from registry.models.vocabulary import IN_FORCE
+from registry.queries import LIVE_STATUSES
 from registry.rules.model import Ruleset
 
-OPEN = (IN_FORCE, IN_PREPARATION)
+OPEN = LIVE_STATUSES  # findings of these documents are open
 
 
 @dataclass(frozen=True)

@@ -22,12 +22,12 @@ from sqlalchemy.orm import Session, selectinload
 
 from registry.limits import analysed_part
 from registry.models import Document, RegisterSetting, RelatedTerm, RelatedVocabulary
-from registry.models.vocabulary import IN_FORCE, IN_PREPARATION
+from registry.queries import LIVE_STATUSES
 from registry.related import RelatedIndex, content_terms, display_term
 from registry.rules.engine import Lexicon, RelatedDocument
 
-#: The statuses whose documents a new text can overlap with (queries.LIVE_STATUSES).
-LIVE = (IN_FORCE, IN_PREPARATION)
+#: The statuses whose documents a new text can overlap with.
+LIVE = LIVE_STATUSES
 TERM_LENGTH = 120
 #: Postings read to find candidates: the rarest query terms first, until this many; the common
 #: ones (low idf, small contributions) still count in the exact score of every candidate.
