@@ -5,13 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.models import AuditEvent
+
+if TYPE_CHECKING:
+    from registry.checkpoints import Checkpoint
 
 #: Advisory lock that serialises audit writers on PostgreSQL (SQLite writers are serialised by
 #: BEGIN IMMEDIATE already), so two transactions never chain onto the same previous row.
@@ -72,16 +76,21 @@ class ChainReport:
     checked: int
     broken_at: int | None = None
     reason: str = ""
+    #: How many signed checkpoints the trail was held against (registry.checkpoints).
+    checkpoints: int = 0
 
     @property
     def intact(self) -> bool:
-        return self.broken_at is None
+        return self.broken_at is None and not self.reason
 
 
-def verify_chain(session: Session) -> ChainReport:
-    """Walk the trail in order; name the first row whose content or link does not match."""
+def verify_chain(session: Session, checkpoints: Sequence[Checkpoint] = ()) -> ChainReport:
+    """Walk the trail in order; name the first row whose content or link does not match, or
+    that is not the row a signed checkpoint recorded at its position (a rewritten trail), or
+    report that the trail is shorter than a checkpoint says it was (a shortened trail)."""
     previous = ""
     checked = 0
+    expected = {checkpoint.rows: checkpoint for checkpoint in checkpoints if checkpoint.rows > 0}
     # Streamed (a server-side cursor on PostgreSQL), and closed even when we stop early.
     result = session.scalars(select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=1000))
     try:
@@ -96,6 +105,23 @@ def verify_chain(session: Session) -> ChainReport:
                 return ChainReport(checked, event.id, "radens innehåll har ändrats efter att den skrevs")
             previous = event.hash
             checked += 1
+            signed = expected.get(checked)
+            if signed is not None and signed.head != event.hash:
+                return ChainReport(
+                    checked - 1,
+                    event.id,
+                    f"raden är inte den som kontrollpunkten från {signed.at} signerade som rad {signed.rows}: "
+                    "loggen har skrivits om och kedjan räknats om",
+                    len(checkpoints),
+                )
     finally:
         result.close()
-    return ChainReport(checked)
+    longest = max(checkpoints, key=lambda c: c.rows, default=None)
+    if longest is not None and longest.rows > checked:
+        return ChainReport(
+            checked,
+            longest.last_id,
+            f"loggen har kortats: kontrollpunkten från {longest.at} räknade {longest.rows} rader, nu finns {checked}",
+            len(checkpoints),
+        )
+    return ChainReport(checked, checkpoints=len(checkpoints))

@@ -47,6 +47,22 @@ class Settings:
     public_url: str | None = None
     #: The open data's contact point (DCAT-AP-SE vcard:hasEmail), e.g. the registry's mailbox.
     contact_email: str | None = None
+    #: The key that signs the audit trail's checkpoints and the file they are appended to. Both
+    #: belong where the database (and whoever holds its owner role) cannot reach: another volume,
+    #: a write-once mount, a log shipped elsewhere. Unset: beside the instance folder's database.
+    audit_key_file: Path | None = None
+    audit_checkpoint_file: Path | None = None
+    #: A checkpoint is appended after a write once the last one is this old (minutes; 0: never
+    #: automatically, only by ``styrdok audit checkpoint``).
+    audit_checkpoint_minutes: int = 60
+
+    @property
+    def audit_key_path(self) -> Path:
+        return self.audit_key_file or Path(self.instance_dir) / "audit.key"
+
+    @property
+    def audit_checkpoint_path(self) -> Path:
+        return self.audit_checkpoint_file or Path(self.instance_dir) / "audit-kontrollpunkter.jsonl"
 
 
 def load_settings(environ: os._Environ[str] | dict[str, str] | None = None) -> Settings:
@@ -63,4 +79,22 @@ def load_settings(environ: os._Environ[str] | dict[str, str] | None = None) -> S
         login_rate=env.get("STYRDOK_LOGIN_RATE", "20 per minute"),
         public_url=(env.get("STYRDOK_PUBLIC_URL") or "").rstrip("/") or None,
         contact_email=env.get("STYRDOK_CONTACT_EMAIL") or None,
+        audit_key_file=_optional_path(env.get("STYRDOK_AUDIT_KEY_FILE")),
+        audit_checkpoint_file=_optional_path(env.get("STYRDOK_AUDIT_CHECKPOINTS")),
+        audit_checkpoint_minutes=_whole_number(env.get("STYRDOK_AUDIT_CHECKPOINT_MINUTES"), default=60),
     )
+
+
+def _optional_path(value: str | None) -> Path | None:
+    return Path(value) if value else None
+
+
+def _whole_number(value: str | None, *, default: int) -> int:
+    if not value:
+        return default
+    try:
+        return max(0, int(value))
+    except ValueError:
+        from registry.errors import InvalidInput
+
+        raise InvalidInput(f"STYRDOK_AUDIT_CHECKPOINT_MINUTES ska vara ett heltal (minuter), inte ”{value}”.") from None

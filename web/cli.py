@@ -65,6 +65,10 @@ class Runtime:
             raise
         finally:
             session.close()
+        if not dry_run:
+            from registry.checkpoints import checkpoint_if_due
+
+            checkpoint_if_due(make_session_factory(self.engine, writes=False)(), self.settings)
 
     def close(self) -> None:
         if self._engine is not None:
@@ -85,7 +89,8 @@ def runtime() -> Runtime:
     ctx = click.get_current_context()
     root = ctx.find_root()
     if not isinstance(root.obj, Runtime):
-        root.obj = Runtime(load_settings())
+        with user_errors():
+            root.obj = Runtime(load_settings())
         root.call_on_close(root.obj.close)
     return root.obj
 
@@ -600,20 +605,47 @@ def audit_group() -> None:
 
 @audit_group.command("verify")
 def audit_verify() -> None:
-    """Gå igenom hashkedjan; exit 3 och första ändrade rad om den är bruten."""
-    from registry.audit import verify_chain
+    """Gå igenom hashkedjan och håll den mot de signerade kontrollpunkterna; exit 3 och första
+    ändrade rad om den är bruten, omskriven eller kortad."""
+    from registry.checkpoints import verify_with_checkpoints
 
-    with runtime().transaction(dry_run=True) as session:
-        report = verify_chain(session)
+    rt = runtime()
+    with rt.transaction(dry_run=True) as session:
+        report, stored = verify_with_checkpoints(session, rt.settings)
     if report.intact:
         click.echo(f"Händelseloggen är oförändrad: {report.checked} rader kontrollerade.")
+        if stored.checkpoints:
+            click.echo(
+                f"Den stämmer med {len(stored.checkpoints)} signerade kontrollpunkter "
+                f"(den senaste {stored.checkpoints[-1].at}, {stored.checkpoints[-1].rows} rader)."
+            )
+        else:
+            click.echo(
+                "Inga signerade kontrollpunkter ännu, så en kortad eller omräknad logg syns inte: "
+                "kör ”styrdok audit checkpoint”."
+            )
         return
+    where = f" vid rad {report.broken_at}" if report.broken_at is not None else ""
     click.echo(
-        f"styrdok: händelseloggen är ändrad vid rad {report.broken_at}: {report.reason} "
-        f"({report.checked} rader före den stämmer).",
+        f"styrdok: händelseloggen är ändrad{where}: {report.reason} ({report.checked} rader före den stämmer).",
         err=True,
     )
     sys.exit(3)
+
+
+@audit_group.command("checkpoint")
+def audit_checkpoint() -> None:
+    """Signera loggens nuvarande huvud (antal rader och sista hash) och lägg det i kontrollpunktsfilen;
+    raden skrivs också ut, för arkivet."""
+    from registry.checkpoints import write_checkpoint
+
+    rt = runtime()
+    with rt.transaction(dry_run=True) as session:
+        line = write_checkpoint(
+            session, key_path=rt.settings.audit_key_path, file_path=rt.settings.audit_checkpoint_path
+        )
+    click.echo(f"Kontrollpunkt skriven till {rt.settings.audit_checkpoint_path}:")
+    click.echo(line)
 
 
 @cli.command("gallra")
@@ -707,6 +739,7 @@ def in_force_command(day, fmt: str) -> None:
 def backup_command(path: str) -> None:
     """Säkerhetskopiera registret medan det används (SQLite: online backup; PostgreSQL: pg_dump)."""
     from registry.backup import backup
+    from registry.checkpoints import write_checkpoint
     from registry.filestore import write_manifest
 
     rt = runtime()
@@ -715,6 +748,13 @@ def backup_command(path: str) -> None:
         backup(rt.settings.database_url, Path(path))
     # The originals after the database: every file a row in the copy refers to is already stored.
     files = write_manifest(Path(rt.settings.instance_dir) / "files", Path(f"{path}.filer"))
+    with rt.transaction(dry_run=True) as session:
+        write_checkpoint(
+            session,
+            key_path=rt.settings.audit_key_path,
+            file_path=rt.settings.audit_checkpoint_path,
+            note=f"säkerhetskopia {Path(path).name}",
+        )
     click.echo(
         f"Säkerhetskopian är skriven till {path} (och {files} originalfiler med kontrollsummor till {path}.filer)."
     )
@@ -725,6 +765,7 @@ def backup_command(path: str) -> None:
 def restore_command(path: str) -> None:
     """Återställ registret från en säkerhetskopia och kontrollera resultatet."""
     from registry.backup import restore, verify_register
+    from registry.checkpoints import RESTORE_MARKER, write_checkpoint
     from registry.filestore import restore_manifest
 
     rt = runtime()
@@ -739,6 +780,15 @@ def restore_command(path: str) -> None:
             raise UserError(str(error)) from None
     with rt.transaction(dry_run=True) as session:
         report = verify_register(session)
+        if report.chain_intact:
+            # The trail is now the backup's: later checkpoints are held against it from here on.
+            write_checkpoint(
+                session,
+                key_path=rt.settings.audit_key_path,
+                file_path=rt.settings.audit_checkpoint_path,
+                kind=RESTORE_MARKER,
+                note=f"återställt från {Path(path).name}",
+            )
     click.echo(
         f"Återställt: {report.documents} dokument, {files} originalfiler, {report.audit_rows} händelser; "
         f"händelseloggen {'är oförändrad' if report.chain_intact else 'är BRUTEN'}."

@@ -17,8 +17,13 @@ def db() -> Session:
 
 
 def commit() -> None:
-    """The one commit of a request that changed something."""
+    """The one commit of a request that changed something (then, when one is due, a signed
+    checkpoint of the audit trail's head)."""
+    from registry.checkpoints import checkpoint_if_due
+
     db().commit()
+    styrdok = current_app.extensions["styrdok"]
+    checkpoint_if_due(styrdok["read_sessions"](), current_app.config["STYRDOK_SETTINGS"])
 
 
 def close_session(_exc: BaseException | None = None) -> None:
