@@ -98,10 +98,19 @@ def runtime() -> Runtime:
 @contextlib.contextmanager
 def user_errors() -> Iterator[None]:
     """Turn domain errors into one Swedish line and exit status 2."""
+    from sqlalchemy.exc import DBAPIError
+
     try:
         yield
     except RegistryError as error:
         raise UserError(error.message) from None
+    except DBAPIError as error:
+        if getattr(error.orig, "sqlstate", None) != "42501":  # insufficient_privilege
+            raise
+        raise UserError(
+            "Databasrollen saknar behörighet för det här (appens roll får bara läsa och skriva rader); "
+            "schemaändringar och roller görs som ägarrollen."
+        ) from None
 
 
 @click.group()
@@ -117,7 +126,8 @@ DEMO_PASSWORD_HINT = "styrdok-demo-2025"
 def init_command(demo: bool) -> None:
     """Skapa eller uppdatera databasens schema (alembic upgrade head)."""
     rt = runtime()
-    migrate.upgrade(rt.engine)
+    with user_errors():
+        migrate.upgrade(rt.engine)
     click.echo(f"Databasen har senaste schemat ({migrate.current_revision(rt.engine)}).")
     from registry.related_store import ensure_current
     from registry.search import index_missing
@@ -646,6 +656,29 @@ def audit_checkpoint() -> None:
         )
     click.echo(f"Kontrollpunkt skriven till {rt.settings.audit_checkpoint_path}:")
     click.echo(line)
+
+
+@cli.group("db")
+def db_group() -> None:
+    """Databasen: roller i PostgreSQL."""
+
+
+@db_group.command("app-role")
+@click.argument("role")
+@click.option("--password", default=None, help="Lösenord för rollen (behövs inte med trust- eller peer-inloggning).")
+def db_app_role(role: str, password: str | None) -> None:
+    """Ge appens PostgreSQL-roll rätt att läsa och skriva rader och inget mer (den kan inte ta bort
+    eller stänga av historikens triggrar). Körs som ägarrollen, igen efter varje ”styrdok init”."""
+    from registry.roles import grant_app_role
+
+    rt = runtime()
+    rt.require_schema()
+    with user_errors():
+        statements = grant_app_role(rt.engine, role, password)
+    click.echo(f"Rollen {role} får läsa och skriva rader i registret, men äger inget:")
+    for statement in statements:
+        click.echo(f"  {statement};")
+    click.echo(f"Kör appen med den: STYRDOK_DATABASE_URL=postgresql+psycopg://{role}@värd/databas")
 
 
 @cli.command("gallra")
