@@ -192,5 +192,5 @@ def describe(event: AuditEvent, who: str, titles: dict[str, str]) -> str:
     if action == "token.created":
         return f"{who} skapade API-nyckeln ”{after.get('name', '')}” för {event.entity_id}."
     if action == "token.revoked":
-        return f"{who} återkallade en API-nyckel för {event.entity_id}."
+        return f"{who} återkallade API-nyckeln ”{after.get('name', '')}” för {event.entity_id}."
     return f"{who}: {action} ({event.entity_type} {event.entity_id})."

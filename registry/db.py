@@ -32,13 +32,51 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+#: ``writes=AT_FIRST_WRITE``: a writing transaction that reads first (a web request: the login,
+#: the form, the rule assessment) and takes SQLite's write lock only at its first write.
+AT_FIRST_WRITE = "at-first-write"
+_PENDING = "styrdok_write_lock_pending"
+_READING_STATEMENTS = ("SELECT", "PRAGMA", "EXPLAIN")
+
+
 def _begin_sqlite(conn) -> None:
     # A writing transaction takes the write lock up front (IMMEDIATE), so two writers queue on
     # busy_timeout instead of one failing later with "database is locked" when it upgrades a
     # read lock. Readers (execution option writes=False) begin DEFERRED and, in WAL mode, never
-    # block a writer, however long a report takes.
+    # block a writer, however long a report takes. AT_FIRST_WRITE begins as a reader and is
+    # turned into an IMMEDIATE writer just before its first write (see _lock_before_first_write).
     writes = conn.get_execution_options().get("writes", True)
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+    conn.info[_PENDING] = False  # the flag lives on the pooled connection: clear the last one's first
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if writes is True else "BEGIN")
+    conn.info[_PENDING] = writes == AT_FIRST_WRITE
+
+
+def _lock_before_first_write(conn, _cursor, statement, _parameters, _context, _executemany) -> None:
+    if conn.info.get(_PENDING) and not statement.lstrip()[:8].upper().startswith(_READING_STATEMENTS):
+        _promote(conn)
+
+
+def _promote(conn) -> None:
+    """End the read snapshot (nothing was written in it) and begin again holding the write lock.
+    Upgrading the deferred transaction in place would fail at once with SQLITE_BUSY_SNAPSHOT
+    whenever another writer committed since it began; BEGIN IMMEDIATE waits on busy_timeout.
+    What was read before is re-checked where it matters: documents by their version column,
+    the audit chain and rebuilds by reading again under take_write_lock."""
+    conn.info[_PENDING] = False
+    raw = conn.connection.driver_connection
+    raw.execute("COMMIT")
+    raw.execute("BEGIN IMMEDIATE")
+
+
+def take_write_lock(session: Session, key: int) -> None:
+    """Before reading something a write depends on (the chain's last hash, a rebuild's stamp):
+    on PostgreSQL an advisory lock for ``key`` until the transaction ends; on SQLite the write
+    lock, which a transaction begun AT_FIRST_WRITE may not hold yet."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({int(key)})")
+    elif connection.info.get(_PENDING):
+        _promote(connection)
 
 
 def make_engine(url: str, **kwargs) -> Engine:
@@ -48,11 +86,13 @@ def make_engine(url: str, **kwargs) -> Engine:
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _configure_sqlite)
         event.listen(engine, "begin", _begin_sqlite)
+        event.listen(engine, "before_cursor_execute", _lock_before_first_write)
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
-def make_session_factory(engine: Engine, *, writes: bool = True) -> sessionmaker[Session]:
-    """Sessions for writing (the default) or, with ``writes=False``, for reading only."""
-    bind = engine if writes else engine.execution_options(writes=False)
+def make_session_factory(engine: Engine, *, writes: bool | str = True) -> sessionmaker[Session]:
+    """Sessions for writing (the default), for reading only (``writes=False``), or for writing
+    after reading (``writes=AT_FIRST_WRITE``: SQLite's write lock is taken at the first write)."""
+    bind = engine if writes is True else engine.execution_options(writes=writes)
     return sessionmaker(bind=bind, expire_on_commit=False)

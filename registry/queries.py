@@ -246,3 +246,15 @@ def list_cases(session: Session, filters: CaseFilters) -> list[Any]:
         return max(dates + [case.submitted_on.isoformat() if case.submitted_on else ""])
 
     return sorted(cases, key=lambda c: (newest(c), c.dnr_normalised), reverse=True)
+
+
+def list_api_tokens(session: Session) -> list[Any]:
+    """Every API key ever made, live ones first, newest first: who it acts for, since when,
+    revoked when (the hash is never shown; the key itself was shown once, when it was made)."""
+    from registry.models import ApiToken
+
+    return list(
+        session.scalars(
+            select(ApiToken).order_by(ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc(), ApiToken.id.desc())
+        )
+    )

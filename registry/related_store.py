@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import case, delete, func, insert, select, text, update
+from sqlalchemy import case, delete, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from registry.limits import analysed_part
@@ -317,16 +317,17 @@ def ensure_current(session: Session) -> int:
     key, lexicon = register_lexicon(session)
     if get_setting(session, LEXICON_SETTING) == key:
         return 0
-    if session.get_bind().dialect.name == "postgresql":
-        # Two first writers must not rebuild at once (the second would insert terms the first has
-        # just committed): the one that waits finds the stamp set when the lock is its own.
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _REBUILD_LOCK})
-        current = session.execute(
-            select(RegisterSetting.value).where(RegisterSetting.key == LEXICON_SETTING)
-        ).scalar_one_or_none()
-        if current == key:
-            session.expire_all()
-            return 0
+    from registry.db import take_write_lock
+
+    # Two first writers must not rebuild at once (the second would insert terms the first has
+    # just committed): the one that waits finds the stamp set when the lock is its own.
+    take_write_lock(session, _REBUILD_LOCK)
+    current = session.execute(
+        select(RegisterSetting.value).where(RegisterSetting.key == LEXICON_SETTING)
+    ).scalar_one_or_none()
+    if current == key:
+        session.expire_all()
+        return 0
     return rebuild(session, lexicon, lexicon_key=key)
 
 

@@ -385,3 +385,19 @@ def test_open_data_export_writes_both_formats_whole_and_refuses_without_a_public
     ]
     assert "CC0" in (tmp_path / "ut" / "csv" / "LICENS.txt").read_text(encoding="utf-8")
     assert not list((tmp_path / "ut").rglob(".*.tmp"))
+
+
+@pytest.mark.parametrize(
+    "setting, value, message",
+    [
+        ("STYRDOK_INSTANCE_DIR", "/proc/styrdok-finns-inte", "för databasen kan inte skapas"),
+        ("STYRDOK_DATABASE_URL", "sqlite:////proc/sys/styrdok.sqlite3", "Databasen kan inte öppnas"),
+    ],
+)
+def test_serve_on_a_folder_it_cannot_write_says_so_in_swedish(run, monkeypatch, setting, value, message):
+    monkeypatch.delenv("STYRDOK_DATABASE_URL")
+    monkeypatch.setenv(setting, value)
+    refused = run("serve", "--port", "5999")
+    assert refused.exit_code == 2
+    assert refused.stderr.startswith("styrdok: fel: ") and message in refused.stderr
+    assert "internt fel" not in refused.stderr and "Traceback" not in refused.output

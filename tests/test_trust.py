@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select, text
 
 from registry.audit import verify_chain
+from registry.db import AT_FIRST_WRITE
 from registry.history import in_force_on
 from registry.models import AuditEvent, DocumentVersion
 from registry.services import register_document, repeal_document, revise_document
@@ -92,7 +93,7 @@ def test_sqlite_connections_have_the_contract(engine):
     assert pragmas == {"foreign_keys": 1, "journal_mode": "wal", "synchronous": 2, "busy_timeout": 10000}
 
 
-def _write_many(url: str, prefix: str, count: int) -> int:
+def _write_many(url: str, prefix: str, count: int, writes=True) -> int:
     from registry.db import make_engine, make_session_factory
     from registry.services import register_document
 
@@ -100,7 +101,8 @@ def _write_many(url: str, prefix: str, count: int) -> int:
     errors = 0
     for number in range(count):
         try:
-            with make_session_factory(engine)() as session:
+            with make_session_factory(engine, writes=writes)() as session:
+                session.execute(select(DocumentVersion.id).limit(1)).all()  # a request reads first
                 register_document(session, {"title": f"{prefix} {number}", "type": "rutin"}, actor=prefix)
                 session.commit()
         except Exception:  # noqa: BLE001 - any failure counts; we expect none
@@ -109,7 +111,8 @@ def _write_many(url: str, prefix: str, count: int) -> int:
     return errors
 
 
-def test_parallel_writers_never_see_database_is_locked(fresh_db_url):
+@pytest.mark.parametrize("writes", [True, AT_FIRST_WRITE], ids=["lock-up-front", "lock-at-first-write"])
+def test_parallel_writers_never_see_database_is_locked(fresh_db_url, writes):
     import multiprocessing
 
     from sqlalchemy import func
@@ -121,7 +124,7 @@ def test_parallel_writers_never_see_database_is_locked(fresh_db_url):
     engine = make_engine(fresh_db_url)
     migrate.upgrade(engine)
     with multiprocessing.get_context("fork").Pool(2) as pool:
-        errors = pool.starmap(_write_many, [(fresh_db_url, "A", 60), (fresh_db_url, "B", 60)])
+        errors = pool.starmap(_write_many, [(fresh_db_url, "A", 60, writes), (fresh_db_url, "B", 60, writes)])
     with make_session_factory(engine)() as session:
         count = session.scalar(select(func.count()).select_from(Document))
         chain = verify_chain(session)
@@ -154,6 +157,64 @@ def test_two_editors_of_the_same_version_one_wins(fresh_db_url):
     with sessions() as session:
         versions = session.scalars(select(DocumentVersion).where(DocumentVersion.document_id == document_id)).all()
         assert [v.version for v in versions] == [1, 2] and versions[-1].snapshot["owner"] == "Först"
+    first.close()
+    second.close()
+    engine.dispose()
+
+
+def test_a_web_write_holds_sqlite_s_write_lock_only_while_it_writes(fresh_db_url):
+    """A request that reads (login, form, rule assessment) lets other writers through until its
+    first write; one that commits in between does not make it fail."""
+    import sqlite3
+
+    from registry import migrate
+    from registry.db import make_engine, make_session_factory
+
+    if not fresh_db_url.startswith("sqlite"):
+        pytest.skip("SQLite's write lock")
+    engine = make_engine(fresh_db_url)
+    migrate.upgrade(engine)
+    request = make_session_factory(engine, writes=AT_FIRST_WRITE)()
+    request.execute(select(DocumentVersion.id)).all()  # the reading part of the request
+    other = sqlite3.connect(fresh_db_url.removeprefix("sqlite:///"), timeout=0, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # would raise "database is locked" if the request held it
+    other.execute("INSERT INTO register_settings (key, value) VALUES ('annan', 'skrivare')")
+    other.execute("COMMIT")
+    register_document(request, {"title": "Skrivs efter läsningen", "type": "rutin"}, actor="webb")
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        other.execute("BEGIN IMMEDIATE")  # now the request holds it, until it commits
+    request.commit()
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("ROLLBACK")
+    other.close()
+    with make_session_factory(engine)() as session:
+        assert verify_chain(session).intact
+    request.close()
+    engine.dispose()
+
+
+def test_editors_who_read_before_the_lock_still_lose_cleanly(fresh_db_url):
+    """The second editor read version 1 before the first saved; with the lock taken at the first
+    write it is told (StaleVersion), never given "database is locked" or a lost update."""
+    from registry import migrate
+    from registry.db import make_engine, make_session_factory
+    from registry.errors import StaleVersion
+
+    engine = make_engine(fresh_db_url)
+    migrate.upgrade(engine)
+    sessions = make_session_factory(engine, writes=AT_FIRST_WRITE)
+    with sessions() as session:
+        document = register_document(session, {"title": "Delad rutin", "type": "rutin"}, actor="a")
+        session.commit()
+        document_id = document.id
+    first, second = sessions(), sessions()
+    first.get(type(document), document_id)
+    second.get(type(document), document_id)  # both forms loaded version 1
+    revise_document(first, document_id, {"owner": "Först", "expected_version": 1, "reason": "r"}, actor="första")
+    first.commit()
+    with pytest.raises(StaleVersion):
+        revise_document(second, document_id, {"owner": "Sen", "expected_version": 1, "reason": "r"}, actor="andra")
+    second.rollback()
     first.close()
     second.close()
     engine.dispose()

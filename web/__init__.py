@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import Flask, g, request
 
 from registry.config import Settings, load_settings
-from registry.db import make_engine, make_session_factory
+from registry.db import AT_FIRST_WRITE, make_engine, make_session_factory
 from registry.extract import MAX_BYTES as MAX_UPLOAD_BYTES  # one limit for uploads and parsing
 
 
@@ -70,7 +70,7 @@ def create_app(settings: Settings | None = None, *, testing: bool = False) -> Fl
     engine = make_engine(url)
     app.extensions["styrdok"] = {
         "engine": engine,
-        "sessions": make_session_factory(engine),
+        "sessions": make_session_factory(engine, writes=AT_FIRST_WRITE),
         "read_sessions": make_session_factory(engine, writes=False),
     }
 

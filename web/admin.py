@@ -8,7 +8,8 @@ from sqlalchemy import select
 from registry.errors import RegistryError
 from registry.models import User
 from registry.models.vocabulary import ROLES
-from registry.services.users import change_user, create_user
+from registry.queries import list_api_tokens
+from registry.services.users import change_user, create_api_token, create_user, get_user, revoke_api_token
 from web.auth import fresh_login_required
 from web.db import commit, db
 
@@ -50,3 +51,41 @@ def users():
             status = 422
     people = db().scalars(select(User).order_by(User.username)).all()
     return render_template("users.html", users=people, roles=ROLES, errors=errors, form=form), status
+
+
+@bp.route("/admin/nycklar", methods=["GET", "POST"])
+def api_tokens():
+    """API keys: make one for a person (shown once), revoke any; both need a fresh login."""
+    errors: dict = {}
+    form: dict = {}
+    new_key = None
+    status = 200
+    if request.method == "POST":
+        stale = fresh_login_required()
+        if stale is not None:
+            return stale
+        form = request.form.to_dict()
+        try:
+            if form.get("action") == "skapa":
+                owner = get_user(db(), form.get("username", ""))
+                new_key = create_api_token(db(), owner, form.get("name", ""), actor=g.user.username)
+                commit()
+                form = {}
+                status = 201
+            else:
+                token_id = form.get("token_id", "")
+                row = revoke_api_token(db(), int(token_id) if token_id.isdigit() else -1, actor=g.user.username)
+                commit()
+                flash(f"Nyckeln ”{row.name}” för {row.user.username} är återkallad och slutar gälla nu.", "success")
+                return redirect(url_for("admin.api_tokens"))
+        except RegistryError as error:
+            db().rollback()
+            errors = error.errors or {"name": [error.message]}
+            status = error.status if error.status in (404, 409) else 422
+    people = db().scalars(select(User).where(User.active.is_(True)).order_by(User.username)).all()
+    return (
+        render_template(
+            "api_tokens.html", tokens=list_api_tokens(db()), users=people, errors=errors, form=form, new_key=new_key
+        ),
+        status,
+    )

@@ -92,6 +92,7 @@ ROUTE_PERMISSIONS: dict[str, str] = {
     "auth.login": "read",
     "auth.logout": "read",
     "admin.users": "admin",
+    "admin.api_tokens": "admin",
     "api.openapi": "read",
     "apidocs.docs": "read",
     "api.list_documents": "read",

@@ -45,7 +45,14 @@ class Runtime:
         if self._engine is None:
             url = self.settings.database_url
             if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
-                Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+                folder = Path(url.removeprefix("sqlite:///")).parent
+                try:
+                    folder.mkdir(parents=True, exist_ok=True)
+                except OSError as error:
+                    raise UserError(
+                        f"Mappen {folder} för databasen kan inte skapas ({error.strerror}); "
+                        "ange en mapp Styrdok får skriva i med STYRDOK_INSTANCE_DIR."
+                    ) from None
             self._engine = make_engine(url)
         return self._engine
 
@@ -76,8 +83,19 @@ class Runtime:
             self._engine = None
 
     def require_schema(self) -> None:
+        from sqlalchemy.exc import OperationalError
+
         heads = migrate.head_revisions()
-        if migrate.current_revision(self.engine) not in heads:
+        try:
+            current = migrate.current_revision(self.engine)
+        except OperationalError as error:
+            reason = str(getattr(error, "orig", error)).splitlines()[0]
+            raise UserError(
+                f"Databasen kan inte öppnas ({reason}). Finns mappen, och får Styrdok skriva i den "
+                "(en SQLite-databas behöver skriva sin logg bredvid filen)? Ange en annan med "
+                "STYRDOK_INSTANCE_DIR eller STYRDOK_DATABASE_URL."
+            ) from None
+        if current not in heads:
             raise UserError("Databasen saknar registrets schema eller har ett äldre; kör ”styrdok init” först.")
 
 

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 
 from flask import Flask, current_app, jsonify, render_template, request
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from registry.errors import RegistryError, StaleVersion
+
+#: A full or read-only disk, said so the person knows their work was not saved.
+STORAGE_FULL = "Lagringen är full eller skrivskyddad, så inget sparades. Försök igen när driften har ordnat det."
 
 #: werkzeug's English texts replaced by Swedish ones people can act on.
 HTTP_MESSAGES = {
@@ -112,6 +116,24 @@ def register_error_handlers(app: Flask) -> None:
         app.logger.error("Databasen svarar inte: %s", error.orig if error.orig is not None else error)
         _discard_session()  # the page must not touch the failed transaction
         return error_response(503, HTTP_MESSAGES[503])
+
+    @app.errorhandler(DBAPIError)
+    def _database_refused(error: DBAPIError):
+        # PostgreSQL says "read-only transaction" (a standby, default_transaction_read_only) or
+        # "insufficient resources" (53xxx: disk full, out of memory, too many connections) with
+        # other error classes than OperationalError; each is the register unable to write now.
+        sqlstate = getattr(error.orig, "sqlstate", None) or ""
+        if sqlstate != "25006" and not sqlstate.startswith("53"):
+            return _internal(error)
+        return _database_down(error)
+
+    @app.errorhandler(OSError)
+    def _storage_failed(error: OSError):
+        if error.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
+            return _internal(error)
+        app.logger.error("Lagringen tar inte emot filer: %s", error.strerror)
+        _discard_session()
+        return error_response(503, STORAGE_FULL)
 
     @app.errorhandler(Exception)
     def _internal(error: Exception):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.models import AuditEvent
@@ -21,11 +21,11 @@ def record_event(
     after: dict[str, Any] | None = None,
 ) -> AuditEvent:
     from registry.audit import AUDIT_LOCK_KEY, hash_of
+    from registry.db import take_write_lock
     from registry.timeutil import utcnow
 
     session.flush()  # this transaction's earlier events first, so the chain sees them
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_LOCK_KEY})
+    take_write_lock(session, AUDIT_LOCK_KEY)  # the last hash is read by the writer that links to it
     previous = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)) or ""
     event = AuditEvent(
         occurred_at=utcnow(),

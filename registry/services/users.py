@@ -390,6 +390,11 @@ def end_all_sessions(session: Session, user: User) -> None:
 
 
 def create_api_token(session: Session, user: User, name: str, *, actor: str) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise InvalidInput("Ge nyckeln ett namn, t.ex. systemet den är till (”Diariet”).", field="name")
+    if len(name) > 120 or any(ord(c) < 32 for c in name):
+        raise InvalidInput("Nyckelns namn får vara högst 120 tecken, utan radbrytningar.", field="name")
     token = "sdk_" + secrets.token_urlsafe(32)
     session.add(ApiToken(token_hash=_digest(token), name=name, user=user))
     session.flush()
@@ -422,3 +427,23 @@ def revoke_api_tokens(session: Session, username: str, name: str, *, actor: str)
         after={"name": name, "count": len(rows)},
     )
     return len(rows)
+
+
+def revoke_api_token(session: Session, token_id: int, *, actor: str) -> ApiToken:
+    """Revoke one API key by its id (the admin page's button); the row stays, with when."""
+    row = session.get(ApiToken, token_id) if isinstance(token_id, int) else None
+    if row is None:
+        raise NotFound("Det finns ingen sådan API-nyckel.", field="token")
+    if row.revoked_at is not None:
+        raise Conflict(f"Nyckeln ”{row.name}” för {row.user.username} är redan återkallad.", field="token")
+    row.revoked_at = utcnow()
+    session.flush()
+    record_event(
+        session,
+        actor=actor,
+        action="token.revoked",
+        entity_type="user",
+        entity_id=row.user.username,
+        after={"name": row.name, "count": 1},
+    )
+    return row

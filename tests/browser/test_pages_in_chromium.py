@@ -151,6 +151,14 @@ PUBLIC_STATES = {
     "compare-one-version": lambda p, b: p.goto(f"{b}/dokument/{DOC}/jamfor"),
 }
 
+
+def _api_key_made(page, base):
+    page.goto(f"{base}/admin/nycklar")
+    page.fill("#name", "Intranätet")
+    page.click("button[value=skapa]")
+    assert page.input_value("#new-key-value").startswith("sdk_")
+
+
 STAFF_STATES = {
     "form-empty": lambda p, b: p.goto(f"{b}/dokument/ny"),
     "form-filled-live-findings": _form_filled,
@@ -162,6 +170,8 @@ STAFF_STATES = {
     "audit-trail": lambda p, b: p.goto(f"{b}/granskning"),
     "audit-trail-filtered": lambda p, b: p.goto(f"{b}/granskning?handelse=inloggning"),
     "users": lambda p, b: p.goto(f"{b}/admin/anvandare"),
+    "api-keys": lambda p, b: p.goto(f"{b}/admin/nycklar"),
+    "api-key-made": _api_key_made,
     "reports": lambda p, b: p.goto(f"{b}/rapporter"),
     "report-overlaps": lambda p, b: p.goto(f"{b}/rapporter/overlaps"),
     "report-violations": lambda p, b: p.goto(f"{b}/rapporter/violations"),

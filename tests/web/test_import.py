@@ -106,7 +106,7 @@ def test_seed_case_file_is_reviewed_and_registered_with_its_checks(fresh_app):
     assert _count(fresh_app, Case) == 1 and _count(fresh_app, CasePaper) == papers  # the demo already holds it
 
 
-def test_unreadable_upload_is_explained_and_nothing_saved(fresh_app):
+def test_unreadable_upload_is_explained_and_nothing_saved(fresh_app, tmp_path):
     client = fresh_app.test_client()
     login(client, "registrator")
     documents = _count(fresh_app, Document)
@@ -114,6 +114,7 @@ def test_unreadable_upload_is_explained_and_nothing_saved(fresh_app):
     page = client.get(response.location).get_data(as_text=True)
     assert "program.pdf är ett program eller en annan binärfil" in page
     assert _count(fresh_app, Document) == documents
+    assert not [p for p in (tmp_path / "files").rglob("*") if p.is_file()]  # the refused file is not kept
     empty = client.post("/importera", data={"csrf_token": csrf_of(client)}, content_type="multipart/form-data")
     assert empty.status_code == 422 and "Välj minst en fil" in empty.get_data(as_text=True)
 

@@ -35,6 +35,7 @@ PAGES = [
     (f"/dokument/{DOC}/redigera", "write"),
     ("/granskning", "audit"),
     ("/admin/anvandare", "admin"),
+    ("/admin/nycklar", "admin"),
 ]
 
 

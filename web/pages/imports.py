@@ -8,6 +8,7 @@ confirmation is its own transaction, so nothing half-confirmed is ever saved.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import secrets
 from pathlib import Path
@@ -131,7 +132,8 @@ def import_files():
         while name in seen:  # two files with the same name are still two items
             name, copy = f"{base} ({copy})", copy + 1
         seen.add(name)
-        named.append((name, store.put(data), data))
+        # Stored by read_source only once it is read as a document: a refused file leaves nothing.
+        named.append((name, hashlib.sha256(data).hexdigest(), data))
     username = g.user.username
     db().rollback()  # nothing written yet: do not hold SQLite's write lock while files are read
     reads = read_sources([(name, (lambda d=data: d)) for name, _, data in named], store=store)

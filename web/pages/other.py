@@ -79,12 +79,12 @@ def set_language():
 
 @bp.route("/healthz")
 def health():
-    """For the load balancer and the operator: is the database answering? 503 when it is not."""
-    from flask import jsonify
-    from sqlalchemy import text
+    """For the load balancer and the operator: does the database answer and take writes, and is
+    there room on the disk? 503 naming the part that fails."""
+    from flask import current_app, jsonify
 
-    try:
-        db().execute(text("SELECT 1"))
-    except Exception:  # noqa: BLE001 — any failure means "not healthy", said without details
-        return jsonify({"status": "fel", "database": "svarar inte"}), 503
-    return jsonify({"status": "ok", "database": "ok"})
+    from registry.health import check_health
+
+    styrdok = current_app.extensions["styrdok"]
+    state = check_health(styrdok["engine"], current_app.config["STYRDOK_SETTINGS"].instance_dir)
+    return jsonify(state.as_json()), 200 if state.ok else 503
