@@ -59,7 +59,7 @@ def _database_state(engine: Engine) -> str:
 
 def _sqlite_state(engine: Engine) -> str:
     raw = engine.raw_connection()
-    connection = raw.driver_connection
+    connection: sqlite3.Connection = raw.driver_connection  # type: ignore[assignment]
     try:
         connection.execute("PRAGMA busy_timeout=0")
         pages, limit = (connection.execute(f"PRAGMA {name}").fetchone()[0] for name in ("page_count", "max_page_count"))
