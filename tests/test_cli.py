@@ -401,3 +401,28 @@ def test_serve_on_a_folder_it_cannot_write_says_so_in_swedish(run, monkeypatch, 
     assert refused.exit_code == 2
     assert refused.stderr.startswith("styrdok: fel: ") and message in refused.stderr
     assert "internt fel" not in refused.stderr and "Traceback" not in refused.output
+
+
+def test_a_backup_changed_after_it_was_written_is_refused(run, tmp_path):
+    """A copy edited into another valid register (a title changed, the chain untouched) passes
+    every check in staging; only the checksum written beside it tells."""
+    import sqlite3
+
+    run("init", "--demo")
+    copy = tmp_path / "kopia.backup"
+    written = run("backup", str(copy))
+    assert written.exit_code == 0 and (tmp_path / "kopia.backup.sha256").exists()
+    if run.url.startswith("sqlite"):
+        connection = sqlite3.connect(copy)
+        connection.execute("UPDATE documents SET title = 'Förfalskad strategi' WHERE type_key = 'strategi'")
+        connection.commit()
+        connection.close()  # the change checkpointed into the file itself
+    else:
+        with copy.open("ab") as handle:
+            handle.write(b"\0")
+    refused = run("restore", str(copy))
+    assert refused.exit_code == 2 and "stämmer inte med sin kontrollsumma" in refused.stderr
+    engine = make_engine(run.url)
+    with make_session_factory(engine)() as session:
+        assert "Förfalskad strategi" not in set(session.scalars(select(Document.title)))
+    engine.dispose()

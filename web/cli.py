@@ -807,7 +807,8 @@ def backup_command(path: str) -> None:
             note=f"säkerhetskopia {Path(path).name}",
         )
     click.echo(
-        f"Säkerhetskopian är skriven till {path} (och {files} originalfiler med kontrollsummor till {path}.filer)."
+        f"Säkerhetskopian är skriven till {path} med sin kontrollsumma i {path}.sha256 "
+        f"(och {files} originalfiler med kontrollsummor till {path}.filer)."
     )
 
 
