@@ -13,6 +13,9 @@
    its checks and hold every commit made before the backup began.
 4. Hostile files: bombs, encrypted and broken PDFs, a program renamed .pdf, a ../ name; each
    refused in Swedish, and the reader still reads a good file afterwards.
+5.–8. The breaks of issue 13 at scale (benchmarks/attacks.py): an upload flood under gunicorn
+   with /healthz timed, ten damaged backups restored, a shortened or rewritten trail, sixteen
+   writers under gunicorn -w 4.
 
 Exit status 0 when nothing was lost, 1 otherwise. A short version runs in the test suite
 (tests/test_faults.py); `.ci/run` runs the full one on SQLite and PostgreSQL.
@@ -36,6 +39,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select, text
 
+from benchmarks import attacks
 from registry import migrate
 from registry.audit import verify_chain
 from registry.db import make_engine, make_session_factory
@@ -51,6 +55,8 @@ class Outcome:
     tried: int = 0
     lost: int = 0
     details: list[str] = field(default_factory=list)
+    #: What each refused attempt was told (shown with --verbose, kept in --json).
+    reasons: list[str] = field(default_factory=list)
 
     def line(self) -> str:
         extra = f" ({'; '.join(self.details[:5])})" if self.details else ""
@@ -387,6 +393,11 @@ def main(argv: list[str] | None = None) -> int:
         "--database-url", help="PostgreSQL-databaser skapas som <url>_<del> (annars SQLite i en tillfällig mapp)."
     )
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--verbose", action="store_true", help="Visa vad varje avvisat försök fick för svar.")
+    parser.add_argument("--flood-seconds", type=float, default=20.0, help="Hur länge de stora uppladdningarna pågår.")
+    parser.add_argument("--trail-rounds", type=int, default=30, help="Omgångar av kortad/omskriven logg.")
+    parser.add_argument("--writers", type=int, default=16)
+    parser.add_argument("--writes", type=int, default=25, help="Skrivningar per skribent.")
     args = parser.parse_args(argv)
     workdir = Path(tempfile.mkdtemp(prefix="styrdok-faults-"))
     urls = _database_urls(args.database_url, workdir)
@@ -395,6 +406,10 @@ def main(argv: list[str] | None = None) -> int:
         concurrent_edits(urls["race"]),
         backup_under_load(urls["backup"], workdir, urls["restore"]),
         hostile_file_set(),
+        attacks.upload_flood(urls["flood"], workdir, seconds=args.flood_seconds),
+        attacks.damaged_backups(urls["damaged"], workdir),
+        attacks.tampered_trail(urls["trail"], workdir, rounds=args.trail_rounds),
+        attacks.many_writers(urls["writers"], workdir, writers=args.writers, writes=args.writes),
     ]
     _drop_databases(args.database_url, urls)
     if args.json:
@@ -402,6 +417,9 @@ def main(argv: list[str] | None = None) -> int:
     else:
         for outcome in outcomes:
             print(outcome.line())
+            if args.verbose:
+                for reason in outcome.reasons:
+                    print(f"    {reason}")
         lost = sum(o.lost for o in outcomes)
         print("Förlorat sammanlagt: " + ("inget." if lost == 0 else f"{lost} — se ovan."))
     return 0 if all(o.lost == 0 for o in outcomes) else 1
@@ -421,7 +439,7 @@ def _drop_databases(base: str | None, urls: dict[str, str]) -> None:
 
 
 def _database_urls(base: str | None, workdir: Path) -> dict[str, str]:
-    parts = ("import", "race", "backup", "restore")
+    parts = ("import", "race", "backup", "restore", "flood", "damaged", "trail", "writers")
     if not base:
         return {part: fresh_sqlite(workdir, f"{part}.sqlite3") for part in parts}
     from sqlalchemy import create_engine

@@ -437,7 +437,7 @@ def _read_document(path: str) -> str:
 
     data, name = _read_bytes(path)
     with user_errors():
-        text = extract_text(data, name)
+        text = extract_text(data, name, max_chars=MAX_ANALYSED_CHARS)
     if not text.strip():
         raise UserError(f"{name} är tom; ge en text att bedöma.")
     if len(text) > MAX_ANALYSED_CHARS:

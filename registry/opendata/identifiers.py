@@ -39,7 +39,15 @@ def assign_kfs_number(session: Session, document: Document) -> None:
     """
     if document.kfs_number is not None or document.status not in PUBLIC_STATUSES:
         return
+    from registry.audit import AUDIT_LOCK_KEY
+    from registry.db import take_write_lock
+
     year = kfs_year_for(document)
+    # The lock the audit trail takes anyway (this transaction is about to record an event): the
+    # highest number is then read by the one writer that will use the next. Without it sixteen
+    # writers on PostgreSQL ran out of retries (each saw the others' numbers only after they
+    # committed); the unique index and the retries stay as the last line.
+    take_write_lock(session, AUDIT_LOCK_KEY)
     for _ in range(_ATTEMPTS):
         taken = session.scalar(select(func.max(Document.kfs_number)).where(Document.kfs_year == year)) or 0
         taken = max(taken, _culled_max(session, year))

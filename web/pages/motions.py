@@ -32,7 +32,7 @@ def _input_text() -> tuple[str, str | None]:
     upload = request.files.get("file")
     if upload is not None and upload.filename:
         try:
-            text = extract_text(upload.read(), upload.filename)
+            text = extract_text(upload.read(), upload.filename, max_chars=MAX_ANALYSED_CHARS)
         except UnreadableInput as error:
             return "", error.message
         if not text.strip():
