@@ -22,6 +22,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -102,7 +103,7 @@ def upload_flood(url: str, workdir: Path, *, seconds: float, uploads: int = 4) -
     from benchmarks.faults import Outcome
 
     outcome = Outcome("stora uppladdningar mot /prova, gunicorn -w 4")
-    instance = workdir / "flood"
+    instance = Path(tempfile.mkdtemp(dir=workdir, prefix="flood-"))  # its own checkpoints
     demo_register(url, instance)
     server = _gunicorn(url, instance, workers=4)
     big = ("Kommunen ska arbeta strategiskt med digitalisering. " * 380_000)[: 19 * 1024 * 1024].encode()
@@ -270,7 +271,7 @@ def damaged_backups(url: str, workdir: Path) -> Outcome:
     from registry.backup import backup
 
     outcome = Outcome("återläsning av skadade säkerhetskopior")
-    instance = workdir / "restore-live"
+    instance = Path(tempfile.mkdtemp(dir=workdir, prefix="restore-live-"))  # its own checkpoints
     demo_register(url, instance)
     (instance / "files").mkdir(parents=True, exist_ok=True)
     backups = workdir / "kopior"
@@ -376,7 +377,7 @@ def tampered_trail(url: str, workdir: Path, *, rounds: int, seed: int = 7) -> Ou
     from benchmarks.faults import Outcome
 
     outcome = Outcome("kortad eller omskriven händelselogg")
-    instance = workdir / "trail"
+    instance = Path(tempfile.mkdtemp(dir=workdir, prefix="trail-"))  # its own checkpoints
     demo_register(url, instance)
     for number in range(3):
         styrdok(
@@ -436,7 +437,7 @@ def many_writers(url: str, workdir: Path, *, writers: int = 16, writes: int = 25
     from benchmarks.faults import Outcome
 
     outcome = Outcome(f"{writers} skribenter × {writes} skrivningar, gunicorn -w 4")
-    instance = workdir / "writers"
+    instance = Path(tempfile.mkdtemp(dir=workdir, prefix="writers-"))  # its own checkpoints
     demo_register(url, instance)
     made = styrdok(url, instance, "users", "token", "registrator", "--name", "felinjektion")
     token = made.stdout.strip().split()[-1]
@@ -491,6 +492,8 @@ def many_writers(url: str, workdir: Path, *, writers: int = 16, writes: int = 25
         f"{len(created)} sparade på {elapsed:.1f} s ({len(created) / elapsed:.0f}/s), {len(errors)} fel, "
         f"{max(0, lost)} förlorade, händelsekedjan {'hel' if verified.returncode == 0 else 'BRUTEN'}"
     )
+    if verified.returncode != 0:
+        outcome.details.append(verified.stderr.strip()[:200])
     outcome.details.extend(errors[:3])
     return outcome
 

@@ -166,10 +166,13 @@ def Dnr(**kwargs: Any) -> fields.String:
 class DecisionSchema(BaseSchema):
     """A beslut: which organ, which meeting, which §, which ärende, with what outcome."""
 
-    body = Text(required=True, validate=NotBlank("Organet"))
-    meeting_date = Date(required=True)
+    # Examples from the demo register: the API documentation shows a request that works, and
+    # the fuzzing (tests/web/test_api_fuzz.py) starts from it and so reaches the code behind it.
+    body = Text(required=True, validate=NotBlank("Organet"), metadata={"example": "KS"})
+    meeting_date = Date(required=True, metadata={"example": "2025-04-07"})
     paragraph = Text(
         required=True,
+        metadata={"example": "61"},
         validate=[
             validate.Length(max=20, error="Paragrafen får ha högst 20 tecken."),
             validate.Regexp(
@@ -243,9 +246,15 @@ class DocumentRevisionSchema(DocumentSchema):
 
 
 class RelationSchema(BaseSchema):
-    source = Text(required=True, validate=NotBlank("Källdokumentet"))
-    target = Text(required=True, validate=NotBlank("Måldokumentet"))
-    kind = Text(required=True, validate=OneOf(list(RELATION_KINDS), "relationstyp"))
+    source = Text(
+        required=True, validate=NotBlank("Källdokumentet"), metadata={"example": "7d0c6f7e-3b1e-5a52-9c3e-0d1a2b3c4d04"}
+    )
+    target = Text(
+        required=True, validate=NotBlank("Måldokumentet"), metadata={"example": "7d0c6f7e-3b1e-5a52-9c3e-0d1a2b3c4d03"}
+    )
+    kind = Text(
+        required=True, validate=OneOf(list(RELATION_KINDS), "relationstyp"), metadata={"example": "konkretiserar"}
+    )
     source_section = Text(load_default="", allow_none=True, validate=validate.Length(max=120))
     target_section = Text(load_default="", allow_none=True, validate=validate.Length(max=120))
     note = Text(load_default=None, allow_none=True)

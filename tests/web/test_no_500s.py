@@ -34,3 +34,28 @@ def test_a_lone_surrogate_in_a_title_is_refused_and_nothing_is_written(app, clie
 def test_registering_the_same_decision_again_is_a_documented_200(client, app):
     spec = client.get("/api/v1/openapi.json").json
     assert "200" in spec["paths"]["/api/v1/decisions"]["post"]["responses"]
+
+
+def test_the_error_page_itself_cannot_fail_after_a_failed_statement(fresh_app, monkeypatch):
+    """A statement that fails leaves PostgreSQL's transaction aborted; the error page must not
+    touch it (it once fell back to werkzeug's English page, without CSP, with a traceback)."""
+    from sqlalchemy import text
+
+    import web.pages.documents
+    from tests.web.conftest import login
+    from web.db import db
+
+    def _failing(*_args, **_kwargs):
+        db().execute(text("SELECT no_such_column FROM no_such_table"))
+
+    client = fresh_app.test_client()
+    login(client, "registrator")
+    fresh_app.config["STYRDOK_SWALLOW_ERRORS"] = True
+    monkeypatch.setattr(web.pages.documents, "list_documents", _failing)
+    page = client.get("/")
+    html = page.get_data(as_text=True)
+    assert page.status_code in (500, 503)  # SQLite calls it an OperationalError, PostgreSQL not
+    assert '<html lang="sv">' in html and ("Något gick fel" in html or "Tillfälligt otillgänglig" in html)
+    assert "Traceback" not in html and "Werkzeug" not in html
+    assert "default-src" in page.headers["Content-Security-Policy"]
+    assert client.get("/api/v1/documents").status_code == 200  # the next request is served
