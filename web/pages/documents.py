@@ -236,6 +236,7 @@ def document(document_id: str):
     return render_template(
         "document.html",
         doc=doc,
+        relation_graph=_inline_graph(doc, relations),
         originals=files_of(db(), doc.id),
         relations=relations,
         versions=versions,
@@ -295,11 +296,27 @@ def _ended(doc: Document, versions: list, relations: list[dict]) -> dict | None:
 
 @bp.route("/dokument/<document_id>/graf.svg")
 def document_graph(document_id: str):
+    from web.pages.graph import relation_svg
+
     doc = _visible_document(document_id)
     relations = relations_of(db(), doc, visible_statuses())
-    return current_app.response_class(
-        render_template("graph.svg", doc=doc, layout=_layout(relations)), mimetype="image/svg+xml"
-    )
+    drawn = relation_svg(doc, relations, lambda other: url_for("pages.document", document_id=other))
+    if drawn is None:  # no Graphviz on this machine: the simple circle
+        drawn = render_template("graph.svg", doc=doc, layout=_layout(relations)).encode("utf-8")
+    return current_app.response_class(drawn, mimetype="image/svg+xml")
+
+
+def _inline_graph(doc: Document, relations: list[dict]):
+    """Graphviz's picture for the page itself, or None (no relations, or no Graphviz here)."""
+    from markupsafe import Markup
+
+    from web.pages.graph import inline_svg, relation_svg
+
+    if not relations:
+        return None
+    drawn = relation_svg(doc, relations, lambda other: url_for("pages.document", document_id=other))
+    # dot escapes every title it is given (&, <, >), so its SVG is safe to place as it is.
+    return Markup(inline_svg(drawn)) if drawn else None
 
 
 def _layout(relations: list[dict]) -> list[dict]:

@@ -1,0 +1,99 @@
+"""The relation graph as Graphviz draws it: full titles wrapped, arrows in the relation's
+direction, each neighbour a link; the table on the document page holds the same facts.
+
+Two columns whatever the direction (the document left, its neighbours stacked on the right; an
+incoming relation's arrow points back at the document), so the picture stays narrow enough to
+read on a phone. Without Graphviz's ``dot`` program the page falls back to the simple circle.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import textwrap
+from collections.abc import Callable
+
+from registry.models import Document
+from registry.models.vocabulary import RELATION_KINDS
+
+#: More neighbours than this are in the table only (the picture would be a wall).
+MAX_NEIGHBOURS = 40
+WRAP_AT = 18
+DOT_TIMEOUT_SECONDS = 5
+
+
+def _wrapped(title: str) -> str:
+    lines = textwrap.wrap(title, WRAP_AT, break_long_words=False) or [title]  # words whole
+    # DOT's own line break ("\n" as two characters); backslashes in a title stay literal.
+    return "\\n".join(line.replace("\\", "\\\\") for line in lines)
+
+
+def relation_dot(document: Document, relations: list[dict], link: Callable[[str], str]) -> str:
+    import graphviz
+
+    graph = graphviz.Digraph(
+        f"Relationer för {document.title}",  # the picture's <title>; the page names it in words too
+        graph_attr={"rankdir": "LR", "bgcolor": "white", "nodesep": "0.2", "ranksep": "0.4", "pad": "0.15"},
+        node_attr={
+            "shape": "box",
+            "style": "rounded,filled",
+            "fontname": "DejaVu Sans",
+            "fontsize": "16",
+            "margin": "0.15,0.08",
+            "penwidth": "2",
+        },
+        edge_attr={"fontname": "DejaVu Sans", "fontsize": "14", "color": "#4a5563", "fontcolor": "#1f2937"},
+    )
+    graph.node(
+        "dokument",
+        _wrapped(document.title),
+        fillcolor="#0b4f6c",
+        color="#0b4f6c",
+        fontcolor="white",
+        tooltip=document.title,
+    )
+    for number, relation in enumerate(relations[:MAX_NEIGHBOURS]):
+        other: Document = relation["other"]
+        node = f"n{number}"
+        graph.node(
+            node,
+            _wrapped(other.title),
+            href=link(other.id),
+            target="_top",
+            tooltip=f"{relation['label']} {other.title}",
+            fillcolor="#eef5f8",
+            color="#0b4f6c",
+            fontcolor="#0b4f6c",
+        )
+        active = RELATION_KINDS[relation["kind"]].label
+        if relation["outgoing"]:
+            graph.edge("dokument", node, label=active)
+        else:  # the other document is the subject: its arrow points back at this one
+            graph.edge("dokument", node, label=active, dir="back")
+    return graph.source
+
+
+def relation_svg(document: Document, relations: list[dict], link: Callable[[str], str]) -> bytes | None:
+    """The SVG from ``dot``, or None when Graphviz is not installed or does not answer in time."""
+    dot = shutil.which("dot")
+    if dot is None:
+        return None
+    try:
+        completed = subprocess.run(
+            [dot, "-Tsvg"],
+            input=relation_dot(document, relations, link).encode("utf-8"),
+            capture_output=True,
+            timeout=DOT_TIMEOUT_SECONDS,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return completed.stdout if completed.returncode == 0 and completed.stdout else None
+
+
+def inline_svg(drawn: bytes) -> str:
+    """The SVG element alone (no XML prolog or doctype), to put in the page: its links then work
+    there and its text is real text, zoomable and read out. ``dot`` escapes every label."""
+    text = drawn.decode("utf-8")
+    start = text.find("<svg")
+    return text[start:] if start >= 0 else ""
