@@ -69,7 +69,13 @@ def test_prova_shows_the_mismatch_and_the_related_documents(client):
     token = csrf_of(client)
     html = text_of(client.post("/prova", data={"text": demo_motion_text(), "csrf_token": token}))
     assert "Typen stämmer inte med definitionerna" in html
-    assert "<mark>Hur ska öppenhet och transparens garanteras?</mark>" in html
+    mark = re.search(
+        r'<li><mark class="mark-c(\d)" id="(belagg-(\d+)-\d+)"><a class="mark-number" href="#fynd-(\d+)"[^>]*>\d+</a>Hur ska öppenhet och transparens garanteras\?</mark></li>',
+        html,
+    )
+    assert mark, "the bullet is kept as a list item, its evidence marked, numbered and tied to its finding"
+    assert mark.group(3) == mark.group(4) and f'id="fynd-{mark.group(4)}"' in html
+    assert f'href="#{mark.group(2)}"' in html  # the finding's quote leads to the mark
     for title in (
         "Digitaliseringsstrategi för Vallentuna kommun",
         "Riktlinjer för informations- och cybersäkerhet",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import re
 
 from flask import render_template, request, send_file
 
@@ -15,6 +14,7 @@ from registry.rules.loader import available_rulesets, cached_ruleset
 from registry.rules.render import render_markdown
 from web.pages import bp
 from web.pages.common import related_index, ruleset
+from web.pages.highlight import COLOURS, highlighted, number_evidence
 
 
 def _chosen_ruleset():
@@ -48,29 +48,6 @@ def _input_text() -> tuple[str, str | None]:
     return text, None
 
 
-def highlighted(text: str, evidence: list[str]) -> list[tuple[str, bool]]:
-    """The text cut into (piece, is_evidence); the template escapes every piece."""
-    normalised = re.sub(r"[ \t]+\n", "\n", text)
-    spans = []
-    flat = re.sub(r"\s+", " ", normalised)
-    for sentence in set(evidence):
-        start = flat.find(sentence)
-        if start >= 0:
-            spans.append((start, start + len(sentence)))
-    spans.sort()
-    pieces, cursor = [], 0
-    for start, end in spans:
-        if start < cursor:
-            continue
-        if start > cursor:
-            pieces.append((flat[cursor:start], False))
-        pieces.append((flat[start:end], True))
-        cursor = end
-    if cursor < len(flat):
-        pieces.append((flat[cursor:], False))
-    return pieces
-
-
 @bp.route("/prova", methods=["GET", "POST"])
 def try_motion():
     from flask import current_app
@@ -96,7 +73,12 @@ def try_motion():
             "try.html", result=None, text=request.form.get("text", ""), error=error, rulesets=rulesets, chosen=rules.key
         ), 422
     result = engine.check(text, rules, related=related_index().related(text))
-    evidence = [e for f in result.findings for e in f.evidence]
+    numbers, evidence = number_evidence(result.findings)
+    findings = [
+        (finding, numbers.get(index), [e for e in evidence if e.finding == numbers.get(index)])
+        for index, finding in enumerate(result.findings)
+        if finding.code != "related_documents"
+    ]
     return render_template(
         "try.html",
         result=result,
@@ -105,7 +87,9 @@ def try_motion():
         rules=rules,
         rulesets=rulesets,
         chosen=rules.key,
-        pieces=highlighted(text, evidence),
+        findings=findings,
+        blocks=highlighted(text, evidence),
+        colours=COLOURS,
     )
 
 
