@@ -10,12 +10,13 @@ from registry.models import Document
 
 #: Schema field path -> form field name (and so the id the error summary links to).
 FIELD_FOR_PATH = {
-    "decision.body": "decision_body",
+    # One organ field: the decision is the adopting organ's unless it was registered otherwise.
+    "decision.body": "adopted_by",
     "decision.meeting_date": "decision_date",
     "decision.paragraph": "decision_paragraph",
     "decision.dnr": "decision_dnr",
-    "decision.outcome": "decision_body",
-    "decision": "decision_body",
+    "decision.outcome": "decision_date",
+    "decision": "decision_date",
     "type": "type",
 }
 
@@ -26,7 +27,7 @@ LABELS = {
     "scope": "Omfattning",
     "owner": "Dokumentansvarig",
     "adopted_by": "Beslutande organ",
-    "decision_body": "Beslutande organ (beslut)",
+    "decision_body": "Organet som fattade beslutet",
     "decision_date": "Sammanträdesdatum",
     "decision_paragraph": "Paragraf (§)",
     "decision_dnr": "Diarienummer",
@@ -85,10 +86,15 @@ def form_to_data(form: Mapping[str, str], *, revision: bool) -> dict[str, Any]:
         "sections": parse_sections((form.get("sections_text") or "").replace("\r\n", "\n")),
     }
     decision = {
-        k: value(f"decision_{f}")
-        for k, f in (("body", "body"), ("meeting_date", "date"), ("paragraph", "paragraph"), ("dnr", "dnr"))
+        k: value(f"decision_{f}") for k, f in (("meeting_date", "date"), ("paragraph", "paragraph"), ("dnr", "dnr"))
     }
-    data["decision"] = {k: v for k, v in decision.items() if v} if any(decision.values()) else None
+    if any(decision.values()):
+        # The decision is the adopting organ's; a decision registered with another organ keeps it
+        # (the form carries it hidden and says so).
+        decision["body"] = value("decision_body") or value("adopted_by")
+        data["decision"] = {k: v for k, v in decision.items() if v}
+    else:
+        data["decision"] = None
     if revision:
         data["reason"] = form.get("reason", "")
         try:
@@ -147,7 +153,8 @@ def values_to_form(values: Mapping[str, Any]) -> dict[str, str]:
         "status": values.get("status") or "utkast",
         "scope": values.get("scope") or "kommunövergripande",
         "owner": values.get("owner") or "",
-        "adopted_by": values.get("adopted_by") or "",
+        # A file that names only the deciding organ: it is the adopting one too.
+        "adopted_by": values.get("adopted_by") or decision.get("body") or "",
         "summary": values.get("summary") or "",
         "full_text": values.get("full_text") or "",
         "valid_from": values.get("valid_from") or "",

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from registry.services.demo import demo_motion_text
 from tests.browser.conftest import log_in
@@ -324,7 +325,6 @@ def test_the_seed_motion_gets_a_suggested_att_sats_that_can_be_copied(browser, l
     page.click("button:has-text('Kopiera att-satsen')")
     # expect() polls from Playwright's side: a wait_for_function string would be an eval, which
     # the page's CSP (script-src 'self') refuses in newer Chromium.
-    from playwright.sync_api import expect
 
     expect(page.locator("#copy-status")).to_have_text("Att-satsen är kopierad.")
     assert page.evaluate("navigator.clipboard.readText()") == suggestion
@@ -430,3 +430,27 @@ def test_the_auditors_overview_at_320_px(browser, live_server, screenshots):
     page.screenshot(path=str(screenshots / "320-rapporter.png"), full_page=True)
     assert overflow <= 0, f"/rapporter rullar i sidled {overflow} px vid 320 px"
     assert_accessible(page, "reports-320", screenshots)
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_live_findings_are_read_before_the_save_button(browser, live_server, screenshots, width):
+    """On a phone the live findings come above the buttons (they sat below them); on a wide
+    screen they stand beside the fields."""
+    page = browser.new_context(viewport={"width": width, "height": 900}).new_page()
+    log_in(page, live_server, "registrator")
+    page.goto(f"{live_server}/dokument/ny")
+    page.fill("#title", "Strategi för digitalisering")
+    page.select_option("#type", "strategi")
+    page.fill("#full_text", "Riktlinjerna anger hur förvaltningen ska arbeta. Medarbetarna ska följa rutinen.")
+    expect(page.locator("#live-findings .finding").first).to_be_visible(timeout=10_000)
+    findings = page.locator("#live-findings").bounding_box()
+    button = page.locator("button[value=spara]").bounding_box()
+    title = page.locator("#title").bounding_box()
+    page.screenshot(path=str(screenshots / f"form-live-{width}.png"), full_page=True)
+    if width < 600:
+        assert findings["y"] + findings["height"] <= button["y"], (findings, button)
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0
+    else:
+        assert findings["x"] > title["x"] + title["width"] and findings["y"] < button["y"], (findings, title)
+    assert_accessible(page, f"form-live-{width}", screenshots)

@@ -342,3 +342,87 @@ def test_database_down_gives_a_swedish_503_not_a_traceback(tmp_path):
     api = client.get("/api/v1/documents")
     assert api.status_code == 503 and api.json["error"]["code"] == "unavailable"
     app.extensions["styrdok"]["engine"].dispose()
+
+
+def test_the_form_has_one_organ_field_and_the_decision_is_that_organs(fresh_app):
+    from registry.models import Document
+
+    client = fresh_app.test_client()
+    login(client, "registrator")
+    form_html = text_of(client.get("/dokument/ny"))
+    assert form_html.count("Beslutande organ") == 1 and 'name="decision_body"' not in form_html
+    token = csrf_of(client)
+    saved = client.post(
+        "/dokument/ny",
+        data={
+            "title": "Riktlinjer för ett organ",
+            "type": "riktlinje",
+            "status": "gällande",
+            "adopted_by": "KS",
+            "decision_date": "2026-11-02",
+            "decision_paragraph": "140",
+            "full_text": "Riktlinjerna anger hur förvaltningen ska arbeta med frågan.",
+            "bekrafta": "1",
+            "csrf_token": token,
+        },
+    )
+    assert saved.status_code == 302, text_of(saved)[:400]
+    new_id = saved.headers["Location"].rsplit("/", 1)[-1]
+    with fresh_app.extensions["styrdok"]["read_sessions"]() as session:
+        document = session.get(Document, new_id)
+        assert document.adopted_by.key == "KS" and document.decision.body.key == "KS"
+    missing = client.post(
+        "/dokument/ny",
+        data={
+            "title": "Utan organ",
+            "type": "rutin",
+            "decision_date": "2026-11-02",
+            "decision_paragraph": "3",
+            "csrf_token": token,
+        },
+    )
+    assert missing.status_code == 422 and 'href="#adopted_by"' in text_of(missing)  # the one field is named
+
+
+def test_a_decision_taken_by_another_organ_is_kept_when_the_form_is_saved(fresh_app):
+    from registry.models import Document
+    from registry.services import register_document
+
+    with fresh_app.extensions["styrdok"]["sessions"]() as session:
+        document = register_document(
+            session,
+            {
+                "title": "Plan antagen av fullmäktige",
+                "type": "plan",
+                "status": "utkast",
+                "adopted_by": "KF",
+                "decision": {"body": "KS", "meeting_date": "2026-10-05", "paragraph": "12"},
+            },
+            actor="test",
+        )
+        session.commit()
+        document_id = document.id
+    client = fresh_app.test_client()
+    login(client, "registrator")
+    edit = text_of(client.get(f"/dokument/{document_id}/redigera"))
+    assert 'type="hidden" name="decision_body" value="KS"' in edit and "Beslutet nedan fattades av KS" in edit
+    form = dict(re.findall(r'name="(expected_version|decision_body)" value="([^"]*)"', edit))
+    saved = client.post(
+        f"/dokument/{document_id}/redigera",
+        data={
+            **form,
+            "title": "Plan antagen av fullmäktige",
+            "type": "plan",
+            "status": "utkast",
+            "adopted_by": "KF",
+            "decision_date": "2026-10-05",
+            "decision_paragraph": "12",
+            "owner": "Planchefen",
+            "reason": "Ny ägare",
+            "csrf_token": csrf_of(client),
+        },
+    )
+    assert saved.status_code == 302, text_of(saved)[:400]
+    with fresh_app.extensions["styrdok"]["read_sessions"]() as session:
+        document = session.get(Document, document_id)
+        assert document.owner == "Planchefen" and document.decision.body.key == "KS"
