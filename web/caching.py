@@ -18,7 +18,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from threading import Lock
 
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
 
 #: Answers that are not a read of the register: probes, static files (Flask sets their own).
 _SKIPPED = ("/healthz", "/static/")
@@ -164,3 +164,15 @@ def install(app: Flask) -> None:
             )
             cache.put(key, Cached(response.status_code, headers, response.get_data(), etag or ""))
         return response.make_conditional(request)
+
+
+def per_trail_head(name: str, key, compute):
+    """``compute()`` once per state of the register (the audit trail's head) and ``key``, kept in
+    this worker: for reads that scan the whole register (filter values, the overlap network)."""
+    head = g.get("trail_head") or trail_head()
+    cache = current_app.extensions["styrdok"].setdefault(f"per-head:{name}", {})
+    full_key = (key, head[0])
+    if full_key not in cache:
+        cache.clear()  # only the newest head is worth keeping
+        cache[full_key] = compute()
+    return cache[full_key]

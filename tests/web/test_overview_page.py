@@ -63,3 +63,46 @@ def test_an_ended_documents_findings_are_not_counted(fresh_app):
         session.commit()
     after = client.get("/rapporter").get_data(as_text=True)
     assert "Inga öppna avvikelser" in after
+
+
+def test_the_overlap_groups_are_drawn_as_a_network_with_the_table_beside_it(fresh_app):
+    import html as html_module
+    import shutil
+
+    client = fresh_app.test_client()
+    login(client, "revisor")
+    page = client.get("/rapporter").get_data(as_text=True)
+    section = page[page.index('id="overlaps-h"') :]
+    section = section[: section.index("</section>")]
+    rows = re.findall(r"<tr><td>(\d+)</td><th scope=\"row\"><a href=\"/dokument/([^\"]+)\">", section)
+    assert rows, "the overlapping pairs are listed in a table"
+    percentages = re.findall(r"<td>(\d+) %</td></tr>", section)
+    assert len(percentages) == len(rows) and all(0 < int(p) <= 100 for p in percentages)
+    if shutil.which("dot") is None:
+        return  # the table alone, without Graphviz
+    svg = html_module.unescape(re.search(r"<svg.*?</svg>", section, re.S).group(0))
+    for _, document_id in rows:
+        assert f'href="/dokument/{document_id}"' in svg  # every document in a pair is a node and a link
+    assert f"{percentages[0]} %" in svg  # the edges carry the likhet
+
+
+def test_the_network_follows_the_register(fresh_app):
+    """Kept per state of the register: a relation that explains a pair takes it out at once."""
+    from registry.services.relations import link_documents
+
+    client = fresh_app.test_client()
+    login(client, "revisor")
+    before = client.get("/rapporter").get_data(as_text=True)
+    pair = re.search(
+        r'<tr><td>\d+</td><th scope="row"><a href="/dokument/([^"]+)">[^<]+</a></th><td><a href="/dokument/([^"]+)">',
+        before,
+    )
+    first, second = pair.group(1), pair.group(2)
+    with fresh_app.extensions["styrdok"]["sessions"]() as session:
+        link_documents(session, {"source": first, "target": second, "kind": "konkretiserar"}, actor="t")
+        session.commit()
+    after = client.get("/rapporter").get_data(as_text=True)
+    assert f'href="/dokument/{first}">' in after
+    assert not re.search(
+        rf'<th scope="row"><a href="/dokument/{first}">[^<]+</a></th><td><a href="/dokument/{second}">', after
+    )

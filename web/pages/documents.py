@@ -75,15 +75,9 @@ def index():
 def _facets(statuses: tuple[str, ...]) -> dict[str, list[str]]:
     """The filters' values, read again only when the register changed (the trail's head moved):
     at 100,000 documents they are a scan of every document's topics and organ."""
-    from web.caching import trail_head
+    from web.caching import per_trail_head
 
-    head = g.get("trail_head") or trail_head()
-    cache = current_app.extensions["styrdok"].setdefault("facets", {})
-    key = (statuses, head[0])
-    if key not in cache:
-        cache.clear()  # only the newest head is worth keeping
-        cache[key] = register_facets(db(), statuses)
-    return cache[key]
+    return per_trail_head("facets", statuses, lambda: register_facets(db(), statuses))
 
 
 def _case_named(query: str):

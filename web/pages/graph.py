@@ -97,3 +97,63 @@ def inline_svg(drawn: bytes) -> str:
     text = drawn.decode("utf-8")
     start = text.find("<svg")
     return text[start:] if start >= 0 else ""
+
+
+#: The overview draws the largest groups only; the overlaps report lists every one.
+NETWORK_GROUPS = 6
+NETWORK_NODES = 30
+
+
+def overlap_network_svg(groups: list[dict], rows: list[dict], link: Callable[[str], str]) -> str | None:
+    """The overlap groups as a network (Graphviz ``neato``): a document a node (a link), an
+    overlapping pair an edge labelled with its likhet. None without Graphviz or overlaps."""
+    import graphviz
+
+    dot = shutil.which("dot")
+    chosen = sorted(groups, key=lambda group: -len(group["documents"]))[:NETWORK_GROUPS]
+    if dot is None or not chosen:
+        return None
+    graph = graphviz.Graph(
+        "Överlappande dokument",
+        graph_attr={"bgcolor": "white", "overlap": "false", "splines": "true", "sep": "+12", "pad": "0.2"},
+        node_attr={
+            "shape": "box",
+            "style": "rounded,filled",
+            "fontname": "DejaVu Sans",
+            "fontsize": "14",
+            "fillcolor": "#eef5f8",
+            "color": "#0b4f6c",
+            "fontcolor": "#0b4f6c",
+            "penwidth": "2",
+        },
+        edge_attr={"fontname": "DejaVu Sans", "fontsize": "13", "color": "#4a5563", "fontcolor": "#1f2937"},
+    )
+    shown: set[str] = set()
+    for group in chosen:
+        for document in group["documents"]:
+            if len(shown) >= NETWORK_NODES:
+                break
+            shown.add(document["id"])
+            graph.node(
+                document["id"],
+                _wrapped(document["title"]),
+                href=link(document["id"]),
+                target="_top",
+                tooltip=f"Grupp {group['cluster']}: {document['title']}",
+            )
+    for row in rows:
+        if row["first_id"] in shown and row["second_id"] in shown:
+            graph.edge(row["first_id"], row["second_id"], label=f"{round(row['score'] * 100)} %")
+    try:
+        completed = subprocess.run(
+            [dot, "-Kneato", "-Tsvg"],
+            input=graph.source.encode("utf-8"),
+            capture_output=True,
+            timeout=DOT_TIMEOUT_SECONDS,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if completed.returncode != 0 or not completed.stdout:
+        return None
+    return inline_svg(completed.stdout)

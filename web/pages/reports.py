@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from flask import abort, current_app, render_template, request, send_file
+from flask import abort, current_app, render_template, request, send_file, url_for
 
 from registry.errors import NotFound
 from registry.reports import REPORTS, build_report, write_csv_report, write_xlsx
@@ -52,14 +52,39 @@ def reports():
     from registry.overview import findings_by, register_counts, reviews_due
 
     rules = ruleset()
+    overlaps = _overlap_groups(rules)
     return render_template(
         "reports.html",
         reports=REPORTS,
+        overlap_groups=overlaps["groups"],
+        overlap_rows=overlaps["rows"],
+        overlap_network=overlaps["network"],
         by_type=findings_by(db(), rules, "type"),
         by_organ=findings_by(db(), rules, "organ"),
         reviews=reviews_due(db()),
         statuses=register_counts(db()),
     )
+
+
+def _overlap_groups(rules) -> dict:
+    """The overlap groups with their network, worked out once per state of the register (at
+    100,000 documents the comparison takes seconds; the page is asked for far more often)."""
+    from markupsafe import Markup
+
+    from registry.reports import overlaps_report
+    from web.caching import per_trail_head
+    from web.pages.graph import overlap_network_svg
+
+    def compute() -> dict:
+        report = overlaps_report(db(), rules)
+        groups = report.groups
+        network = overlap_network_svg(
+            groups, report.rows, lambda document_id: url_for("pages.document", document_id=document_id)
+        )
+        # dot escapes every title it is given, so its SVG is safe to place as it is
+        return {"groups": groups, "rows": report.rows, "network": Markup(network) if network else None}
+
+    return per_trail_head("overlap-network", rules.key, compute)
 
 
 @bp.route("/rapporter/<name>")
