@@ -151,6 +151,16 @@ METADATA_CASES = [
         {"supersedes": "Riktlinjer för IT-säkerhet (KF 2012-03-05 § 12)"},
     ),
     ("Vi ska anta en ny plan under året.", {}),
+    # several fields on one line, as a document's front matter often has them (issue 15)
+    (
+        "Dokumentansvarig: Kanslichefen. Nästa översyn: 2025-02-06",
+        {"owner": "Kanslichefen", "next_review_on": "2025-02-06"},
+    ),
+    (
+        "Dokumentansvarig: IT-chefen; Dnr: KS 2019/123; Gäller till och med 2027-12-31",
+        {"owner": "IT-chefen", "decision.dnr": "KS 2019/123", "valid_until": "2027-12-31"},
+    ),
+    ("Nästa revidering: senast 2026-06-30", {"next_review_on": "2026-06-30"}),
 ]
 
 

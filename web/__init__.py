@@ -105,6 +105,9 @@ def create_app(settings: Settings | None = None, *, testing: bool = False) -> Fl
             " ".join(filter(None, [document.summary, document.full_text, *(s.text for s in document.sections)])), query
         )
     )
+    from web.pages.highlight import highlighted
+
+    app.jinja_env.globals["text_blocks"] = lambda text: highlighted(text or "", [])
     app.jinja_env.filters["zip"] = lambda first, second: list(zip(first, second))
     app.jinja_env.filters["isodate"] = lambda v: v.strftime("%Y-%m-%d") if v else "–"
     app.jinja_env.filters["isotime"] = lambda v: v.astimezone().strftime("%Y-%m-%d %H:%M") if v else "–"

@@ -77,7 +77,8 @@ _VALID_FROM = re.compile(
     re.IGNORECASE,
 )
 _REVIEW = re.compile(
-    r"\b(?:ska\s+)?(?:revideras|ses över|aktualitetsprövas|följas upp)\s+(?:senast\s+)?(?:den\s+)?(?P<date>"
+    r"\b(?:(?:ska\s+)?(?:revideras|ses över|aktualitetsprövas|följas upp)|"
+    r"nästa\s+(?:översyn|revidering|aktualitetsprövning|uppföljning))\s*:?\s+(?:senast\s+)?(?:den\s+)?(?P<date>"
     + DATE_IN_TEXT.pattern
     + ")",
     re.IGNORECASE,
@@ -86,6 +87,16 @@ _SUPERSEDES = re.compile(
     r"\b(?:ersätter|detta dokument ersätter|dokumentet ersätter)\s*:?\s*(?P<what>[^\n]{4,200}?)(?:\.\s|\.$|$|\n)",
     re.IGNORECASE,
 )
+
+
+#: Where the next field begins on a line that holds several ("Dokumentansvarig: X. Nästa översyn:
+#: 2025-02-06"): a stop, semicolon or bar, then a label of a few words and a colon.
+_NEXT_LABEL = re.compile(r"(?:[.;|]\s+|\s{3,}|\t)(?=[A-ZÅÄÖ][\wåäö-]*(?:\s+[\wåäö-]+){0,3}\s*:)")
+
+
+def _one_field(value: str) -> str:
+    """A labelled value up to where the next label on its line begins."""
+    return _NEXT_LABEL.split(value, maxsplit=1)[0]
 
 
 def _line_of(text: str, start: int, _end: int) -> str:
@@ -133,7 +144,7 @@ def suggest_metadata(layout: Layout, lexicon: Lexicon) -> list[Suggestion]:
             offer(field, parse_date(dated["date"]), _line_of(text, dated.start(), dated.end()))
     owner = _OWNER.search(text)
     if owner:
-        offer("owner", owner["owner"].strip(" .,"), _line_of(text, owner.start(), owner.end()))
+        offer("owner", _one_field(owner["owner"]).strip(" .,"), _line_of(text, owner.start(), owner.end()))
     supersedes = _SUPERSEDES.search(text)
     if supersedes:
         offer("supersedes", supersedes["what"].strip(' .,”"'), _line_of(text, supersedes.start(), supersedes.end()))

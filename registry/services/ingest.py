@@ -403,10 +403,33 @@ def ensure_organs(session: Session, organs: list[OrganName], actor: str) -> None
         ensure_body(session, {"key": organ.key, "name": organ.name, "level": organ.level}, actor=actor)
 
 
-def _find_by_title(session: Session, text: str) -> Document | None:
+def find_document_named(session: Session, text: str) -> Document | None:
     """The register's document a phrase like "Riktlinjer för IT (KF 2012 § 12)" names."""
     title = re.sub(r"\s*\([^()]*\)\s*$", "", text).strip(" .,")
     return session.scalars(select(Document).where(func.lower(Document.title) == title.lower())).first()
+
+
+def record_supersession(
+    session: Session, document: Document, phrase: str, *, actor: str
+) -> tuple[str | None, str | None]:
+    """The "ersätter" relation a file's "Ersätter …" line asks for, when the older document is in
+    the register (for the CLI import and the web review alike); returns (relation made, note)."""
+    older = find_document_named(session, phrase)
+    if older is None or older.id == document.id:
+        return None, f"{document.title}: ersätter ”{phrase}”, som inte finns i registret"
+    values = {
+        "source": document.id,
+        "target": older.id,
+        "kind": "ersätter",
+        "note": f"Enligt dokumentets text: ”ersätter {phrase}”",
+    }
+    if find_relation(session, values) is not None:
+        return None, None
+    try:
+        link_documents(session, values, actor=actor)
+    except RegistryError as error:
+        return None, f"{document.title}: {error.message}"
+    return f"{document.title} ersätter {older.title}", None
 
 
 def apply_import(
@@ -479,22 +502,11 @@ def apply_import(
             summary.suggestions.append(f"{document.title}: " + "; ".join(_quote(s) for s in proposal.from_text))
     for proposal, document in created:
         if proposal.supersedes:
-            older = _find_by_title(session, proposal.supersedes)
-            if older is None or older.id == document.id:
-                summary.notes.append(f"{document.title}: ersätter ”{proposal.supersedes}”, som inte finns i registret")
-                continue
-            values = {
-                "source": document.id,
-                "target": older.id,
-                "kind": "ersätter",
-                "note": f"Enligt dokumentets text: ”ersätter {proposal.supersedes}”",
-            }
-            if find_relation(session, values) is None:
-                try:
-                    link_documents(session, values, actor=actor)
-                    summary.relations.append(f"{document.title} ersätter {older.title}")
-                except RegistryError as error:
-                    summary.notes.append(f"{document.title}: {error.message}")
+            made, note = record_supersession(session, document, proposal.supersedes, actor=actor)
+            if made:
+                summary.relations.append(made)
+            if note:
+                summary.notes.append(note)
     session.flush()
     _collect_findings(session, summary)
     return summary

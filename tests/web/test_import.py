@@ -127,3 +127,70 @@ def test_another_users_review_is_not_found(fresh_app):
     login(other, "admin")
     assert other.get(location).status_code == 404
     assert other.get("/importera/inte-en-token/1").status_code == 404
+
+
+def _review_form(page: str) -> dict[str, str]:
+    fields = dict(re.findall(r'<input id="(\w+)" name="\1" type="(?:text|date)" value="([^"]*)"', page))
+    fields.update(re.findall(r'<input type="hidden" name="(ersatter_fragad)" value="([^"]*)"', page))
+    return fields
+
+
+def test_an_ersatter_line_in_the_file_is_offered_as_a_relation_and_made(fresh_app):
+    from registry.models import Relation
+
+    newer = make_docx(
+        "Riktlinjer för informationssäkerhet 2026",
+        meta=["Dokumentansvarig: Säkerhetssamordnaren", "Ersätter Riktlinjer för informations- och cybersäkerhet."],
+        sections=[("Syfte", ["Riktlinjerna anger hur förvaltningen ska skydda information."])],
+        bullets=["Klassa informationen.", "Välj skydd efter klassningen."],
+    )
+    client = fresh_app.test_client()
+    login(client, "registrator")
+    response = _upload(client, [("ny.docx", newer)])
+    page = client.get(response.location).get_data(as_text=True)
+    assert 'id="ersatter" name="ersatter" type="checkbox" value="1" checked' in page
+    assert "Dokumentet ersätter ”Riktlinjer för informations- och cybersäkerhet”" in page
+    form = _review_form(page)
+    form.update(
+        csrf_token=csrf_of(client),
+        type="riktlinje",
+        status="utkast",
+        ersatter="1",
+        action="spara",
+        sections_text="## Syfte\nRiktlinjerna anger hur förvaltningen ska skydda information.\n\n• Klassa informationen.\n• Välj skydd efter klassningen.",
+    )
+    saved = client.post(response.location, data=form)
+    assert saved.status_code == 302, saved.get_data(as_text=True)[:1500]
+    done = client.get(saved.location).get_data(as_text=True)
+    assert "ersätter Riktlinjer för informations- och cybersäkerhet" in done
+    with fresh_app.extensions["styrdok"]["read_sessions"]() as session:
+        new_id = session.scalar(select(Document.id).where(Document.title == "Riktlinjer för informationssäkerhet 2026"))
+        kinds = [r.kind for r in session.scalars(select(Relation).where(Relation.source_id == new_id))]
+    assert kinds == ["ersätter"]
+    shown = client.get(f"/dokument/{new_id}").get_data(as_text=True)
+    assert "<ul><li>Klassa informationen.</li><li>Välj skydd efter klassningen.</li></ul>" in shown  # the list kept
+
+
+def test_an_ersatter_relation_left_unticked_is_not_made(fresh_app):
+    from registry.models import Relation
+
+    newer = make_docx("Rutin för nycklar", meta=["Ersätter Riktlinjer för informations- och cybersäkerhet."])
+    client = fresh_app.test_client()
+    login(client, "registrator")
+    response = _upload(client, [("rutin.docx", newer)])
+    form = _review_form(client.get(response.location).get_data(as_text=True))
+    form.update(csrf_token=csrf_of(client), type="rutin", status="utkast", action="spara")  # box unticked
+    assert client.post(response.location, data=form).status_code == 302
+    with fresh_app.extensions["styrdok"]["read_sessions"]() as session:
+        new_id = session.scalar(select(Document.id).where(Document.title == "Rutin för nycklar"))
+        assert session.scalar(select(func.count()).select_from(Relation).where(Relation.source_id == new_id)) == 0
+
+
+def test_an_ersatter_line_naming_nothing_in_the_register_says_so(fresh_app):
+    newer = make_docx("Rutin för lås", meta=["Ersätter Rutin för gamla lås."])
+    client = fresh_app.test_client()
+    login(client, "registrator")
+    response = _upload(client, [("lås.docx", newer)])
+    page = client.get(response.location).get_data(as_text=True)
+    assert "ersätter ”Rutin för gamla lås”, men inget dokument med den titeln finns" in page
+    assert 'name="ersatter"' not in page

@@ -28,8 +28,10 @@ from registry.services.ingest import (
     apply_import,
     describe_check,
     ensure_organs,
+    find_document_named,
     plan_import,
     read_sources,
+    record_supersession,
 )
 from web.db import commit, db
 from web.forms import field_errors, form_to_data, values_to_form
@@ -100,6 +102,7 @@ def _item_from(proposal: Proposal, name: str, digest: str) -> dict[str, Any]:
     else:
         item.update(
             kind="document",
+            supersedes=proposal.supersedes,  # "Ersätter …" in the file: offered as a relation
             form=values_to_form(proposal.values),
             suggestions=[{"label": s.label, "value": s.value, "evidence": s.evidence} for s in proposal.from_text],
             organs=[vars(o) for o in proposal.organs],
@@ -159,6 +162,8 @@ def review_import(token: str, number: int):
         abort(404)
     item = review["items"][number - 1]
     context = {"token": token, "number": number, "count": len(review["items"]), "item": item}
+    if item.get("supersedes"):
+        context["supersedes"] = {"phrase": item["supersedes"], "older": find_document_named(db(), item["supersedes"])}
     if request.method == "GET" or item["state"] != "väntar":
         if item["kind"] == "document":
             return _render_form(None, item["form"], {}, review=context)
@@ -200,10 +205,15 @@ def review_import(token: str, number: int):
         size=item.get("size", 0),
         actor=g.user.username,
     )
+    made, note = None, None
+    if item.get("supersedes") and form.get("ersatter") == "1":
+        made, note = record_supersession(db(), doc, item["supersedes"], actor=g.user.username)
     commit()
     item.update(state="registrerad", document_id=doc.id)
     _save_review(token, review)
-    flash(f"”{doc.title}” är registrerat.", "success")
+    flash(f"”{doc.title}” är registrerat{f'; {made}' if made else ''}.", "success")
+    if note:
+        flash(note, "error")
     return redirect(_next_url(token, review, number))
 
 
