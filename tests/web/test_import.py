@@ -194,3 +194,29 @@ def test_an_ersatter_line_naming_nothing_in_the_register_says_so(fresh_app):
     page = client.get(response.location).get_data(as_text=True)
     assert "ersätter ”Rutin för gamla lås”, men inget dokument med den titeln finns" in page
     assert 'name="ersatter"' not in page
+
+
+def test_the_review_shows_the_original_as_it_was_read_beside_the_form(fresh_app):
+    from tests.pdfmaker import Text, make_pdf
+
+    client = fresh_app.test_client()
+    login(client, "registrator")
+    response = _upload(client, [("parkering.docx", POLICY)])
+    page = client.get(response.location).get_data(as_text=True)
+    preview = page[page.index('class="original-preview"') : page.index("</details>")]
+    assert "Originalet som Styrdok läste det (Word" in preview
+    assert "<strong>Syfte</strong>" in preview and '<ul class="original-list">' in preview
+    assert "Parkering avgiftsbeläggs i centrum." in preview and "Dokumentansvarig: Trafikenheten" in preview
+    assert "VALLENTUNA KOMMUN" not in preview.split("Sidhuvuden")[0]  # the running header is not text
+    pdf = make_pdf(
+        [
+            [
+                Text("Rutin för skrivare", size=18, bold=True, y=760),
+                Text("Skrivaren ska stängas av varje kväll.", y=700),
+            ],
+            ["Andra sidan börjar här."],
+        ]
+    )
+    response = _upload(client, [("rutin.pdf", pdf)])
+    page = client.get(response.location).get_data(as_text=True)
+    assert "(PDF, 2 sidor)" in page and "Sida 1" in page and "Sida 2" in page and "Andra sidan börjar här." in page

@@ -80,6 +80,35 @@ def _save_review(token: str, review: dict[str, Any]) -> None:
     temporary.replace(path)
 
 
+#: How much of the original the review shows beside the form (the whole file is stored).
+PREVIEW_BLOCKS = 400
+PREVIEW_CHARS = 60_000
+
+
+def _preview(original) -> dict[str, Any] | None:
+    """The file as Styrdok read it, page by page: headings, paragraphs and list items, and what
+    was left out as running headers and footers, so the registrator can hold the form against it."""
+    layout = original.layout if original is not None else None
+    if layout is None:
+        return None
+    pages: list[dict[str, Any]] = []
+    used = 0
+    for block in layout.blocks[:PREVIEW_BLOCKS]:
+        if used > PREVIEW_CHARS:
+            break
+        used += len(block.text)
+        if not pages or pages[-1]["page"] != block.page:
+            pages.append({"page": block.page, "blocks": []})
+        pages[-1]["blocks"].append({"kind": block.kind, "text": block.text, "number": block.number})
+    return {
+        "kind": layout.kind,
+        "pages": pages,
+        "cut": len(layout.blocks) > PREVIEW_BLOCKS or used > PREVIEW_CHARS,
+        "removed": list(dict.fromkeys(layout.removed))[:10],
+        "empty_pages": layout.empty_pages,
+    }
+
+
 def _item_from(proposal: Proposal, name: str, digest: str) -> dict[str, Any]:
     original = proposal.original
     item: dict[str, Any] = {
@@ -102,6 +131,7 @@ def _item_from(proposal: Proposal, name: str, digest: str) -> dict[str, Any]:
     else:
         item.update(
             kind="document",
+            preview=_preview(original),
             supersedes=proposal.supersedes,  # "Ersätter …" in the file: offered as a relation
             form=values_to_form(proposal.values),
             suggestions=[{"label": s.label, "value": s.value, "evidence": s.evidence} for s in proposal.from_text],
