@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from registry.models import AuditEvent, Document
@@ -53,7 +53,7 @@ class TrailLine:
     document_id: str | None = None
 
 
-def _query(filters: TrailFilters):
+def _query(filters: TrailFilters) -> Select[Any]:
     query = select(AuditEvent)
     if filters.actor:
         query = query.where(AuditEvent.actor == filters.actor)
@@ -129,7 +129,7 @@ def _fields(keys: Any) -> str:
     labels = [FIELD_LABELS.get(k, k) for k in (keys or []) if k not in ("id",)]
     if not labels:
         return "uppgifter"
-    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " och " + labels[-1]
+    return str(labels[0]) if len(labels) == 1 else ", ".join(labels[:-1]) + " och " + labels[-1]
 
 
 def describe(event: AuditEvent, who: str, titles: dict[str, str]) -> str:

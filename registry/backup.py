@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 from registry.errors import InvalidInput
 
@@ -257,7 +258,7 @@ def expected_triggers() -> list[str]:
     )
 
 
-def verify_register(session) -> RestoreReport:
+def verify_register(session: Session) -> RestoreReport:
     from sqlalchemy import func, select
 
     from registry.audit import verify_chain
@@ -265,7 +266,7 @@ def verify_register(session) -> RestoreReport:
 
     chain = verify_chain(session)
     return RestoreReport(
-        session.scalar(select(func.count()).select_from(Document)),
-        session.scalar(select(func.count()).select_from(AuditEvent)),
+        session.scalar(select(func.count()).select_from(Document)) or 0,
+        session.scalar(select(func.count()).select_from(AuditEvent)) or 0,
         chain.intact,
     )

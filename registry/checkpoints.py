@@ -22,12 +22,17 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from registry.models import AuditEvent
 from registry.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from registry.audit import ChainReport
+    from registry.config import Settings
 
 CHECKPOINT = "kontrollpunkt"
 RESTORE_MARKER = "återställning"
@@ -162,7 +167,7 @@ def checkpoint_due(file_path: Path, every: dt.timedelta, now: float | None = Non
     return (now if now is not None else time.time()) - modified >= every.total_seconds()
 
 
-def checkpoint_if_due(read_session: Session, settings) -> str | None:
+def checkpoint_if_due(read_session: Session, settings: Settings) -> str | None:
     """After a commit: append a checkpoint when the last one is older than the settings allow.
     ``read_session`` is a fresh reading session; it is closed here."""
     with read_session:
@@ -182,9 +187,9 @@ def checkpoint_if_due(read_session: Session, settings) -> str | None:
             return None
 
 
-def verify_with_checkpoints(session: Session, settings):
+def verify_with_checkpoints(session: Session, settings: Settings) -> tuple[ChainReport, CheckpointFile]:
     """The chain held against the signed checkpoints; returns (ChainReport, CheckpointFile)."""
-    from registry.audit import ChainReport, verify_chain
+    from registry.audit import ChainReport, verify_chain  # noqa: F811 (at run time)
 
     stored = read_checkpoints(settings.audit_checkpoint_path, settings.audit_key_path)
     if stored.problems:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import MetaData, create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 # Deterministic constraint names so migrations can drop and alter them on both databases.
@@ -20,7 +22,7 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-def _configure_sqlite(dbapi_connection, _record) -> None:
+def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     # pysqlite's own transaction handling breaks SAVEPOINTs and lets writers start without a
     # lock; we take over: BEGIN is emitted by the "begin" listener below.
     dbapi_connection.isolation_level = None
@@ -39,7 +41,7 @@ _PENDING = "styrdok_write_lock_pending"
 _READING_STATEMENTS = ("SELECT", "PRAGMA", "EXPLAIN")
 
 
-def _begin_sqlite(conn) -> None:
+def _begin_sqlite(conn: Connection) -> None:
     # A writing transaction takes the write lock up front (IMMEDIATE), so two writers queue on
     # busy_timeout instead of one failing later with "database is locked" when it upgrades a
     # read lock. Readers (execution option writes=False) begin DEFERRED and, in WAL mode, never
@@ -51,19 +53,21 @@ def _begin_sqlite(conn) -> None:
     conn.info[_PENDING] = writes == AT_FIRST_WRITE
 
 
-def _lock_before_first_write(conn, _cursor, statement, _parameters, _context, _executemany) -> None:
+def _lock_before_first_write(
+    conn: Connection, _cursor: Any, statement: str, _parameters: Any, _context: Any, _executemany: bool
+) -> None:
     if conn.info.get(_PENDING) and not statement.lstrip()[:8].upper().startswith(_READING_STATEMENTS):
         _promote(conn)
 
 
-def _promote(conn) -> None:
+def _promote(conn: Connection) -> None:
     """End the read snapshot (nothing was written in it) and begin again holding the write lock.
     Upgrading the deferred transaction in place would fail at once with SQLITE_BUSY_SNAPSHOT
     whenever another writer committed since it began; BEGIN IMMEDIATE waits on busy_timeout.
     What was read before is re-checked where it matters: documents by their version column,
     the audit chain and rebuilds by reading again under take_write_lock."""
     conn.info[_PENDING] = False
-    raw = conn.connection.driver_connection
+    raw: Any = conn.connection.driver_connection
     raw.execute("COMMIT")
     raw.execute("BEGIN IMMEDIATE")
 
@@ -79,7 +83,7 @@ def take_write_lock(session: Session, key: int) -> None:
         _promote(connection)
 
 
-def make_engine(url: str, **kwargs) -> Engine:
+def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine; SQLite gets foreign keys, WAL, a busy timeout and full sync."""
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"timeout": 10})

@@ -8,7 +8,7 @@ class RegistryError(Exception):
 
     status = 400
 
-    def __init__(self, message: str, *, field: str | None = None, errors: dict | None = None):
+    def __init__(self, message: str, *, field: str | None = None, errors: dict[str, list[str]] | None = None):
         super().__init__(message)
         self.message = message
         self.field = field

@@ -161,7 +161,8 @@ class Extractor:
                 self._kill()
                 return None
             received += chunk
-        return json.loads(received)
+        answer: dict[str, Any] = json.loads(received)
+        return answer
 
     def extract(self, data: bytes, name: str = "filen") -> Extracted:
         kind = _refuse_early(data, name)

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 
-def include_object(obj, name, type_, reflected, compare_to) -> bool:
+def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
     """Leave out what the ORM does not model: the FTS5 table and its shadow tables, and the
     tsvector columns and indexes of PostgreSQL search (made by hand in the search migrations)."""
     if type_ == "table" and name and name.startswith("search_fts"):
@@ -28,7 +29,7 @@ def include_object(obj, name, type_, reflected, compare_to) -> bool:
 POSTGRESQL_ONLY_COLUMNS = ("terms_tsv", "reversed_tsv")
 
 
-def alembic_config(connection=None) -> Config:
+def alembic_config(connection: Connection | None = None) -> Config:
     """The migrations of the installed package, found through it (alembic.ini at the top is for
     the ``alembic`` command in a checkout; a wheel has none)."""
     import migrations

@@ -85,7 +85,7 @@ def prepare(snapshots: Sequence[DocumentSnapshot], lexicon: Lexicon | None) -> P
                 *(f"{s.heading} {s.text}" for s in snapshot.sections),
             ]
         )
-        counts: Counter = Counter()
+        counts: Counter[int] = Counter()
         for term, surface in content_terms(text, lexicon):
             index = vocabulary.get(term)
             if index is None:

@@ -15,7 +15,9 @@ from registry.models.vocabulary import IN_FORCE, IN_PREPARATION
 from registry.related import DocumentSnapshot, RelatedIndex, SectionSnapshot
 from registry.rules.engine import type_lexicon
 from registry.rules.model import Ruleset
-from registry.text.swedish import swedish_key  # noqa: F401  (callers sort with it)
+from registry.text.swedish import swedish_key
+
+__all__ = ["swedish_key"]  # callers sort with it; the rest is imported by name
 
 #: Documents a new text can overlap with: those in force and those being prepared.
 LIVE_STATUSES = (IN_FORCE, IN_PREPARATION)
@@ -169,7 +171,7 @@ def register_facets(session: Session, statuses: tuple[str, ...]) -> dict[str, li
     return {"topics": sorted(set(topics), key=swedish_key), "organs": sorted(set(organs), key=swedish_key)}
 
 
-def relations_of(session: Session, document: Document, statuses: tuple[str, ...]) -> list[dict]:
+def relations_of(session: Session, document: Document, statuses: tuple[str, ...]) -> list[dict[str, Any]]:
     """Both directions of every relation, named from this document's side; hidden ends left out."""
     from registry.models.vocabulary import RELATION_KINDS
 
@@ -241,9 +243,9 @@ def list_cases(session: Session, filters: CaseFilters) -> list[Any]:
             or (c.submitted_on is not None and c.submitted_on.year == filters.year)
         ]
 
-    def newest(case) -> str:
+    def newest(case: Any) -> str:
         dates = [d.meeting_date.isoformat() for d in case.decisions]
-        return max(dates + [case.submitted_on.isoformat() if case.submitted_on else ""])
+        return str(max(dates + [case.submitted_on.isoformat() if case.submitted_on else ""]))
 
     return sorted(cases, key=lambda c: (newest(c), c.dnr_normalised), reverse=True)
 

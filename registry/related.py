@@ -241,8 +241,8 @@ class DocumentSnapshot:
 @dataclass
 class _Entry:
     snapshot: DocumentSnapshot
-    terms: Counter
-    sections: list[tuple[SectionSnapshot, Counter]] = field(default_factory=list)
+    terms: Counter[str]
+    sections: list[tuple[SectionSnapshot, Counter[str]]] = field(default_factory=list)
 
 
 def content_terms(text: str, lexicon: Lexicon | None) -> list[tuple[str, str]]:
@@ -307,15 +307,15 @@ class RelatedIndex:
         self.lexicon = lexicon
         self._entries: dict[str, _Entry] = {}
         self._postings: dict[str, dict[str, float]] = defaultdict(dict)
-        self._surface: dict[str, Counter] = defaultdict(Counter)
+        self._surface: dict[str, Counter[str]] = defaultdict(Counter)
         for snapshot in snapshots:
             self.add(snapshot)
 
     def __len__(self) -> int:
         return len(self._entries)
 
-    def _terms(self, text: str) -> Counter:
-        counts: Counter = Counter()
+    def _terms(self, text: str) -> Counter[str]:
+        counts: Counter[str] = Counter()
         for term, surface in content_terms(text, self.lexicon):
             counts[term] += 1
             self._surface[term][surface] += 1
@@ -332,7 +332,7 @@ class RelatedIndex:
             counts = self._terms(f"{section.heading} {section.text}")
             sections.append((section, counts))
             body.update(counts)
-        terms: Counter = Counter()
+        terms: Counter[str] = Counter()
         for term, n in heading.items():
             terms[term] += self.TITLE_WEIGHT * n
         terms.update(body)

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import case, delete, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from registry.limits import analysed_part
-from registry.models import Document, RegisterSetting, RelatedTerm, RelatedVocabulary
+from registry.models import Document, RegisterSetting, RelatedTerm, RelatedVocabulary, Section
 from registry.queries import LIVE_STATUSES
 from registry.related import RelatedIndex, content_terms, display_term
 from registry.rules.engine import Lexicon, RelatedDocument
@@ -40,10 +40,10 @@ LEXICON_SETTING = "related_lexicon"
 
 def document_vector(document: Document, lexicon: Lexicon | None) -> dict[str, tuple[float, str]]:
     """term -> (weight, surface), exactly as RelatedIndex.add weighs a document."""
-    surfaces: dict[str, Counter] = defaultdict(Counter)
+    surfaces: dict[str, Counter[str]] = defaultdict(Counter)
 
-    def count(text: str) -> Counter:
-        counts: Counter = Counter()
+    def count(text: str) -> Counter[str]:
+        counts: Counter[str] = Counter()
         for term, surface in content_terms(text, lexicon):
             term = term[:TERM_LENGTH]
             counts[term] += 1
@@ -54,7 +54,7 @@ def document_vector(document: Document, lexicon: Lexicon | None) -> dict[str, tu
     body = count(" ".join([document.summary or "", document.full_text or ""]))
     for section in document.sections:
         body.update(count(f"{section.heading} {section.text}"))
-    terms: Counter = Counter()
+    terms: Counter[str] = Counter()
     for term, n in heading.items():
         terms[term] += RelatedIndex.TITLE_WEIGHT * n
     terms.update(body)
@@ -125,7 +125,7 @@ def rebuild(session: Session, lexicon: Lexicon | None, *, lexicon_key: str) -> i
         .where(Document.status.in_(LIVE))
         .options(selectinload(Document.sections), selectinload(Document.topics))
     ).unique()
-    df: Counter = Counter()
+    df: Counter[str] = Counter()
     count = 0
     for document in documents:
         vector = document_vector(document, lexicon)
@@ -231,7 +231,7 @@ class StoredRelatedIndex:
         return [document_id for document_id, _ in rows]
 
     def _score(
-        self, candidates: list[str], factors: dict[str, float], query_norm: float, idf_of
+        self, candidates: list[str], factors: dict[str, float], query_norm: float, idf_of: Callable[[int], float]
     ) -> list[dict[str, Any]]:
         """Exact cosine for each candidate from its whole stored vector and the current idf."""
         vectors: dict[str, list[tuple[str, float, str, int]]] = defaultdict(list)
@@ -260,7 +260,7 @@ class StoredRelatedIndex:
             )
         return scored
 
-    def _results(self, scored: list[dict[str, Any]], idf) -> list[RelatedDocument]:
+    def _results(self, scored: list[dict[str, Any]], idf: Callable[[str], float]) -> list[RelatedDocument]:
         if not scored:
             return []
         documents = {
@@ -288,7 +288,7 @@ class StoredRelatedIndex:
             )
         return results
 
-    def _best_section(self, document: Document, shared: set[str], idf):
+    def _best_section(self, document: Document, shared: set[str], idf: Callable[[str], float]) -> Section | None:
         """The section where the shared terms weigh most (as RelatedIndex._best_section)."""
         best, best_score = None, 0.0
         for section in document.sections:

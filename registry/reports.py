@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
@@ -140,7 +140,7 @@ def overlaps_report(
     )
 
 
-def _snapshots(session: Session, ids: set[str]) -> dict:
+def _snapshots(session: Session, ids: set[str]) -> dict[str, Any]:
     """Snapshots (with sections) of just these documents, in chunks the databases accept."""
     from sqlalchemy.orm import selectinload
 
@@ -494,7 +494,7 @@ def _csv_value(value: Any, swedish: bool) -> Any:
     return spreadsheet_safe(value)
 
 
-def write_csv_report(report: Report, out, *, swedish: bool) -> None:
+def write_csv_report(report: Report, out: IO[str], *, swedish: bool) -> None:
     """CSV for Swedish Excel (semicolons, decimal commas; the caller adds the BOM) or plain CSV."""
     import csv
 
@@ -503,7 +503,7 @@ def write_csv_report(report: Report, out, *, swedish: bool) -> None:
         writer.writerow(line)
 
 
-def write_xlsx(report: Report, path_or_buffer) -> None:
+def write_xlsx(report: Report, path_or_buffer: str | IO[bytes]) -> None:
     """XLSX in constant memory; no string ever becomes a formula."""
     import xlsxwriter
 

@@ -5,6 +5,7 @@ Every message is Swedish and says how to fix the value. Unknown fields are refus
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from marshmallow import (
@@ -72,7 +73,7 @@ def Date(**kwargs: Any) -> fields.Date:
     return fields.Date(**kwargs)
 
 
-def OneOf(choices, what: str) -> validate.OneOf:
+def OneOf(choices: Sequence[str], what: str) -> validate.OneOf:
     listed = ", ".join(choices)
     return validate.OneOf(choices, error=f"Okänd {what} ”{{input}}”. Giltiga värden: {listed}.")
 
@@ -91,7 +92,7 @@ class BaseSchema(Schema):
     }
 
     @pre_load
-    def strip_strings(self, data, **_kwargs):
+    def strip_strings(self, data: Any, **_kwargs: Any) -> Any:
         # People paste titles with trailing spaces; "  " must count as empty.
         if not isinstance(data, dict):
             return data
@@ -142,7 +143,7 @@ DNR_MESSAGE = "Diarienumret ”{input}” kunde inte tolkas; skriv det som till 
 DNR_MAX = 60
 
 
-def SingleLine(label: str):
+def SingleLine(label: str) -> Callable[[str], None]:
     """No line breaks or other control characters: a dnr with "\n" was stored, then unreachable."""
 
     def check(value: str) -> None:
@@ -187,7 +188,7 @@ class DecisionSchema(BaseSchema):
     reservations = fields.List(Text(), load_default=list)
 
     @post_load
-    def _normalise(self, data, **_kwargs):
+    def _normalise(self, data: Any, **_kwargs: Any) -> Any:
         data["paragraph"] = normalise_paragraph(data["paragraph"])
         return data
 
@@ -225,13 +226,13 @@ class DocumentSchema(BaseSchema):
     content_note = Text(load_default=None, allow_none=True)
 
     @pre_load
-    def _lower_type(self, data, **_kwargs):
+    def _lower_type(self, data: Any, **_kwargs: Any) -> Any:
         if isinstance(data, dict) and isinstance(data.get("type"), str):
             data = {**data, "type": data["type"].strip().lower()}
         return data
 
     @post_load
-    def _check_dates(self, data, **_kwargs):
+    def _check_dates(self, data: Any, **_kwargs: Any) -> Any:
         start, end = data.get("valid_from"), data.get("valid_until")
         if start and end and end < start:
             raise ValidationError("Giltig till kan inte vara före giltig från.", field_name="valid_until")
@@ -260,7 +261,7 @@ class RelationSchema(BaseSchema):
     note = Text(load_default=None, allow_none=True)
 
     @post_load
-    def _empty_anchors(self, data, **_kwargs):
+    def _empty_anchors(self, data: Any, **_kwargs: Any) -> Any:
         data["source_section"] = data.get("source_section") or ""
         data["target_section"] = data.get("target_section") or ""
         return data

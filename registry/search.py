@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Any
 
-from sqlalchemy import Integer, column, intersect, select, text, union
+from sqlalchemy import ColumnElement, CompoundSelect, Integer, Select, column, intersect, select, text, union
 from sqlalchemy.orm import Session
 
 from registry.errors import InvalidInput
@@ -79,7 +80,7 @@ def query_words(query: str) -> list[str]:
     return words[:MAX_QUERY_WORDS]
 
 
-def _identifier_clause(query: str):
+def _identifier_clause(query: str) -> Select[Any] | CompoundSelect[Any] | None:
     """Documents whose decision has this diarienummer or §, when the query is one."""
     try:
         dnr = normalise_dnr(query)
@@ -106,7 +107,7 @@ def _identifier_clause(query: str):
     return None
 
 
-def matching_clause(session: Session, query: str):
+def matching_clause(session: Session, query: str) -> ColumnElement[bool] | None:
     """A WHERE clause on Document.id for the query, run inside the database; None without words."""
     identified = _identifier_clause(query)
     if identified is not None:

@@ -262,7 +262,7 @@ def _furniture_keys(pages: list[dict[str, Any]]) -> set[str]:
 
 
 def _in_margin(line: dict[str, Any], page: dict[str, Any]) -> bool:
-    return line["top"] < page["height"] * 0.1 or line["bottom"] > page["height"] * 0.9
+    return bool(line["top"] < page["height"] * 0.1 or line["bottom"] > page["height"] * 0.9)
 
 
 def _margin_key(line: dict[str, Any]) -> str:

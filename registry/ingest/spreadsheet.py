@@ -229,4 +229,5 @@ def type_from_cell(cell: str, known: dict[str, str], lexicon: Any) -> str | None
     word = cell.strip().lower()
     if word in known:
         return known[word]
-    return lexicon.type_of(word)
+    found: str | None = lexicon.type_of(word)
+    return found

@@ -1,5 +1,9 @@
 """Every model, imported explicitly so Base.metadata is complete for Alembic and tests."""
 
+from typing import Any
+
+from sqlalchemy.orm import Session
+
 from registry.models.audit import AuditEvent
 from registry.models.bodies import Body
 from registry.models.cases import Case, CaseDocument, CasePaper, Decision
@@ -37,7 +41,7 @@ __all__ = [
 ]
 
 
-def _refuse_deleting_history(session, _flush_context, _instances) -> None:
+def _refuse_deleting_history(session: Session, _flush_context: Any, _instances: Any) -> None:
     """No code path may delete a document, a version or an audit event through the ORM (the DB
     refuses too). Gallring (services.culling) deletes with SQL, which the database allows only
     once the document's tombstone exists."""

@@ -121,7 +121,9 @@ def _snapshot_text(snapshot: dict[str, Any]) -> str:
     return "\n\n".join(p for p in parts if p)
 
 
-def rows(session: Session, name: str, *, base: str, kommun: str, type_labels: dict[str, str]) -> Iterator[dict]:
+def rows(
+    session: Session, name: str, *, base: str, kommun: str, type_labels: dict[str, str]
+) -> Iterator[dict[str, Any]]:
     """The rows of one table, read in a fixed number of statements."""
     documents = (
         session.scalars(
@@ -227,7 +229,7 @@ def _latest_public_versions(session: Session, public: dict[str, Document]) -> di
     return latest
 
 
-def as_csv(records: Iterator[dict], columns: tuple[Column, ...]) -> str:
+def as_csv(records: Iterator[dict[str, Any]], columns: tuple[Column, ...]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=[c.name for c in columns], lineterminator="\r\n")
     writer.writeheader()
@@ -235,7 +237,7 @@ def as_csv(records: Iterator[dict], columns: tuple[Column, ...]) -> str:
     return out.getvalue()
 
 
-def as_jsonl(records: Iterator[dict]) -> str:
+def as_jsonl(records: Iterator[dict[str, Any]]) -> str:
     return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
 
 

@@ -33,7 +33,7 @@ def _str(**kwargs: Any) -> fields.String:
     return fields.String(error_messages={**_REQUIRED, "invalid": "Ska vara text."}, **kwargs)
 
 
-def _strings(**kwargs: Any) -> fields.List:
+def _strings(**kwargs: Any) -> fields.List:  # type: ignore[type-arg]  # marshmallow 3 has no generic List
     return fields.List(
         _str(validate=validate.Length(min=1, error="Tom text är inte tillåten.")),
         error_messages={**_REQUIRED, "invalid": "Ska vara en lista med text."},
@@ -127,7 +127,7 @@ class RuleFileSchema(_Strict):
     content = fields.Dict(keys=fields.String(), values=fields.Nested(ContentRuleSchema), load_default=dict)
 
     @validates_schema
-    def _canonical_keys(self, data: dict[str, Any], **_kwargs) -> None:
+    def _canonical_keys(self, data: dict[str, Any], **_kwargs: Any) -> None:
         for key in data.get("types", {}):
             if key not in CANONICAL_TYPES:
                 raise ValidationError(
@@ -157,7 +157,8 @@ def read_rule_file(path: Path) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as error:
         raise RuleFileError(name, "", f"ogiltig TOML: {error}.") from None
     try:
-        return RuleFileSchema().load(raw)
+        loaded: dict[str, Any] = RuleFileSchema().load(raw)
+        return loaded
     except ValidationError as error:
         dotted, problem = _first_error(error.messages)
         raise RuleFileError(name, dotted, problem) from None

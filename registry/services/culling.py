@@ -117,7 +117,7 @@ def cull_document(session: Session, document_id: str, data: Mapping[str, Any], *
 
 
 def _count_dependants(session: Session, document_id: str) -> dict[str, int]:
-    def count(model, condition) -> int:
+    def count(model: Any, condition: Any) -> int:
         return session.scalar(select(func.count()).select_from(model).where(condition)) or 0
 
     return {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from importlib import resources
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -14,9 +15,10 @@ from registry.services.transfer import ImportSummary, import_register
 DEMO_RULESET = "vallentuna"
 
 
-def demo_data() -> dict:
+def demo_data() -> dict[str, Any]:
     text = resources.files("registry.demo").joinpath("vallentuna.json").read_text(encoding="utf-8")
-    return json.loads(text)
+    data: dict[str, Any] = json.loads(text)
+    return data
 
 
 def demo_motion_text() -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -89,7 +91,7 @@ def _row(
     code: str,
     severity: str,
     message: str,
-    clause: dict | None,
+    clause: dict[str, Any] | None,
     evidence: list[str],
 ) -> Finding:
     return Finding(

@@ -80,7 +80,7 @@ def _csv_safe(value: Any) -> str:
     # The one guard every export uses: a cell that a spreadsheet would run is written as text.
     from registry.reports import spreadsheet_safe
 
-    return spreadsheet_safe("" if value is None else str(value))
+    return str(spreadsheet_safe("" if value is None else str(value)))
 
 
 def write_csv(session: Session, out: TextIO) -> int:
@@ -139,7 +139,8 @@ def _validated_export(data: Any) -> dict[str, Any]:
     from marshmallow import ValidationError
 
     try:
-        return RegisterExportSchema().load(data)
+        loaded: dict[str, Any] = RegisterExportSchema().load(data)
+        return loaded
     except ValidationError as error:
         path, messages = next(iter(flatten_errors(error.messages).items()))
         raise InvalidInput(f"Fel i {_human_path(path, data)}: {messages[0]}", field=path) from None
@@ -196,7 +197,8 @@ def _import_document(
 
 def _as_input(values: dict[str, Any]) -> dict[str, Any]:
     """Validated values back to schema input (dates as ISO text) for the register service."""
-    return DocumentSchema().dump(values)
+    dumped: dict[str, Any] = DocumentSchema().dump(values)
+    return dumped
 
 
 def import_register(
@@ -267,7 +269,8 @@ def import_case(session: Session, case: dict[str, Any], *, actor: str) -> str:
 
 def _case_input(values: dict[str, Any]) -> dict[str, Any]:
     """Validated case values back to schema input for the register service."""
-    return CaseSchema().dump(values)
+    dumped: dict[str, Any] = CaseSchema().dump(values)
+    return dumped
 
 
 def _guard(action: Callable[[], Any], collection: str, index: int, record: dict[str, Any]) -> Any:

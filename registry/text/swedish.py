@@ -10,6 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import snowballstemmer
 
@@ -28,7 +29,8 @@ ATT_TRIGGER = re.compile(
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    return _STEMMER.stemWord(word.lower())
+    stem: str = _STEMMER.stemWord(word.lower())
+    return stem
 
 
 def tokenize(text: str) -> list[str]:
@@ -61,7 +63,7 @@ class Unit:
     #: A numbered list item ("1.", "2)"), as opposed to a bullet.
     numbered: bool = False
     #: Memo of where each cue word matches, filled by the engine (many cues share words).
-    matches: dict = field(default_factory=dict, repr=False, compare=False)
+    matches: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.tokens:

@@ -97,10 +97,10 @@ class CueIndex:
 def cue_index_of(ruleset: Ruleset) -> CueIndex:
     cues = [c for t in ruleset.types.values() for clause in t.clauses for c in clause.cues]
     cues += [c for rule in ruleset.content_rules.values() for c in rule.cues]
-    by_stem: dict[str, set] = {}
-    by_word: dict[str, set] = {}
-    by_prefix: dict[str, set] = {}
-    by_head: dict[str, set] = {}
+    by_stem: dict[str, set[tuple[str, str]]] = {}
+    by_word: dict[str, set[tuple[str, str]]] = {}
+    by_prefix: dict[str, set[tuple[str, str]]] = {}
+    by_head: dict[str, set[tuple[str, str]]] = {}
     for cue in cues:
         if cue.startswith("#"):
             continue
@@ -112,8 +112,11 @@ def cue_index_of(ruleset: Ruleset) -> CueIndex:
                 by_prefix.setdefault(word_stem, set()).add(pair)
             if len(word) >= 5:
                 by_head.setdefault(word, set()).add(pair)
-    freeze = lambda d: {k: tuple(v) for k, v in d.items()}  # noqa: E731
-    return CueIndex(freeze(by_stem), freeze(by_word), freeze(by_prefix), freeze(by_head))
+    return CueIndex(_frozen(by_stem), _frozen(by_word), _frozen(by_prefix), _frozen(by_head))
+
+
+def _frozen(index: dict[str, set[tuple[str, str]]]) -> dict[str, tuple[tuple[str, str], ...]]:
+    return {key: tuple(pairs) for key, pairs in index.items()}
 
 
 def index_units(units: Sequence[Unit], cue_index: CueIndex) -> None:
@@ -131,15 +134,17 @@ def index_units(units: Sequence[Unit], cue_index: CueIndex) -> None:
 def positions(unit: Unit, word: str, word_stem: str) -> frozenset[int]:
     key = (word, word_stem)
     if "__indexed__" in unit.matches:
-        return unit.matches.get(key, frozenset())
-    found = unit.matches.get(key)
-    if found is None:
-        found = frozenset(
-            i
-            for i, (token, token_stem) in enumerate(zip(unit.tokens, unit.stems))
-            if word_matches(token, token_stem, word, word_stem)
-        )
-        unit.matches[key] = found
+        found: frozenset[int] = unit.matches.get(key, frozenset())
+        return found
+    cached: frozenset[int] | None = unit.matches.get(key)
+    if cached is not None:
+        return cached
+    found = frozenset(
+        i
+        for i, (token, token_stem) in enumerate(zip(unit.tokens, unit.stems))
+        if word_matches(token, token_stem, word, word_stem)
+    )
+    unit.matches[key] = found
     return found
 
 
