@@ -73,8 +73,8 @@ def write_import_folder(folder: Path, count: int, round_number: int = 1) -> None
 
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    from tests.docmaker import make_docx, make_xlsx
-    from tests.pdfmaker import Text, make_pdf
+    from benchmarks.docmaker import make_docx, make_xlsx
+    from benchmarks.pdfmaker import Text, make_pdf
 
     rows = [["Dokumentnamn", "Typ", "Beslutad av", "Beslutsdatum", "§"]]
     for number in range(count):
@@ -334,8 +334,8 @@ def backup_under_load(url: str, workdir: Path, restore_url: str) -> Outcome:
 def hostile_files() -> dict[str, bytes]:
     from pypdf import PdfWriter
 
-    from tests.docmaker import BILLION_LAUGHS as laughs
-    from tests.docmaker import make_zip as zipped
+    from benchmarks.docmaker import BILLION_LAUGHS as laughs
+    from benchmarks.docmaker import make_zip as zipped
 
     encrypted = io.BytesIO()
     writer = PdfWriter()
@@ -355,7 +355,7 @@ def hostile_files() -> dict[str, bytes]:
 
 
 def hostile_file_set() -> Outcome:
-    from tests.docmaker import make_docx
+    from benchmarks.docmaker import make_docx
 
     outcome = Outcome("fientliga filer")
     good = make_docx("Plan för parker", sections=[("Mål", ["Fler bänkar i parkerna."])])

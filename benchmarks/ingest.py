@@ -23,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.docmaker import make_docx, make_xlsx
+from benchmarks.pdfmaker import Text, make_pdf
 from benchmarks.synthetic import generate
 from registry import migrate
 from registry.config import load_settings
@@ -32,8 +34,6 @@ from registry.ingest.layout import layout_of
 from registry.ingest.spreadsheet import read_sheet
 from registry.services.findings import assessment_hook, register_ruleset
 from registry.services.ingest import apply_import, plan_import, read_sources
-from tests.docmaker import make_docx, make_xlsx
-from tests.pdfmaker import Text, make_pdf
 
 
 def write_folder(folder: Path, count: int, seed: int = 7) -> list[Path]:

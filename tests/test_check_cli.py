@@ -177,7 +177,7 @@ def test_rules_lint_and_show(run, tmp_path, monkeypatch):
 
 
 def test_check_reads_pdf_with_swedish_characters(run, tmp_path):
-    from tests.pdfmaker import make_pdf
+    from benchmarks.pdfmaker import make_pdf
 
     path = tmp_path / "motion.pdf"
     path.write_bytes(
@@ -196,7 +196,7 @@ def test_check_reads_pdf_with_swedish_characters(run, tmp_path):
 
 
 def test_pdf_without_text_is_reported_not_guessed(run, tmp_path):
-    from tests.pdfmaker import make_pdf
+    from benchmarks.pdfmaker import make_pdf
 
     path = tmp_path / "skannad.pdf"
     path.write_bytes(make_pdf([[]]))

@@ -76,7 +76,7 @@ def test_backup_manifest_round_trip_and_a_damaged_copy_is_refused(tmp_path):
 
 
 def test_cli_backup_and_restore_carry_the_originals(run, databases, monkeypatch, tmp_path):
-    from tests.docmaker import make_docx
+    from benchmarks.docmaker import make_docx
 
     run("init")
     folder = tmp_path / "filer"

@@ -8,6 +8,8 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
+from benchmarks.docmaker import BILLION_LAUGHS, make_docx, make_xlsx, make_zip
+from benchmarks.pdfmaker import Text, make_pdf
 from registry.db import make_engine, make_session_factory
 from registry.errors import InvalidInput, UnreadableInput
 from registry.extract import Extractor, extract_file
@@ -19,8 +21,6 @@ from registry.models import AuditEvent, Case, Document, Relation
 from registry.rules.engine import type_lexicon
 from registry.services.ingest import apply_import, plan_import, read_sources
 from tests.conftest import SEED_CASE_FILE, shared_file
-from tests.docmaker import BILLION_LAUGHS, make_docx, make_xlsx, make_zip
-from tests.pdfmaker import Text, make_pdf
 
 SEED = SEED_CASE_FILE
 

@@ -9,11 +9,11 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from benchmarks.docmaker import make_docx
+from benchmarks.pdfmaker import make_pdf
 from registry.services.demo import demo_motion_text
 from tests.browser.conftest import log_in
 from tests.conftest import SEED_CASE_FILE
-from tests.docmaker import make_docx
-from tests.pdfmaker import make_pdf
 
 DOC = "7d0c6f7e-3b1e-5a52-9c3e-0d1a2b3c4d01"
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}

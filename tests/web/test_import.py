@@ -7,9 +7,9 @@ import re
 
 from sqlalchemy import func, select
 
+from benchmarks.docmaker import make_docx
 from registry.models import Case, CasePaper, Document
 from tests.conftest import SEED_CASE_FILE
-from tests.docmaker import make_docx
 from tests.web.conftest import csrf_of, login
 
 
@@ -197,7 +197,7 @@ def test_an_ersatter_line_naming_nothing_in_the_register_says_so(fresh_app):
 
 
 def test_the_review_shows_the_original_as_it_was_read_beside_the_form(fresh_app):
-    from tests.pdfmaker import Text, make_pdf
+    from benchmarks.pdfmaker import Text, make_pdf
 
     client = fresh_app.test_client()
     login(client, "registrator")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import re
 
-from tests.docmaker import make_docx
+from benchmarks.docmaker import make_docx
 from tests.web.conftest import csrf_of, login
 
 POLICY = make_docx(

@@ -4,8 +4,7 @@ One error shape everywhere (web.errors); unknown fields refused by the shared sc
 optimistic locking with ETag and If-Match.
 """
 
-from flask import Blueprint
+from web.api import views  # noqa: F401  (routes register on bp)
+from web.api.blueprint import bp
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-
-from web.api import views  # noqa: E402,F401
+__all__ = ["bp"]

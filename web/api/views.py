@@ -18,7 +18,7 @@ from registry.serialize import case_to_dict, document_to_dict
 from registry.services import link_documents, record_decision, register_case, register_document, revise_document
 from registry.services.cases import find_case
 from registry.services.findings import assessment_hook, current_findings
-from web.api import bp
+from web.api.blueprint import bp
 from web.api.spec import build_spec
 from web.auth import fresh_login_refusal
 from web.db import commit, db

@@ -1,7 +1,6 @@
 """The HTML pages: the register, documents, cases, "Prova en motion", rules, accessibility."""
 
-from flask import Blueprint
+from web.pages import documents, feeds, imports, motions, opendata, other, reports  # noqa: F401  (routes register on bp)
+from web.pages.blueprint import bp
 
-bp = Blueprint("pages", __name__)
-
-from web.pages import documents, feeds, imports, motions, opendata, other, reports  # noqa: E402,F401  (routes register on bp)
+__all__ = ["bp"]

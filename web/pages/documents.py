@@ -28,7 +28,7 @@ from registry.services.findings import assessment_hook, current_findings
 from registry.types import CANONICAL_TYPES
 from web.db import commit, db
 from web.forms import LABELS, document_to_form, field_errors, form_to_data
-from web.pages import bp
+from web.pages.blueprint import bp
 from web.pages.common import ruleset, visible_statuses
 
 PER_PAGE = 25

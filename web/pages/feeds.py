@@ -12,7 +12,7 @@ from registry.models.vocabulary import PUBLIC_STATUSES
 from registry.opendata.feeds import FEEDS, decision_entries, document_entries
 from registry.opendata.identifiers import document_path, version_path
 from web.db import db
-from web.pages import bp
+from web.pages.blueprint import bp
 from web.pages.common import ruleset
 from web.pages.opendata import base_url, kommun
 

@@ -35,7 +35,7 @@ from registry.services.ingest import (
 )
 from web.db import commit, db
 from web.forms import field_errors, form_to_data, values_to_form
-from web.pages import bp
+from web.pages.blueprint import bp
 from web.pages.common import ruleset
 from web.pages.documents import _render_form
 

@@ -12,7 +12,7 @@ from registry.limits import MAX_ANALYSED_CHARS, too_long_message
 from registry.rules import engine
 from registry.rules.loader import available_rulesets, cached_ruleset
 from registry.rules.render import render_markdown
-from web.pages import bp
+from web.pages.blueprint import bp
 from web.pages.common import related_index, ruleset
 from web.pages.highlight import COLOURS, highlighted, number_evidence
 

@@ -22,7 +22,7 @@ from registry.opendata.identifiers import (
 from registry.opendata.records import is_public_version, public_versions, standing_on
 from registry.types import CANONICAL_TYPES
 from web.db import db
-from web.pages import bp
+from web.pages.blueprint import bp
 from web.pages.common import ruleset, visible_statuses
 
 LINKED_DATA = "application/ld+json"

@@ -7,7 +7,7 @@ from flask import abort, redirect, render_template, request, session, url_for
 from registry.errors import InvalidInput
 from registry.services.cases import find_case
 from web.db import db
-from web.pages import bp
+from web.pages.blueprint import bp
 from web.pages.common import ruleset, visible_statuses
 
 

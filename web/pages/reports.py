@@ -9,7 +9,7 @@ from flask import abort, current_app, render_template, request, send_file, url_f
 from registry.errors import NotFound
 from registry.reports import REPORTS, build_report, write_csv_report, write_xlsx
 from web.db import db
-from web.pages import bp
+from web.pages.blueprint import bp
 from web.pages.common import ruleset
 
 
