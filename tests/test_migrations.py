@@ -111,3 +111,79 @@ def test_the_kfs_numbering_migration_numbers_public_documents_in_decided_order_a
     with pytest.raises(DatabaseError, match="historik"), engine.begin() as connection:
         connection.execute(text("DELETE FROM documents WHERE id = 'a-later'"))
     engine.dispose()
+
+
+CHAIN_MIGRATION = "migrations/versions/20261127_0509_303edce026aa_chain_the_audit_trail_with_hashes.py"
+
+
+def test_the_chain_migration_links_existing_rows_so_that_todays_verify_passes(fresh_db_url):
+    """Up with audit rows in the table (written before there was a chain): every row gets its
+    link and hash, and the application's verify, as it is today, accepts the result."""
+    from registry.audit import verify_chain
+    from registry.db import make_session_factory
+
+    engine = make_engine(fresh_db_url)
+    migrate.upgrade(engine, "ba6907bbcdd9")
+    with engine.begin() as connection:
+        for number, (action, after) in enumerate(
+            [
+                ("document.created", '{"title": "Policy för lokaler"}'),
+                ("user.login", None),
+                ("document.revised", '{"owner": "Åsa"}'),
+            ],
+            start=1,
+        ):
+            connection.execute(
+                text(
+                    "INSERT INTO audit_events (id, occurred_at, actor, action, entity_type, entity_id, before, after) "
+                    "VALUES (:id, :at, 'anna', :action, 'document', 'd1', NULL, :after)"
+                ),
+                {"id": number, "at": f"2026-11-2{number} 09:30:00.123456", "action": action, "after": after},
+            )
+    migrate.upgrade(engine)
+    with make_session_factory(engine, writes=False)() as session:
+        report = verify_chain(session)
+    engine.dispose()
+    assert report.intact and report.checked == 3
+
+
+def test_the_chain_migration_carries_its_own_hash_function():
+    """A migration must not change when the application does: it copies the hash it chained
+    with, and the application's must still give the same (or old trails would stop verifying)."""
+    import ast
+    import datetime as dt
+    import importlib.util
+
+    from registry.audit import chain_hash
+    from registry.config import PROJECT_ROOT
+
+    path = PROJECT_ROOT / CHAIN_MIGRATION
+    imported = {
+        (node.module or "").split(".")[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ImportFrom)
+    } | {
+        alias.name.split(".")[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    }
+    assert "registry" not in imported and "web" not in imported
+    spec = importlib.util.spec_from_file_location("chain_migration", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for moment, before, after in (
+        (dt.datetime(2026, 11, 27, 5, 9, 24, 633440), None, {"title": "Riktlinjer för ÅÄÖ"}),
+        (dt.datetime(2026, 1, 1, tzinfo=dt.UTC), {"n": [1, 2]}, None),
+    ):
+        values = {
+            "occurred_at": moment,
+            "actor": "anna",
+            "action": "document.created",
+            "entity_type": "document",
+            "entity_id": "d1",
+            "before": before,
+            "after": after,
+            "prev_hash": "ab" * 32,
+        }
+        assert module.chain_hash(**values) == chain_hash(**values)
