@@ -7,15 +7,28 @@ database, the exports and the CLI all speak the same words.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
-# Document status. A document is never deleted; it moves between these.
-DRAFT = "utkast"
-IN_PREPARATION = "under beredning"
-IN_FORCE = "gällande"
-REPEALED = "upphävd"
-SUPERSEDED = "ersatt"
-UNPUBLISHED = "avpublicerad"
-DOCUMENT_STATUSES = (DRAFT, IN_PREPARATION, IN_FORCE, REPEALED, SUPERSEDED, UNPUBLISHED)
+
+class DocumentStatus(StrEnum):
+    """A document's status. A document is never deleted; it moves between these. The values are
+    the Swedish words the database, the exports and the API carry (a StrEnum is those strings)."""
+
+    DRAFT = "utkast"
+    IN_PREPARATION = "under beredning"
+    IN_FORCE = "gällande"
+    REPEALED = "upphävd"
+    SUPERSEDED = "ersatt"
+    UNPUBLISHED = "avpublicerad"
+
+
+DRAFT = DocumentStatus.DRAFT
+IN_PREPARATION = DocumentStatus.IN_PREPARATION
+IN_FORCE = DocumentStatus.IN_FORCE
+REPEALED = DocumentStatus.REPEALED
+SUPERSEDED = DocumentStatus.SUPERSEDED
+UNPUBLISHED = DocumentStatus.UNPUBLISHED
+DOCUMENT_STATUSES: tuple[str, ...] = tuple(DocumentStatus)
 
 # Which status changes a service may make. Ending states (upphävd, ersatt) keep their history
 # but are not reopened: a new document is registered instead.
