@@ -32,9 +32,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select, text
+from sqlalchemy.engine import make_url
 
 from registry import migrate
 from registry.audit import hash_of
+from registry.backup import pg_admin
 from registry.db import make_engine, make_session_factory
 from registry.models import AuditEvent, Document
 
@@ -186,7 +188,7 @@ def _fingerprint(url: str) -> tuple:
     return titles, rows, head
 
 
-def _owner_sql(url: str, statements: list[str]) -> None:
+def as_owner(url: str, statements: list[str]) -> None:
     """Statements with the history triggers out of the way, as the owner role could."""
     engine = make_engine(url)
     with engine.begin() as connection:
@@ -224,46 +226,29 @@ def _copy_register(url: str, name: str, workdir: Path) -> str:
         destination.close()
         source.close()
         return f"sqlite:///{target}"
-    from sqlalchemy.engine import make_url
-
     base = make_url(url)
     copy_name = f"{base.database}_{name}"
-    admin = make_engine(base.set(database="postgres").render_as_string(hide_password=False))
-    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{copy_name}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{copy_name}" TEMPLATE "{base.database}"'))
-    admin.dispose()
+    pg_admin(
+        url,
+        f'DROP DATABASE IF EXISTS "{copy_name}" WITH (FORCE)',
+        f'CREATE DATABASE "{copy_name}" TEMPLATE "{base.database}"',
+    )
     return base.set(database=copy_name).render_as_string(hide_password=False)
 
 
 def _drop_copy(url: str) -> None:
-    if url.startswith("sqlite"):
-        return
-    from sqlalchemy.engine import make_url
-
-    name = make_url(url).database
-    admin = make_engine(make_url(url).set(database="postgres").render_as_string(hide_password=False))
-    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    if not url.startswith("sqlite"):
+        pg_admin(url, f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
 
 
 def _release(url: str) -> None:
     """Close every connection to a PostgreSQL database, so it can serve as a template."""
-    if url.startswith("sqlite"):
-        return
-    from sqlalchemy.engine import make_url
-
-    name = make_url(url).database
-    admin = make_engine(make_url(url).set(database="postgres").render_as_string(hide_password=False))
-    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.execute(
-            text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n AND pid <> pg_backend_pid()"
-            ),
-            {"n": name},
+    if not url.startswith("sqlite"):
+        name = make_url(url).database  # our own database names, never user input
+        pg_admin(
+            url,
+            f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()",
         )
-    admin.dispose()
 
 
 def damaged_backups(url: str, workdir: Path) -> Outcome:
@@ -299,7 +284,7 @@ def damaged_backups(url: str, workdir: Path) -> Outcome:
                 connection.execute(text(statements[0]))
             engine.dispose()
         else:
-            _owner_sql(copy, statements)
+            as_owner(copy, statements)
         target = backups / f"skadad{number}.backup"
         backup(copy, target)
         _drop_copy(copy)
@@ -357,7 +342,8 @@ def damaged_backups(url: str, workdir: Path) -> Outcome:
 # --- 7. a tampered trail ---------------------------------------------------------------------------
 
 
-def _rechain_from(url: str) -> None:
+def rechain(url: str) -> None:
+    """Recompute every row's link and hash in order, as a careful forger with the owner role would."""
     engine = make_engine(url)
     with make_session_factory(engine, writes=False)() as session:
         previous = ""
@@ -370,7 +356,7 @@ def _rechain_from(url: str) -> None:
                 )
             previous = new_hash
     engine.dispose()
-    _owner_sql(url, rows)
+    as_owner(url, rows)
 
 
 def tampered_trail(url: str, workdir: Path, *, rounds: int, seed: int = 7) -> Outcome:
@@ -406,15 +392,15 @@ def tampered_trail(url: str, workdir: Path, *, rounds: int, seed: int = 7) -> Ou
         copy = _copy_register(url, f"logg{round_number}", workdir)
         if kind == "kortad":
             cut = chooser.randint(1, 5)
-            _owner_sql(copy, [f"DELETE FROM audit_events WHERE id > {ids[-1 - cut]}"])
+            as_owner(copy, [f"DELETE FROM audit_events WHERE id > {ids[-1 - cut]}"])
         elif kind == "omskriven":
             row = chooser.choice(ids)
-            _owner_sql(copy, [f"UPDATE audit_events SET actor = 'någon annan' WHERE id = {row}"])
-            _rechain_from(copy)
+            as_owner(copy, [f"UPDATE audit_events SET actor = 'någon annan' WHERE id = {row}"])
+            rechain(copy)
         else:
             row = chooser.choice(ids[1:-1])
-            _owner_sql(copy, [f"DELETE FROM audit_events WHERE id = {row}"])
-            _rechain_from(copy)
+            as_owner(copy, [f"DELETE FROM audit_events WHERE id = {row}"])
+            rechain(copy)
         result = styrdok(copy, instance, "audit", "verify")
         _drop_copy(copy)
         outcome.tried += 1

@@ -179,15 +179,15 @@ def _pg_staging(url: str) -> str:
     """A new, empty database beside the live one, to restore into first."""
     parsed = make_url(url)
     name = f"{parsed.database}_aterstallning"
-    _pg_admin(url, f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"')
+    pg_admin(url, f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"')
     return parsed.set(database=name).render_as_string(hide_password=False)
 
 
 def _pg_drop(url: str) -> None:
-    _pg_admin(url, f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
+    pg_admin(url, f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
 
 
-def _pg_admin(url: str, *statements: str) -> None:
+def pg_admin(url: str, *statements: str) -> None:
     """Statements that cannot run inside a transaction (CREATE/DROP DATABASE), on the server's
     postgres database."""
     from sqlalchemy import create_engine, text

@@ -8,43 +8,7 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import text
-
-from registry.audit import hash_of
-from registry.db import make_engine, make_session_factory
-from registry.models import AuditEvent
-
-
-def _as_owner(url: str, *statements: str, rows: list[dict] | None = None) -> None:
-    """Run statements with the history triggers out of the way; ``rows`` are new links and hashes."""
-    engine = make_engine(url)
-    with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            connection.execute(text("ALTER TABLE audit_events DISABLE TRIGGER USER"))
-        else:
-            connection.execute(text("DROP TRIGGER IF EXISTS trg_audit_events_no_update"))
-            connection.execute(text("DROP TRIGGER IF EXISTS trg_audit_events_no_delete"))
-        for statement in statements:
-            connection.execute(text(statement))
-        for row in rows or []:
-            connection.execute(text("UPDATE audit_events SET prev_hash = :prev, hash = :hash WHERE id = :id"), row)
-        if engine.dialect.name == "postgresql":
-            connection.execute(text("ALTER TABLE audit_events ENABLE TRIGGER USER"))
-    engine.dispose()
-
-
-def _rechain(url: str) -> None:
-    """Recompute every row's link and hash in order, as a careful forger would."""
-    engine = make_engine(url)
-    with make_session_factory(engine)() as session:
-        previous = ""
-        rows = []
-        for event in session.query(AuditEvent).order_by(AuditEvent.id):
-            new_hash = hash_of(event, previous)
-            rows.append({"id": event.id, "prev": previous, "hash": new_hash})
-            previous = new_hash
-    engine.dispose()
-    _as_owner(url, rows=rows)
+from benchmarks.attacks import as_owner, rechain
 
 
 def _checkpoint_file(tmp_path):
@@ -68,7 +32,7 @@ def test_a_shortened_trail_is_caught(run, tmp_path):
     checkpoint = run("audit", "checkpoint")
     assert checkpoint.exit_code == 0 and "Kontrollpunkt skriven" in checkpoint.stdout
     rows = json.loads(checkpoint.stdout.splitlines()[-1])["rader"]
-    _as_owner(run.url, "DELETE FROM audit_events WHERE id > (SELECT MAX(id) - 3 FROM audit_events)")
+    as_owner(run.url, ["DELETE FROM audit_events WHERE id > (SELECT MAX(id) - 3 FROM audit_events)"])
     broken = run("audit", "verify")
     assert broken.exit_code == 3
     assert f"loggen har kortats: kontrollpunkten från {json.loads(checkpoint.stdout.splitlines()[-1])['tid']}" in (
@@ -80,8 +44,8 @@ def test_a_shortened_trail_is_caught(run, tmp_path):
 def test_a_rewritten_and_rechained_trail_is_caught_only_by_the_checkpoint(run, tmp_path):
     run("init", "--demo")
     run("audit", "checkpoint")
-    _as_owner(run.url, "UPDATE audit_events SET actor = 'någon annan' WHERE id = 3")
-    _rechain(run.url)
+    as_owner(run.url, ["UPDATE audit_events SET actor = 'någon annan' WHERE id = 3"])
+    rechain(run.url)
     _checkpoint_file(tmp_path).rename(tmp_path / "undan.jsonl")
     assert run("audit", "verify").exit_code == 0  # a recomputed chain is a valid chain on its own
     (tmp_path / "undan.jsonl").rename(_checkpoint_file(tmp_path))
@@ -93,7 +57,7 @@ def test_a_rewritten_and_rechained_trail_is_caught_only_by_the_checkpoint(run, t
 def test_a_trail_truncated_and_refilled_to_the_same_length_is_caught(run, tmp_path):
     run("init", "--demo")
     run("audit", "checkpoint")
-    _as_owner(run.url, "DELETE FROM audit_events WHERE id = (SELECT MAX(id) FROM audit_events)")
+    as_owner(run.url, ["DELETE FROM audit_events WHERE id = (SELECT MAX(id) FROM audit_events)"])
     added = run("users", "add", "ny", "--name", "Ny Person", "--role", "revisor", "--password", "Lång-och-svår-fras-42")
     assert added.exit_code == 0, added.output
     broken = run("audit", "verify")

@@ -414,18 +414,7 @@ def revoke_api_tokens(session: Session, username: str, name: str, *, actor: str)
     ).all()
     if not rows:
         raise NotFound(f"{username} har ingen giltig API-nyckel som heter ”{name}”.", field="name")
-    moment = utcnow()
-    for row in rows:
-        row.revoked_at = moment
-    session.flush()
-    record_event(
-        session,
-        actor=actor,
-        action="token.revoked",
-        entity_type="user",
-        entity_id=user.username,
-        after={"name": name, "count": len(rows)},
-    )
+    _revoke(session, list(rows), actor=actor)
     return len(rows)
 
 
@@ -436,14 +425,21 @@ def revoke_api_token(session: Session, token_id: int, *, actor: str) -> ApiToken
         raise NotFound("Det finns ingen sådan API-nyckel.", field="token")
     if row.revoked_at is not None:
         raise Conflict(f"Nyckeln ”{row.name}” för {row.user.username} är redan återkallad.", field="token")
-    row.revoked_at = utcnow()
+    _revoke(session, [row], actor=actor)
+    return row
+
+
+def _revoke(session: Session, rows: list[ApiToken], *, actor: str) -> None:
+    """End keys of one person and one name now, with one audit event for them."""
+    moment = utcnow()
+    for row in rows:
+        row.revoked_at = moment
     session.flush()
     record_event(
         session,
         actor=actor,
         action="token.revoked",
         entity_type="user",
-        entity_id=row.user.username,
-        after={"name": row.name, "count": 1},
+        entity_id=rows[0].user.username,
+        after={"name": rows[0].name, "count": len(rows)},
     )
-    return row
