@@ -28,21 +28,51 @@ def _wrapped(title: str) -> str:
     return "\\n".join(line.replace("\\", "\\\\") for line in lines)
 
 
+def _node_style(fontsize: str) -> dict[str, str]:
+    """The boxes both pictures draw: rounded, filled, our brand colour, readable text."""
+    return {
+        "shape": "box",
+        "style": "rounded,filled",
+        "fontname": "DejaVu Sans",
+        "fontsize": fontsize,
+        "margin": "0.15,0.08",
+        "penwidth": "2",
+        "fillcolor": "#eef5f8",
+        "color": "#0b4f6c",
+        "fontcolor": "#0b4f6c",
+    }
+
+
+def _edge_style(fontsize: str) -> dict[str, str]:
+    return {"fontname": "DejaVu Sans", "fontsize": fontsize, "color": "#4a5563", "fontcolor": "#1f2937"}
+
+
+def _run_dot(source: str, layout: str = "dot") -> bytes | None:
+    """SVG from Graphviz, or None when it is not installed, fails or does not answer in time."""
+    dot = shutil.which("dot")
+    if dot is None:
+        return None
+    try:
+        completed = subprocess.run(
+            [dot, f"-K{layout}", "-Tsvg"],
+            input=source.encode("utf-8"),
+            capture_output=True,
+            timeout=DOT_TIMEOUT_SECONDS,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return completed.stdout if completed.returncode == 0 and completed.stdout else None
+
+
 def relation_dot(document: Document, relations: list[dict], link: Callable[[str], str]) -> str:
     import graphviz
 
     graph = graphviz.Digraph(
         f"Relationer för {document.title}",  # the picture's <title>; the page names it in words too
         graph_attr={"rankdir": "LR", "bgcolor": "white", "nodesep": "0.2", "ranksep": "0.4", "pad": "0.15"},
-        node_attr={
-            "shape": "box",
-            "style": "rounded,filled",
-            "fontname": "DejaVu Sans",
-            "fontsize": "16",
-            "margin": "0.15,0.08",
-            "penwidth": "2",
-        },
-        edge_attr={"fontname": "DejaVu Sans", "fontsize": "14", "color": "#4a5563", "fontcolor": "#1f2937"},
+        node_attr=_node_style("16"),
+        edge_attr=_edge_style("14"),
     )
     graph.node(
         "dokument",
@@ -61,9 +91,6 @@ def relation_dot(document: Document, relations: list[dict], link: Callable[[str]
             href=link(other.id),
             target="_top",
             tooltip=f"{relation['label']} {other.title}",
-            fillcolor="#eef5f8",
-            color="#0b4f6c",
-            fontcolor="#0b4f6c",
         )
         active = RELATION_KINDS[relation["kind"]].label
         if relation["outgoing"]:
@@ -75,20 +102,7 @@ def relation_dot(document: Document, relations: list[dict], link: Callable[[str]
 
 def relation_svg(document: Document, relations: list[dict], link: Callable[[str], str]) -> bytes | None:
     """The SVG from ``dot``, or None when Graphviz is not installed or does not answer in time."""
-    dot = shutil.which("dot")
-    if dot is None:
-        return None
-    try:
-        completed = subprocess.run(
-            [dot, "-Tsvg"],
-            input=relation_dot(document, relations, link).encode("utf-8"),
-            capture_output=True,
-            timeout=DOT_TIMEOUT_SECONDS,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return completed.stdout if completed.returncode == 0 and completed.stdout else None
+    return _run_dot(relation_dot(document, relations, link))
 
 
 def inline_svg(drawn: bytes) -> str:
@@ -109,24 +123,14 @@ def overlap_network_svg(groups: list[dict], rows: list[dict], link: Callable[[st
     overlapping pair an edge labelled with its likhet. None without Graphviz or overlaps."""
     import graphviz
 
-    dot = shutil.which("dot")
     chosen = sorted(groups, key=lambda group: -len(group["documents"]))[:NETWORK_GROUPS]
-    if dot is None or not chosen:
+    if not chosen:
         return None
     graph = graphviz.Graph(
         "Överlappande dokument",
         graph_attr={"bgcolor": "white", "overlap": "false", "splines": "true", "sep": "+12", "pad": "0.2"},
-        node_attr={
-            "shape": "box",
-            "style": "rounded,filled",
-            "fontname": "DejaVu Sans",
-            "fontsize": "14",
-            "fillcolor": "#eef5f8",
-            "color": "#0b4f6c",
-            "fontcolor": "#0b4f6c",
-            "penwidth": "2",
-        },
-        edge_attr={"fontname": "DejaVu Sans", "fontsize": "13", "color": "#4a5563", "fontcolor": "#1f2937"},
+        node_attr=_node_style("14"),
+        edge_attr=_edge_style("13"),
     )
     shown: set[str] = set()
     for group in chosen:
@@ -144,16 +148,5 @@ def overlap_network_svg(groups: list[dict], rows: list[dict], link: Callable[[st
     for row in rows:
         if row["first_id"] in shown and row["second_id"] in shown:
             graph.edge(row["first_id"], row["second_id"], label=f"{round(row['score'] * 100)} %")
-    try:
-        completed = subprocess.run(
-            [dot, "-Kneato", "-Tsvg"],
-            input=graph.source.encode("utf-8"),
-            capture_output=True,
-            timeout=DOT_TIMEOUT_SECONDS,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    if completed.returncode != 0 or not completed.stdout:
-        return None
-    return inline_svg(completed.stdout)
+    drawn = _run_dot(graph.source, layout="neato")
+    return inline_svg(drawn) if drawn else None
