@@ -16,22 +16,23 @@ from sqlalchemy.orm import Session
 
 from registry.models import AuditEvent, Document
 from registry.models.culling import CulledDocument
+from registry.text.ui import N_, Decided, Translate, same
 
 #: The kinds of event a reader filters by, each with the actions it covers.
 EVENT_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "dokument": ("Dokument", ("document.registered", "document.revised", "document.file_added")),
-    "gallring": ("Gallring", ("document.culled",)),
-    "relationer": ("Relationer", ("relation.linked", "relation.ended", "relation.annotated")),
+    "dokument": (N_("Dokument"), ("document.registered", "document.revised", "document.file_added")),
+    "gallring": (N_("Gallring"), ("document.culled",)),
+    "relationer": (N_("Relationer"), ("relation.linked", "relation.ended", "relation.annotated")),
     "arenden": (
-        "Ärenden och beslut",
+        N_("Ärenden och beslut"),
         ("case.registered", "case.document_attached", "case.paper_added", "decision.recorded"),
     ),
-    "inloggning": ("Inloggningar", ("login", "login.failed", "login.locked", "logout")),
+    "inloggning": (N_("Inloggningar"), ("login", "login.failed", "login.locked", "logout")),
     "konton": (
-        "Konton och nycklar",
+        N_("Konton och nycklar"),
         ("user.created", "user.changed", "user.unlocked", "token.created", "token.revoked"),
     ),
-    "installningar": ("Inställningar och organ", ("setting.changed", "body.registered")),
+    "installningar": (N_("Inställningar och organ"), ("setting.changed", "body.registered")),
 }
 
 PAGE_SIZE = 50
@@ -67,18 +68,18 @@ def _query(filters: TrailFilters) -> Select[Any]:
 
 
 def trail_page(
-    session: Session, filters: TrailFilters, page: int = 1, size: int = PAGE_SIZE
+    session: Session, filters: TrailFilters, page: int = 1, size: int = PAGE_SIZE, _: Translate = same
 ) -> tuple[list[TrailLine], int]:
     """One page of the trail, newest first, told in words, and how many events match in all."""
     query = _query(filters)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     events = session.scalars(query.order_by(AuditEvent.id.desc()).limit(size).offset((page - 1) * size)).all()
-    return tell(session, events), total
+    return tell(session, events, _), total
 
 
-def trail_all(session: Session, filters: TrailFilters) -> list[TrailLine]:
+def trail_all(session: Session, filters: TrailFilters, _: Translate = same) -> list[TrailLine]:
     """Every matching event, oldest first (for an export)."""
-    return tell(session, session.scalars(_query(filters).order_by(AuditEvent.id)).all())
+    return tell(session, session.scalars(_query(filters).order_by(AuditEvent.id)).all(), _)
 
 
 def actors(session: Session) -> list[tuple[str, str]]:
@@ -90,7 +91,7 @@ def actors(session: Session) -> list[tuple[str, str]]:
     return sorted(((a, names.get(a, a)) for a in found), key=lambda pair: swedish_key(pair[1]))
 
 
-def tell(session: Session, events: Sequence[AuditEvent]) -> list[TrailLine]:
+def tell(session: Session, events: Sequence[AuditEvent], _: Translate = same) -> list[TrailLine]:
     from registry.queries import display_names
 
     names = display_names(session, {e.actor for e in events})
@@ -116,81 +117,159 @@ def tell(session: Session, events: Sequence[AuditEvent]) -> list[TrailLine]:
             TrailLine(
                 event,
                 who,
-                describe(event, who, titles),
+                describe(event, who, titles, _),
                 event.entity_id if event.entity_type == "document" and event.entity_id in titles else None,
             )
         )
     return lines
 
 
-def _fields(keys: Any) -> str:
+def _fields(keys: Any, _: Translate) -> str:
     from registry.services.documents import FIELD_LABELS
 
-    labels = [FIELD_LABELS.get(k, k) for k in (keys or []) if k not in ("id",)]
+    labels = [_(FIELD_LABELS.get(k, k)) for k in (keys or []) if k not in ("id",)]
     if not labels:
-        return "uppgifter"
-    return str(labels[0]) if len(labels) == 1 else ", ".join(labels[:-1]) + " och " + labels[-1]
+        return _("uppgifter")
+    if len(labels) == 1:
+        return str(labels[0])
+    return _("%(some)s och %(last)s", some=", ".join(labels[:-1]), last=labels[-1])
 
 
-def describe(event: AuditEvent, who: str, titles: dict[str, str]) -> str:
-    """One event as a Swedish sentence."""
+def describe(event: AuditEvent, who: str, titles: dict[str, str], _: Translate = same) -> str:
+    """One event as a sentence: Swedish, or through ``_`` in the reader's language."""
     after: dict[str, Any] = event.after or {}
-    title = titles.get(event.entity_id, event.entity_id)
+    title = Decided(titles.get(event.entity_id, event.entity_id))
+    who = Decided(who)
     action = event.action
+    subject = event.entity_id
     if action == "document.registered":
-        return f"{who} registrerade ”{title}” ({after.get('status', 'utkast')})."
+        return _(
+            "%(who)s registrerade ”%(title)s” (%(status)s).",
+            who=who,
+            title=title,
+            status=_(after.get("status", "utkast")),
+        )
     if action == "document.revised":
         if set(after) == {"status"} or ("status" in after and len(after) <= 2):
-            return f"{who} satte status ”{after.get('status')}” på ”{title}”."
-        return f"{who} ändrade {_fields(after)} i ”{title}”."
+            return _(
+                "%(who)s satte status ”%(status)s” på ”%(title)s”.",
+                who=who,
+                status=_(str(after.get("status"))),
+                title=title,
+            )
+        return _("%(who)s ändrade %(fields)s i ”%(title)s”.", who=who, fields=_fields(after, _), title=title)
     if action == "document.file_added":
-        return f"{who} lade till originalfilen {after.get('filename', '')} i ”{title}”."
+        return _(
+            "%(who)s lade till originalfilen %(file)s i ”%(title)s”.",
+            who=who,
+            file=Decided(after.get("filename", "")),
+            title=title,
+        )
     if action == "document.culled":
-        return f"{who} gallrade ”{title}”."
+        return _("%(who)s gallrade ”%(title)s”.", who=who, title=title)
     if action == "relation.linked":
-        source = titles.get(after.get("source", ""), after.get("source", ""))
-        target = titles.get(after.get("target", ""), after.get("target", ""))
-        return f"{who} registrerade att ”{source}” {after.get('kind', 'berör')} ”{target}”."
+        source = Decided(titles.get(after.get("source", ""), after.get("source", "")))
+        target = Decided(titles.get(after.get("target", ""), after.get("target", "")))
+        return _(
+            "%(who)s registrerade att ”%(source)s” %(kind)s ”%(target)s”.",
+            who=who,
+            source=source,
+            kind=_(after.get("kind", "berör")),
+            target=target,
+        )
     if action == "relation.ended":
         before: dict[str, Any] = event.before or {}
-        source = titles.get(before.get("source", ""), before.get("source", ""))
-        target = titles.get(before.get("target", ""), before.get("target", ""))
-        why = f" Skäl: {after['reason']}." if after.get("reason") else ""
-        return f"{who} avslutade relationen ”{source}” {before.get('kind', '')} ”{target}”.{why}"
+        source = Decided(titles.get(before.get("source", ""), before.get("source", "")))
+        target = Decided(titles.get(before.get("target", ""), before.get("target", "")))
+        kind = _(before["kind"]) if before.get("kind") else ""
+        if after.get("reason"):
+            return _(
+                "%(who)s avslutade relationen ”%(source)s” %(kind)s ”%(target)s”. Skäl: %(reason)s.",
+                who=who,
+                source=source,
+                kind=kind,
+                target=target,
+                reason=Decided(after["reason"]),
+            )
+        return _(
+            "%(who)s avslutade relationen ”%(source)s” %(kind)s ”%(target)s”.",
+            who=who,
+            source=source,
+            kind=kind,
+            target=target,
+        )
     if action == "relation.annotated":
-        return f"{who} ändrade kommentaren till en relation: ”{after.get('note') or '(ingen)'}”."
+        return _(
+            "%(who)s ändrade kommentaren till en relation: ”%(note)s”.",
+            who=who,
+            note=Decided(after["note"]) if after.get("note") else _("(ingen)"),
+        )
     if action == "decision.recorded":
-        return (
-            f"{who} registrerade beslutet {after.get('body', '')} {after.get('meeting_date', '')} "
-            f"§ {after.get('paragraph', '')} ({after.get('outcome', '')})."
+        return _(
+            "%(who)s registrerade beslutet %(body)s %(date)s § %(paragraph)s (%(outcome)s).",
+            who=who,
+            body=Decided(after.get("body", "")),
+            date=after.get("meeting_date", ""),
+            paragraph=after.get("paragraph", ""),
+            outcome=_(after.get("outcome", "")) if after.get("outcome") else "",
         )
     if action == "case.registered":
-        return f"{who} registrerade ärendet {after.get('dnr', event.entity_id)}: {after.get('title', '')}."
+        return _(
+            "%(who)s registrerade ärendet %(dnr)s: %(title)s.",
+            who=who,
+            dnr=after.get("dnr", subject),
+            title=Decided(after.get("title", "")),
+        )
     if action == "case.document_attached":
-        document = titles.get(after.get("document", ""), after.get("document", ""))
-        return f"{who} kopplade ”{document}” till ärendet {event.entity_id}."
+        document = Decided(titles.get(after.get("document", ""), after.get("document", "")))
+        return _("%(who)s kopplade ”%(document)s” till ärendet %(dnr)s.", who=who, document=document, dnr=subject)
     if action == "case.paper_added":
-        return f"{who} lade till handlingen ”{after.get('title', '')}” i ärendet {event.entity_id}."
+        return _(
+            "%(who)s lade till handlingen ”%(title)s” i ärendet %(dnr)s.",
+            who=who,
+            title=Decided(after.get("title", "")),
+            dnr=subject,
+        )
     if action == "body.registered":
-        return f"{who} lade till organet {after.get('name', event.entity_id)} ({event.entity_id})."
+        return _(
+            "%(who)s lade till organet %(name)s (%(key)s).",
+            who=who,
+            name=Decided(after.get("name", subject)),
+            key=subject,
+        )
     if action == "setting.changed":
-        return f"{who} ändrade inställningen {event.entity_id} till ”{after.get('value', '')}”."
+        return _(
+            "%(who)s ändrade inställningen %(key)s till ”%(value)s”.",
+            who=who,
+            key=subject,
+            value=Decided(after.get("value", "")),
+        )
     if action == "login":
-        return f"{who} loggade in."
+        return _("%(who)s loggade in.", who=who)
     if action == "logout":
-        return f"{who} loggade ut."
+        return _("%(who)s loggade ut.", who=who)
     if action == "login.failed":
-        return f"Misslyckad inloggning som {event.entity_id}."
+        return _("Misslyckad inloggning som %(user)s.", user=Decided(subject))
     if action == "login.locked":
-        return f"Kontot {event.entity_id} låstes efter för många misslyckade inloggningar."
+        return _("Kontot %(user)s låstes efter för många misslyckade inloggningar.", user=subject)
     if action == "user.created":
-        return f"{who} skapade kontot {event.entity_id}."
+        return _("%(who)s skapade kontot %(user)s.", who=who, user=subject)
     if action == "user.changed":
-        return f"{who} ändrade kontot {event.entity_id}."
+        return _("%(who)s ändrade kontot %(user)s.", who=who, user=subject)
     if action == "user.unlocked":
-        return f"{who} låste upp kontot {event.entity_id}."
+        return _("%(who)s låste upp kontot %(user)s.", who=who, user=subject)
     if action == "token.created":
-        return f"{who} skapade API-nyckeln ”{after.get('name', '')}” för {event.entity_id}."
+        return _(
+            "%(who)s skapade API-nyckeln ”%(name)s” för %(user)s.",
+            who=who,
+            name=Decided(after.get("name", "")),
+            user=subject,
+        )
     if action == "token.revoked":
-        return f"{who} återkallade API-nyckeln ”{after.get('name', '')}” för {event.entity_id}."
-    return f"{who}: {action} ({event.entity_type} {event.entity_id})."
+        return _(
+            "%(who)s återkallade API-nyckeln ”%(name)s” för %(user)s.",
+            who=who,
+            name=Decided(after.get("name", "")),
+            user=subject,
+        )
+    return f"{who}: {action} ({event.entity_type} {subject})."

@@ -8,6 +8,7 @@ would cost more than reading the file) and starts a fresh one after a failure.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import os
@@ -138,12 +139,15 @@ class Extractor:
                 self._child.kill()
             self.close()
 
-    def _ask(self, data: bytes) -> dict[str, Any] | None:
+    def _ask(self, data: bytes, render: dict[str, int] | None = None) -> dict[str, Any] | None:
         """Send one file; the child's answer, or None when it died or ran out of time."""
         child = self._start()
         self._served += 1
+        header: dict[str, Any] = {"size": len(data)}
+        if render:
+            header["render"] = render
         try:
-            child.stdin.write(json.dumps({"size": len(data)}).encode() + b"\n" + data)  # type: ignore[union-attr]
+            child.stdin.write(json.dumps(header).encode() + b"\n" + data)  # type: ignore[union-attr]
             child.stdin.flush()  # type: ignore[union-attr]
         except (BrokenPipeError, OSError):
             self._kill()
@@ -183,6 +187,31 @@ class Extractor:
             blocks=answer.get("blocks", []),
             sheets=answer.get("sheets", []),
         )
+
+    def render_pages(self, data: bytes, name: str = "filen", *, pages: int = 6, width: int = 900) -> list[PagePicture]:
+        """A PDF's first ``pages`` pages as PNG pictures, drawn in the limited child; an empty
+        list when the file cannot be drawn (the review then shows its text alone)."""
+        if detect_kind(data) != "pdf":
+            return []
+        answer = self._ask(data, {"pages": pages, "width": width})
+        if not answer or "images" not in answer:
+            return []
+        return [PagePicture(base64.b64decode(i["png"]), int(i["width"]), int(i["height"])) for i in answer["images"]]
+
+
+@dataclass(frozen=True)
+class PagePicture:
+    """One page of a PDF drawn as a PNG."""
+
+    png: bytes
+    width: int
+    height: int
+
+
+def render_pdf_pages(data: bytes, name: str = "filen", *, pages: int = 6, width: int = 900) -> list[PagePicture]:
+    """A PDF's first pages as pictures, in a fresh limited child (see ``Extractor.render_pages``)."""
+    with Extractor() as extractor:
+        return extractor.render_pages(data, name, pages=pages, width=width)
 
 
 def extract_file(data: bytes, name: str = "filen") -> Extracted:

@@ -11,6 +11,10 @@ is a JSON header line ``{"size": N}`` followed by N bytes; each answer is one JS
   and never reach the body;
 - XLSX: ``{"kind": "xlsx", "sheets": [{"name", "rows": [[cell, …]]}]}`` — dates as ISO text.
 
+A header ``{"size": N, "render": {"pages": P, "width": W}}`` asks instead for a PDF's first P
+pages drawn as PNG pictures W pixels wide: ``{"kind": "pdf-pages", "images": [{"png", "width",
+"height"}]}`` (base64).
+
 The parent sets memory and CPU limits on this process and kills it when a file takes too long.
 """
 
@@ -233,16 +237,52 @@ def read_one(data: bytes) -> dict[str, Any]:
     return _docx(data, archive)
 
 
+# --- PDF pages as pictures -------------------------------------------------------------------------
+
+
+def _render(data: bytes, pages: int, width: int) -> dict[str, Any]:
+    """The first ``pages`` pages of a PDF as PNG pictures ``width`` pixels wide (base64), for the
+    import review to show beside the form. PDFium draws them as a PDF reader would."""
+    import base64
+
+    import pypdfium2 as pdfium
+
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as error:
+        raise Refused(f"filen kunde inte ritas ({error})") from None
+    images = []
+    try:
+        for index in range(min(pages, len(document))):
+            page = document[index]
+            scale = width / max(page.get_width(), 1)
+            picture = page.render(scale=scale).to_pil()
+            buffer = io.BytesIO()
+            picture.save(buffer, format="PNG", optimize=True)
+            images.append(
+                {
+                    "png": base64.b64encode(buffer.getvalue()).decode("ascii"),
+                    "width": picture.width,
+                    "height": picture.height,
+                }
+            )
+            page.close()
+    finally:
+        document.close()
+    return {"kind": "pdf-pages", "images": images, "page_count": len(images)}
+
+
 def main() -> None:
     stdin, stdout = sys.stdin.buffer, sys.stdout
     while True:
         header = stdin.readline()
         if not header:
             return
-        size = json.loads(header)["size"]
-        data = stdin.read(size)
+        request = json.loads(header)
+        data = stdin.read(request["size"])
         try:
-            answer = read_one(data)
+            render = request.get("render")
+            answer = _render(data, int(render["pages"]), int(render["width"])) if render else read_one(data)
         except Refused as error:
             answer = {"error": str(error)}
         except MemoryError:

@@ -13,8 +13,11 @@ from registry.models import Body, Document, Finding
 from registry.models.vocabulary import IN_FORCE
 from registry.queries import LIVE_STATUSES
 from registry.rules.model import Ruleset
+from registry.text.ui import N_, Decided, Phrase
 
 OPEN = LIVE_STATUSES  # findings of these documents are open
+NO_ORGAN = N_("(inget organ)")
+OVERDUE, LATER, NO_DATE = N_("försenade"), N_("senare"), N_("inget datum")
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,7 @@ class Count:
 def findings_by(session: Session, ruleset: Ruleset, by: str) -> list[Count]:
     """Open findings (errors and warnings of the current version, documents in force or being
     prepared, overlaps left to their own report) grouped by document type or by organ."""
-    column = Document.type_key if by == "type" else func.coalesce(Body.key, "(inget organ)")
+    column = Document.type_key if by == "type" else func.coalesce(Body.key, NO_ORGAN)
     query = (
         select(column, Finding.severity, func.count())
         .join(Document, Document.id == Finding.document_id)
@@ -53,7 +56,9 @@ def findings_by(session: Session, ruleset: Ruleset, by: str) -> list[Count]:
     rows = []
     for key, c in counts.items():
         label = ruleset.types[key].label if by == "type" and key in ruleset.types else key
-        rows.append(Count(label, errors=c["error"], warnings=c["warning"], key=key))
+        rows.append(
+            Count(Phrase(key) if key == NO_ORGAN else Decided(label), errors=c["error"], warnings=c["warning"], key=key)
+        )
     return sorted(rows, key=lambda r: (-r.total, r.label))
 
 
@@ -61,24 +66,24 @@ def reviews_due(session: Session, today: dt.date | None = None) -> list[Count]:
     """Documents in force by when their aktualitetsprövning is due: overdue, this year, each of
     the next three years, later, and never set."""
     today = today or dt.date.today()
-    buckets = {"försenade": 0, str(today.year): 0}
+    buckets = {OVERDUE: 0, str(today.year): 0}
     for year in range(today.year + 1, today.year + 4):
         buckets[str(year)] = 0
-    buckets["senare"] = 0
-    buckets["inget datum"] = 0
+    buckets[LATER] = 0
+    buckets[NO_DATE] = 0
     for (due,) in session.execute(select(Document.next_review_on).where(Document.status == IN_FORCE)):
         if due is None:
-            buckets["inget datum"] += 1
+            buckets[NO_DATE] += 1
         elif due < today:
-            buckets["försenade"] += 1
+            buckets[OVERDUE] += 1
         elif str(due.year) in buckets:
             buckets[str(due.year)] += 1
         else:
-            buckets["senare"] += 1
-    return [Count(label, value=n, key=label) for label, n in buckets.items()]
+            buckets[LATER] += 1
+    return [Count(Phrase(label), value=n, key=label) for label, n in buckets.items()]
 
 
 def register_counts(session: Session) -> list[Count]:
     """How many documents there are of each status."""
     rows = session.execute(select(Document.status, func.count()).group_by(Document.status)).all()
-    return sorted((Count(status, value=n, key=status) for status, n in rows), key=lambda c: -c.value)
+    return sorted((Count(Phrase(status), value=n, key=status) for status, n in rows), key=lambda c: -c.value)

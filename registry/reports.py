@@ -29,6 +29,7 @@ from registry.overlaps import (
 from registry.queries import LIVE_STATUSES, snapshot, swedish_key
 from registry.rules.engine.codes import SEVERITY_LABELS, finding_label
 from registry.rules.model import Ruleset
+from registry.text.ui import N_, Decided, Phrase
 
 #: Relations that explain why two documents cover the same ground (a riktlinje that
 #: concretises its policy is related, not overlapping). "berör" and "hänvisar till" do not.
@@ -110,10 +111,10 @@ def overlaps_report(
                     "score": pair.score,
                     "kind": _overlap_kind(ruleset, first, second, pair.score),
                     "first_id": first.id,
-                    "first": first.title,
+                    "first": Decided(first.title),
                     "first_type": first.type_key,
                     "second_id": second.id,
-                    "second": second.title,
+                    "second": Decided(second.title),
                     "second_type": second.type_key,
                     "shared_terms": ", ".join(pair.shared_terms[:8]),
                     "sections": "; ".join(f"{a or '–'} / {b or '–'}" for a, b in pair.sections),
@@ -121,21 +122,27 @@ def overlaps_report(
             )
     return Report(
         "overlaps",
-        "Överlappande dokument",
+        N_("Överlappande dokument"),
         [
-            ("cluster", "Grupp"),
-            ("score", "Likhet"),
-            ("kind", "Slag"),
-            ("first", "Dokument"),
-            ("first_type", "Typ"),
-            ("second", "Överlappar"),
-            ("second_type", "Typ"),
-            ("shared_terms", "Gemensamma ord"),
-            ("sections", "Avsnitt"),
+            ("cluster", N_("Grupp")),
+            ("score", N_("Likhet")),
+            ("kind", N_("Slag")),
+            ("first", N_("Dokument")),
+            ("first_type", N_("Typ")),
+            ("second", N_("Överlappar")),
+            ("second_type", N_("Typ")),
+            ("shared_terms", N_("Gemensamma ord")),
+            ("sections", N_("Avsnitt")),
         ],
         rows,
-        f"{len(rows)} par i {len(groups)} grupper bland {len(documents)} gällande eller beredda dokument "
-        f"(likhet minst {min_score:.2f}; par som förklaras av en relation är utelämnade).",
+        Phrase(
+            "%(pairs)s par i %(groups)s grupper bland %(documents)s gällande eller beredda dokument "
+            "(likhet minst %(least)s; par som förklaras av en relation är utelämnade).",
+            pairs=len(rows),
+            groups=len(groups),
+            documents=len(documents),
+            least=f"{min_score:.2f}",
+        ),
         groups,
     )
 
@@ -156,9 +163,21 @@ def _snapshots(session: Session, ids: set[str]) -> dict[str, Any]:
     return found
 
 
+#: A cell with nothing in it, said so.
+MISSING = Phrase("(saknas)")
+OVERDUE = Phrase("försenad")
+DUE_SOON = Phrase("inom 90 dagar")
+
+
+def _counted(counts: dict[str, int]) -> Phrase:
+    """ "Fel beslutande organ: 2, Titeln blandar typer: 1", each name translatable."""
+    template = ", ".join(f"%(name{i})s: {count}" for i, count in enumerate(counts.values()))
+    return Phrase(template, **{f"name{i}": Phrase(name) for i, name in enumerate(counts)})
+
+
 def _overlap_kind(ruleset: Ruleset, first: Any, second: Any, score: float) -> str:
     if score >= NEAR_COPY:
-        return "nära kopia"
+        return Phrase("nära kopia")
     if (
         first.status == IN_FORCE
         and second.status == IN_FORCE
@@ -166,10 +185,10 @@ def _overlap_kind(ruleset: Ruleset, first: Any, second: Any, score: float) -> st
         and second.valid_from
         and first.valid_from != second.valid_from
     ):
-        return "nyare upprepar äldre"
+        return Phrase("nyare upprepar äldre")
     if ruleset.family_of(first.type_key) == ruleset.family_of(second.type_key):
-        return "samma familj, samma ämne"
-    return "samma ämne"
+        return Phrase("samma familj, samma ämne")
+    return Phrase("samma ämne")
 
 
 def violations_report(session: Session, ruleset: Ruleset) -> Report:
@@ -189,15 +208,15 @@ def violations_report(session: Session, ruleset: Ruleset) -> Report:
         rows.append(
             {
                 "rule": finding.code,
-                "rule_name": finding_label(finding.code),
+                "rule_name": Phrase(finding_label(finding.code)),
                 "severity": finding.severity,
-                "severity_name": SEVERITY_LABELS.get(finding.severity, finding.severity),
+                "severity_name": Phrase(SEVERITY_LABELS.get(finding.severity, finding.severity)),
                 "document_id": document.id,
-                "document": document.title,
-                "type": document.type_key,
-                "status": document.status,
-                "owner": document.owner or "(saknas)",
-                "message": finding.message,
+                "document": Decided(document.title),
+                "type": Decided(document.type_key),
+                "status": Phrase(document.status),
+                "owner": Decided(document.owner) if document.owner else MISSING,
+                "message": Decided(finding.message),
                 "ruleset": f"{finding.ruleset_key} ({finding.ruleset_version})",
             }
         )
@@ -211,22 +230,26 @@ def violations_report(session: Session, ruleset: Ruleset) -> Report:
     groups = [{"by": "rule", "counts": by_rule}, {"by": "owner", "counts": by_owner}]
     return Report(
         "violations",
-        "Avvikelser från kommunens regler",
+        N_("Avvikelser från kommunens regler"),
         [
-            ("rule_name", "Regel"),
-            ("severity_name", "Allvar"),
-            ("document", "Dokument eller ärende"),
-            ("type", "Typ"),
-            ("status", "Status"),
-            ("owner", "Dokumentansvarig"),
-            ("message", "Vad"),
-            ("ruleset", "Regeluppsättning"),
+            ("rule_name", N_("Regel")),
+            ("severity_name", N_("Allvar")),
+            ("document", N_("Dokument eller ärende")),
+            ("type", N_("Typ")),
+            ("status", N_("Status")),
+            ("owner", N_("Dokumentansvarig")),
+            ("message", N_("Vad")),
+            ("ruleset", N_("Regeluppsättning")),
         ],
         rows,
-        f"{len(rows)} avvikelser i {len({r['document_id'] for r in rows})} dokument; "
-        + ", ".join(f"{k}: {v}" for k, v in sorted(by_rule.items()))
+        Phrase(
+            "%(findings)s avvikelser i %(documents)s dokument; %(by_rule)s",
+            findings=len(rows),
+            documents=len({r["document_id"] for r in rows}),
+            by_rule=_counted(by_rule),
+        )
         if rows
-        else "Inga avvikelser.",
+        else Phrase("Inga avvikelser."),
         groups,
     )
 
@@ -248,15 +271,16 @@ def _case_violations(session: Session, ruleset: Ruleset) -> list[dict[str, Any]]
                 rows.append(
                     {
                         "rule": finding.code,
-                        "rule_name": finding_label(finding.code),
+                        "rule_name": Phrase(finding_label(finding.code)),
                         "severity": finding.severity,
-                        "severity_name": SEVERITY_LABELS.get(finding.severity, finding.severity),
+                        "severity_name": Phrase(SEVERITY_LABELS.get(finding.severity, finding.severity)),
                         "document_id": case.dnr,
-                        "document": f"Ärende {case.dnr}: {case.title}",
-                        "type": ", ".join(assessment.requested_types),
-                        "status": case.kind,
-                        "owner": case.submitted_by or "(saknas)",
-                        "message": finding.message,
+                        "case_dnr": case.dnr,
+                        "document": Phrase("Ärende %(dnr)s: %(title)s", dnr=case.dnr, title=Decided(case.title)),
+                        "type": Decided(", ".join(assessment.requested_types)),
+                        "status": Phrase(case.kind),
+                        "owner": Decided(case.submitted_by) if case.submitted_by else MISSING,
+                        "message": Decided(finding.message),
                         "ruleset": f"{ruleset.key} ({ruleset.version})",
                     }
                 )
@@ -285,10 +309,10 @@ def mandate_start(day: dt.date, level: str | None) -> dt.date:
 def review_due(document: Document, ruleset: Ruleset) -> tuple[dt.date | None, str]:
     """When the document is due for aktualitetsprövning, and why."""
     if document.next_review_on:
-        return document.next_review_on, "angivet datum"
+        return document.next_review_on, Phrase("angivet datum")
     adopted = document.decision.meeting_date if document.decision else document.valid_from
     if adopted is None:
-        return None, "antagningsdatum saknas"
+        return None, Phrase("antagningsdatum saknas")
     document_type = ruleset.types.get(document.type_key)
     years = document_type.review_years if document_type and document_type.review_years else 4
     level = document.adopted_by.level if document.adopted_by else None
@@ -296,8 +320,8 @@ def review_due(document: Document, ruleset: Ruleset) -> tuple[dt.date | None, st
         # Once per mandate period: by the end of the first year of the next period.
         start = mandate_start(adopted, level)
         next_start = start.replace(year=start.year + 4)
-        return next_start.replace(year=next_start.year + 1) - dt.timedelta(days=1), "en gång per mandatperiod"
-    return adopted.replace(year=adopted.year + years), f"vart {years}:e år"
+        return next_start.replace(year=next_start.year + 1) - dt.timedelta(days=1), Phrase("en gång per mandatperiod")
+    return adopted.replace(year=adopted.year + years), Phrase("vart %(years)s:e år", years=years)
 
 
 def reviews_report(session: Session, ruleset: Ruleset, *, today: dt.date | None = None) -> Report:
@@ -310,34 +334,39 @@ def reviews_report(session: Session, ruleset: Ruleset, *, today: dt.date | None 
             continue
         rows.append(
             {
-                "state": "försenad" if due < today else "inom 90 dagar",
+                "state": OVERDUE if due < today else DUE_SOON,
                 "due": due.isoformat(),
                 "days": (due - today).days,
                 "document_id": document.id,
-                "document": document.title,
-                "type": document.type_key,
-                "owner": document.owner or "(saknas)",
-                "organ": document.adopted_by.key if document.adopted_by else "(saknas)",
+                "document": Decided(document.title),
+                "type": Decided(document.type_key),
+                "owner": Decided(document.owner) if document.owner else MISSING,
+                "organ": document.adopted_by.key if document.adopted_by else MISSING,
                 "basis": basis,
             }
         )
     rows.sort(key=lambda r: (r["due"], swedish_key(str(r["document"]))))
-    overdue = sum(1 for r in rows if r["state"] == "försenad")
+    overdue = sum(1 for r in rows if r["state"] == OVERDUE)
     return Report(
         "reviews",
-        "Aktualitetsprövning",
+        N_("Aktualitetsprövning"),
         [
-            ("state", "Läge"),
-            ("due", "Senast"),
-            ("days", "Dagar kvar"),
-            ("document", "Dokument"),
-            ("type", "Typ"),
-            ("owner", "Dokumentansvarig"),
-            ("organ", "Organ"),
-            ("basis", "Grund"),
+            ("state", N_("Läge")),
+            ("due", N_("Senast")),
+            ("days", N_("Dagar kvar")),
+            ("document", N_("Dokument")),
+            ("type", N_("Typ")),
+            ("owner", N_("Dokumentansvarig")),
+            ("organ", N_("Organ")),
+            ("basis", N_("Grund")),
         ],
         rows,
-        f"{overdue} försenade och {len(rows) - overdue} inom 90 dagar (per {today.isoformat()}).",
+        Phrase(
+            "%(overdue)s försenade och %(soon)s inom 90 dagar (per %(day)s).",
+            overdue=overdue,
+            soon=len(rows) - overdue,
+            day=today.isoformat(),
+        ),
     )
 
 
@@ -353,9 +382,13 @@ def hygiene_report(session: Session, ruleset: Ruleset) -> Report:
     ):
         rows.append(
             _hygiene_row(
-                "ersatt men gällande",
+                N_("ersatt men gällande"),
                 old,
-                f"”{new.title}” {relation.kind} det, men det är fortfarande markerat som gällande.",
+                Phrase(
+                    "”%(title)s” %(kind)s det, men det är fortfarande markerat som gällande.",
+                    title=Decided(new.title),
+                    kind=Phrase(relation.kind),
+                ),
             )
         )
     for document in session.scalars(
@@ -363,15 +396,18 @@ def hygiene_report(session: Session, ruleset: Ruleset) -> Report:
             Document.status == IN_FORCE, (Document.owner.is_(None)) | (func.trim(Document.owner) == "")
         )
     ).unique():
-        rows.append(_hygiene_row("utan dokumentansvarig", document, "Ingen dokumentansvarig är angiven."))
+        rows.append(_hygiene_row(N_("utan dokumentansvarig"), document, Phrase("Ingen dokumentansvarig är angiven.")))
     for document in session.scalars(
         select(Document).where(Document.status == IN_FORCE, Document.decision_id.is_(None))
     ).unique():
         rows.append(
             _hygiene_row(
-                "utan registrerat beslut",
+                N_("utan registrerat beslut"),
                 document,
-                "Gällande, men inget beslut (organ, datum, §) är registrerat; det går inte att visa vem som antog det.",
+                Phrase(
+                    "Gällande, men inget beslut (organ, datum, §) är registrerat; "
+                    "det går inte att visa vem som antog det."
+                ),
             )
         )
     source, target = aliased(Document), aliased(Document)
@@ -386,7 +422,16 @@ def hygiene_report(session: Session, ruleset: Ruleset) -> Report:
         )
     ):
         rows.append(
-            _hygiene_row("relation till upphävt", live, f"{relation.kind} ”{dead.title}”, som är {dead.status}.")
+            _hygiene_row(
+                N_("relation till upphävt"),
+                live,
+                Phrase(
+                    "%(kind)s ”%(title)s”, som är %(status)s.",
+                    kind=Phrase(relation.kind),
+                    title=Decided(dead.title),
+                    status=Phrase(dead.status),
+                ),
+            )
         )
     parents: dict[str, set[str]] = {}
     for source_id, kind in session.execute(
@@ -406,43 +451,45 @@ def hygiene_report(session: Session, ruleset: Ruleset) -> Report:
         ):
             rows.append(
                 _hygiene_row(
-                    "saknar överordnat dokument",
+                    N_("saknar överordnat dokument"),
                     document,
-                    rule.text or f"Ska stödja ett dokument av typen {', '.join(rule.parents)}.",
+                    Decided(rule.text)
+                    if rule.text
+                    else Phrase("Ska stödja ett dokument av typen %(types)s.", types=Decided(", ".join(rule.parents))),
                 )
             )
     rows.sort(key=lambda r: (r["problem"], swedish_key(r["document"])))
     return Report(
         "hygiene",
-        "Registrets skick",
+        N_("Registrets skick"),
         [
-            ("problem", "Problem"),
-            ("document", "Dokument"),
-            ("type", "Typ"),
-            ("owner", "Dokumentansvarig"),
-            ("detail", "Detalj"),
+            ("problem", N_("Problem")),
+            ("document", N_("Dokument")),
+            ("type", N_("Typ")),
+            ("owner", N_("Dokumentansvarig")),
+            ("detail", N_("Detalj")),
         ],
         rows,
-        f"{len(rows)} saker att åtgärda." if rows else "Inget att åtgärda.",
+        Phrase("%(count)s saker att åtgärda.", count=len(rows)) if rows else Phrase("Inget att åtgärda."),
     )
 
 
 def _hygiene_row(problem: str, document: Document, detail: str) -> dict[str, Any]:
     return {
-        "problem": problem,
+        "problem": Phrase(problem),
         "document_id": document.id,
-        "document": document.title,
-        "type": document.type_key,
-        "owner": document.owner or "(saknas)",
+        "document": Decided(document.title),
+        "type": Decided(document.type_key),
+        "owner": Decided(document.owner) if document.owner else MISSING,
         "detail": detail,
     }
 
 
 REPORTS = {
-    "overlaps": "Överlappande dokument",
-    "violations": "Avvikelser från kommunens regler",
-    "reviews": "Aktualitetsprövning",
-    "hygiene": "Registrets skick",
+    "overlaps": N_("Överlappande dokument"),
+    "violations": N_("Avvikelser från kommunens regler"),
+    "reviews": N_("Aktualitetsprövning"),
+    "hygiene": N_("Registrets skick"),
 }
 
 

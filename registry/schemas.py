@@ -31,12 +31,13 @@ from registry.models.vocabulary import (
     RELATION_KINDS,
     SCOPE_MUNICIPALITY,
 )
+from registry.text.ui import N_, Phrase
 from registry.types import CANONICAL_TYPES
 
 _MESSAGES = {
-    "required": "Fältet måste fyllas i.",
-    "null": "Fältet får inte vara tomt.",
-    "invalid": "Ogiltigt värde.",
+    "required": Phrase("Fältet måste fyllas i."),
+    "null": Phrase("Fältet får inte vara tomt."),
+    "invalid": Phrase("Ogiltigt värde."),
 }
 
 
@@ -78,8 +79,18 @@ def OneOf(choices: Sequence[str], what: str) -> validate.OneOf:
     return validate.OneOf(choices, error=f"Okänd {what} ”{{input}}”. Giltiga värden: {listed}.")
 
 
-def NotBlank(label: str) -> validate.Length:
-    return validate.Length(min=1, error=f"{label} får inte vara tom.")
+class NotBlank(validate.Length):
+    """A length of at least 1 (so the OpenAPI document says minLength: 1), refused with
+    "<label> får inte vara tom." kept translatable."""
+
+    def __init__(self, label: str):
+        super().__init__(min=1)
+        self.label = label
+
+    def __call__(self, value: Any) -> Any:
+        if value is None or len(value) < 1:
+            raise ValidationError(Phrase("%(label)s får inte vara tom.", label=Phrase(self.label)))
+        return value
 
 
 class BaseSchema(Schema):
@@ -131,8 +142,8 @@ def flatten_errors(messages: Any, prefix: str = "") -> dict[str, list[str]]:
 
 
 class BodySchema(BaseSchema):
-    key = Text(required=True, validate=[NotBlank("Förkortningen"), validate.Length(max=40)])
-    name = Text(required=True, validate=[NotBlank("Namnet"), validate.Length(max=200)])
+    key = Text(required=True, validate=[NotBlank(N_("Förkortningen")), validate.Length(max=40)])
+    name = Text(required=True, validate=[NotBlank(N_("Namnet")), validate.Length(max=200)])
     level = Text(required=True, validate=OneOf(BODY_LEVELS, "organnivå"))
 
 
@@ -169,7 +180,7 @@ class DecisionSchema(BaseSchema):
 
     # Examples from the demo register: the API documentation shows a request that works, and
     # the fuzzing (tests/web/test_api_fuzz.py) starts from it and so reaches the code behind it.
-    body = Text(required=True, validate=NotBlank("Organet"), metadata={"example": "KS"})
+    body = Text(required=True, validate=NotBlank(N_("Organet")), metadata={"example": "KS"})
     meeting_date = Date(required=True, metadata={"example": "2025-04-07"})
     paragraph = Text(
         required=True,
@@ -195,7 +206,7 @@ class DecisionSchema(BaseSchema):
 
 class SectionSchema(BaseSchema):
     anchor = Text(load_default=None, allow_none=True, validate=validate.Length(max=120))
-    heading = Text(required=True, validate=[NotBlank("Rubriken"), validate.Length(max=300)])
+    heading = Text(required=True, validate=[NotBlank(N_("Rubriken")), validate.Length(max=300)])
     text = Text(load_default="")
 
 
@@ -209,7 +220,7 @@ class DocumentSchema(BaseSchema):
             r"^[A-Za-z0-9._-]{8,36}$", error="Ett id har 8–36 tecken: bokstäver a–z, siffror, punkt, - och _."
         ),
     )
-    title = Text(required=True, validate=[NotBlank("Titeln"), validate.Length(max=300)])
+    title = Text(required=True, validate=[NotBlank(N_("Titeln")), validate.Length(max=300)])
     type = Text(required=True, validate=OneOf(CANONICAL_TYPES, "dokumenttyp"))
     status = Text(load_default="utkast", validate=OneOf(DOCUMENT_STATUSES, "status"))
     scope = Text(load_default=SCOPE_MUNICIPALITY, validate=validate.Length(min=1, max=200))
@@ -243,15 +254,19 @@ class DocumentRevisionSchema(DocumentSchema):
     """A revision: any document field, plus the version the editor saw and why they changed it."""
 
     expected_version = fields.Integer(required=True, strict=True, error_messages=_messages(invalid="Ange ett heltal."))
-    reason = Text(required=True, validate=NotBlank("Skälet till ändringen"))
+    reason = Text(required=True, validate=NotBlank(N_("Skälet till ändringen")))
 
 
 class RelationSchema(BaseSchema):
     source = Text(
-        required=True, validate=NotBlank("Källdokumentet"), metadata={"example": "7d0c6f7e-3b1e-5a52-9c3e-0d1a2b3c4d04"}
+        required=True,
+        validate=NotBlank(N_("Källdokumentet")),
+        metadata={"example": "7d0c6f7e-3b1e-5a52-9c3e-0d1a2b3c4d04"},
     )
     target = Text(
-        required=True, validate=NotBlank("Måldokumentet"), metadata={"example": "7d0c6f7e-3b1e-5a52-9c3e-0d1a2b3c4d03"}
+        required=True,
+        validate=NotBlank(N_("Måldokumentet")),
+        metadata={"example": "7d0c6f7e-3b1e-5a52-9c3e-0d1a2b3c4d03"},
     )
     kind = Text(
         required=True, validate=OneOf(list(RELATION_KINDS), "relationstyp"), metadata={"example": "konkretiserar"}
@@ -274,12 +289,12 @@ class CaseDocumentSchema(BaseSchema):
 
 class PaperDateSchema(BaseSchema):
     date = Date(required=True)
-    source = Text(required=True, validate=NotBlank("Källan"))
+    source = Text(required=True, validate=NotBlank(N_("Källan")))
 
 
 class CasePaperSchema(BaseSchema):
     kind = Text(required=True, validate=OneOf(CASE_PAPER_KINDS, "typ av handling"))
-    title = Text(required=True, validate=[NotBlank("Rubriken"), validate.Length(max=400)])
+    title = Text(required=True, validate=[NotBlank(N_("Rubriken")), validate.Length(max=400)])
     dates = fields.List(fields.Nested(PaperDateSchema), load_default=list)
     text = Text(load_default="")
 
@@ -289,7 +304,7 @@ class CaseSchema(BaseSchema):
 
     dnr = Dnr(required=True)
     kind = Text(required=True, validate=OneOf(CASE_KINDS, "ärendetyp"))
-    title = Text(required=True, validate=[NotBlank("Rubriken"), validate.Length(max=400)])
+    title = Text(required=True, validate=[NotBlank(N_("Rubriken")), validate.Length(max=400)])
     submitted_by = Text(load_default=None, allow_none=True, validate=validate.Length(max=300))
     submitted_on = Date(load_default=None, allow_none=True)
     text = Text(load_default=None, allow_none=True)
@@ -497,7 +512,7 @@ class CullingSchema(BaseSchema):
     decision_reference = Text(
         required=True,
         validate=[
-            NotBlank("Gallringsbeslutet"),
+            NotBlank(N_("Gallringsbeslutet")),
             validate.Length(min=6, max=400, error="Ange gallringsbeslutet med organ, datum och § eller dnr."),
             validate.Regexp(
                 r"^.*\d", error="Ange gallringsbeslutet med datum och § eller dnr, till exempel ”KS 2024-05-06 § 88”."

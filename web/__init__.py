@@ -74,12 +74,11 @@ def create_app(settings: Settings | None = None, *, testing: bool = False) -> Fl
         "read_sessions": make_session_factory(engine, writes=False),
     }
 
-    from web import auth, caching, errors, logs, security
+    from web import auth, caching, errors, i18n, logs, security
     from web.admin import bp as admin_bp
     from web.api import bp as api_bp
     from web.api.spec import docs_bp
     from web.db import close_session
-    from web.i18n import lang, t
     from web.pages import bp as pages_bp
 
     logs.install(app)
@@ -94,7 +93,8 @@ def create_app(settings: Settings | None = None, *, testing: bool = False) -> Fl
     app.register_blueprint(api_bp)
     app.register_blueprint(docs_bp)
     _limit_logins(app, settings)
-    app.jinja_env.globals.update(t=t, lang=lang, today=dt.date.today)
+    i18n.install(app)
+    app.jinja_env.globals.update(today=dt.date.today)
     from markupsafe import Markup
 
     from registry.search import highlight
@@ -108,6 +108,9 @@ def create_app(settings: Settings | None = None, *, testing: bool = False) -> Fl
     from web.pages.highlight import highlighted
 
     app.jinja_env.globals["text_blocks"] = lambda text: highlighted(text or "", [])
+    from registry.rules.engine.codes import finding_label
+
+    app.jinja_env.globals["finding_label"] = finding_label
     app.jinja_env.filters["zip"] = lambda first, second: list(zip(first, second))
     app.jinja_env.filters["isodate"] = lambda v: v.strftime("%Y-%m-%d") if v else "–"
     app.jinja_env.filters["isotime"] = lambda v: v.astimezone().strftime("%Y-%m-%d %H:%M") if v else "–"

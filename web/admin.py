@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from registry.errors import RegistryError
@@ -33,7 +34,7 @@ def users():
                     {k: form.get(k, "") for k in ("username", "display_name", "role", "password")},
                     actor=g.user.username,
                 )
-                flash(f"Användaren {user.username} är skapad.", "success")
+                flash(_("Användaren %(user)s är skapad.", user=user.username), "success")
             else:
                 change_user(
                     db(),
@@ -42,7 +43,7 @@ def users():
                     role=form.get("role") or None,
                     active={"ja": True, "nej": False}.get(form.get("active", "")),
                 )
-                flash(f"Användaren {form.get('username')} är ändrad.", "success")
+                flash(_("Användaren %(user)s är ändrad.", user=form.get("username")), "success")
             commit()
             return redirect(url_for("admin.users"))
         except RegistryError as error:
@@ -76,7 +77,14 @@ def api_tokens():
                 token_id = form.get("token_id", "")
                 row = revoke_api_token(db(), int(token_id) if token_id.isdigit() else -1, actor=g.user.username)
                 commit()
-                flash(f"Nyckeln ”{row.name}” för {row.user.username} är återkallad och slutar gälla nu.", "success")
+                flash(
+                    _(
+                        "Nyckeln ”%(name)s” för %(user)s är återkallad och slutar gälla nu.",
+                        name=row.name,
+                        user=row.user.username,
+                    ),
+                    "success",
+                )
                 return redirect(url_for("admin.api_tokens"))
         except RegistryError as error:
             db().rollback()

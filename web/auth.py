@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 
 from flask import Blueprint, Flask, abort, current_app, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 
 from registry.services.users import (
     authenticate,
@@ -60,6 +61,7 @@ ROUTE_PERMISSIONS: dict[str, str] = {
     "pages.import_files": "write",
     "pages.cull_document_page": "admin",
     "pages.review_import": "write",
+    "pages.import_page_picture": "write",
     "pages.import_done": "write",
     "pages.case": "read",
     "pages.cases": "read",
@@ -168,7 +170,7 @@ def fresh_login_required():
         return None
     from flask import flash
 
-    flash("Logga in igen: den här ändringen kräver att du har loggat in de senaste 15 minuterna.", "error")
+    flash(_("Logga in igen: den här ändringen kräver att du har loggat in de senaste 15 minuterna."), "error")
     return redirect(url_for("auth.login", next=request.full_path))
 
 
@@ -252,7 +254,7 @@ def login():
         user = authenticate(db(), request.form.get("username", ""), request.form.get("password", ""), now=now())
         if user is None:
             commit()  # the failed attempt is audited
-            error = "Fel användarnamn eller lösenord, eller så är kontot tillfälligt låst. Försök igen om en stund."
+            error = _("Fel användarnamn eller lösenord, eller så är kontot tillfälligt låst. Försök igen om en stund.")
         else:
             token = start_session(db(), user, now())
             commit()

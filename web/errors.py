@@ -10,27 +10,28 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from registry.errors import RegistryError, StaleVersion
+from registry.text.ui import N_
 
 #: A full or read-only disk, said so the person knows their work was not saved.
-STORAGE_FULL = "Lagringen är full eller skrivskyddad, så inget sparades. Försök igen när driften har ordnat det."
+STORAGE_FULL = N_("Lagringen är full eller skrivskyddad, så inget sparades. Försök igen när driften har ordnat det.")
 
 #: werkzeug's English texts replaced by Swedish ones people can act on.
 HTTP_MESSAGES = {
-    400: "Begäran kunde inte tolkas.",
-    401: "Du behöver logga in (eller skicka en API-nyckel) för att göra det här.",
-    403: "Du har inte behörighet till det här.",
-    404: "Sidan eller posten finns inte.",
-    405: "Metoden stöds inte här.",
-    410: "Posten är gallrad.",
-    409: "Ändringen krockar med en annan ändring.",
-    412: "Dokumentet har ändrats sedan du läste det.",
-    413: "Filen eller texten är för stor; högst 20 MB.",
-    415: "Skicka JSON (Content-Type: application/json).",
-    422: "Uppgifterna är inte giltiga.",
-    428: "Ange If-Match med dokumentets ETag för att ändra det.",
-    429: "För många försök; vänta en stund.",
-    500: "Något gick fel hos oss. Försök igen om en stund.",
-    503: "Registret är inte tillgängligt just nu. Försök igen om en stund.",
+    400: N_("Begäran kunde inte tolkas."),
+    401: N_("Du behöver logga in (eller skicka en API-nyckel) för att göra det här."),
+    403: N_("Du har inte behörighet till det här."),
+    404: N_("Sidan eller posten finns inte."),
+    405: N_("Metoden stöds inte här."),
+    410: N_("Posten är gallrad."),
+    409: N_("Ändringen krockar med en annan ändring."),
+    412: N_("Dokumentet har ändrats sedan du läste det."),
+    413: N_("Filen eller texten är för stor; högst 20 MB."),
+    415: N_("Skicka JSON (Content-Type: application/json)."),
+    422: N_("Uppgifterna är inte giltiga."),
+    428: N_("Ange If-Match med dokumentets ETag för att ändra det."),
+    429: N_("För många försök; vänta en stund."),
+    500: N_("Något gick fel hos oss. Försök igen om en stund."),
+    503: N_("Registret är inte tillgängligt just nu. Försök igen om en stund."),
 }
 
 CODES = {

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from registry.models import Document
+from registry.text.ui import N_
 
 #: Schema field path -> form field name (and so the id the error summary links to).
 FIELD_FOR_PATH = {
@@ -21,25 +22,25 @@ FIELD_FOR_PATH = {
 }
 
 LABELS = {
-    "title": "Titel",
-    "type": "Dokumenttyp",
-    "status": "Status",
-    "scope": "Omfattning",
-    "owner": "Dokumentansvarig",
-    "adopted_by": "Beslutande organ",
-    "decision_body": "Organet som fattade beslutet",
-    "decision_date": "Sammanträdesdatum",
-    "decision_paragraph": "Paragraf (§)",
-    "decision_dnr": "Diarienummer",
-    "valid_from": "Giltig från",
-    "valid_until": "Giltig till",
-    "next_review_on": "Nästa aktualitetsprövning",
-    "topics": "Ämnen",
-    "summary": "Sammanfattning",
-    "full_text": "Text",
-    "sections_text": "Avsnitt",
-    "reason": "Skäl till ändringen",
-    "expected_version": "Version",
+    "title": N_("Titel"),
+    "type": N_("Dokumenttyp"),
+    "status": N_("Status"),
+    "scope": N_("Omfattning"),
+    "owner": N_("Dokumentansvarig"),
+    "adopted_by": N_("Beslutande organ"),
+    "decision_body": N_("Organet som fattade beslutet"),
+    "decision_date": N_("Sammanträdesdatum"),
+    "decision_paragraph": N_("Paragraf (§)"),
+    "decision_dnr": N_("Diarienummer"),
+    "valid_from": N_("Giltig från"),
+    "valid_until": N_("Giltig till"),
+    "next_review_on": N_("Nästa aktualitetsprövning"),
+    "topics": N_("Ämnen"),
+    "summary": N_("Sammanfattning"),
+    "full_text": N_("Text"),
+    "sections_text": N_("Avsnitt"),
+    "reason": N_("Skäl till ändringen"),
+    "expected_version": N_("Version"),
 }
 
 _HEADING = re.compile(r"^##\s+(.+)$", re.MULTILINE)

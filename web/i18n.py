@@ -1,41 +1,70 @@
-"""Swedish by default; English for the page chrome behind a switch (content stays as decided)."""
+"""Swedish is the source language; English comes from the message catalogue in
+``web/translations`` (Flask-Babel), chosen with the footer's button and kept in the session.
+
+``_()`` in templates and views, ``t`` (the ``t`` filter) for registry's words and ``Phrase``
+sentences, ``sv`` and ``Decided`` for the municipality's own words, which stay Swedish and are
+marked lang="sv" (docs/architecture.md, "Translations")."""
 
 from __future__ import annotations
 
-from flask import session
+from typing import Any
 
-ENGLISH = {
-    "Registret": "The register",
-    "Prova en motion": "Try a motion",
-    "Regler": "Definitions",
-    "Nytt dokument": "New document",
-    "Granskning": "Audit trail",
-    "Rapporter": "Reports",
-    "Användare": "Users",
-    "Logga in": "Log in",
-    "Logga ut": "Log out",
-    "Tillgänglighetsredogörelse": "Accessibility statement",
-    "API-dokumentation": "API documentation",
-    "Sök": "Search",
-    "Filtrera": "Filter",
-    "Dokument": "Documents",
-    "Typ": "Type",
-    "Status": "Status",
-    "Organ": "Adopted by",
-    "Ämne": "Topic",
-    "Avvikelser": "Findings",
-    "Till huvudinnehållet": "Skip to main content",
-    "In English": "In English",
-    "På svenska": "På svenska",
-    "Författningssamling": "Municipal code",
-    "Ärenden": "Cases",
-    "Om registret och öppna data": "About the register and open data",
-}
+from flask import Flask, has_request_context, session
+from flask_babel import Babel, gettext
+from markupsafe import Markup, escape
+
+from registry.text.ui import Decided, Phrase
+
+LANGUAGES = ("sv", "en")
 
 
 def lang() -> str:
-    return session.get("lang", "sv")
+    if not has_request_context():
+        return "sv"
+    chosen = session.get("lang", "sv")
+    return chosen if chosen in LANGUAGES else "sv"
 
 
-def t(text: str) -> str:
-    return ENGLISH.get(text, text) if lang() == "en" else text
+def t(text: Any, **values: Any) -> Any:
+    """Say a Swedish UI string in the reader's language: a literal, a word from one of registry's
+    tables, or a ``Phrase`` (its values translated the same way). The municipality's own words
+    (``Decided``) and anything else that is not text are returned as they are."""
+    if isinstance(text, Phrase):
+        values = {**text.values, **values}
+        text = text.template
+    elif not isinstance(text, str) or isinstance(text, Decided) or not text:
+        return text
+    said = gettext(text) if has_request_context() else text  # outside a request: Swedish
+    if not values:
+        return said
+    return said % {key: t(value) if isinstance(value, Phrase) else value for key, value in values.items()}
+
+
+def t_html(text: Any) -> Markup:
+    """``t`` for a page: the municipality's own words inside it marked lang="sv"."""
+    if isinstance(text, Decided):
+        return sv(text)
+    if not isinstance(text, Phrase):
+        return escape(t(text))
+    template = gettext(text.template) if has_request_context() else text.template
+    return Markup(escape(template)) % {
+        key: t_html(value) if isinstance(value, (Phrase, Decided)) else value for key, value in text.values.items()
+    }
+
+
+def sv(value: object) -> Markup:
+    """Decided content inside an English page: marked Swedish so that screen readers read it as
+    Swedish. In a Swedish page the whole page already is."""
+    if value is None or value == "":
+        return Markup("")
+    if lang() == "sv":
+        return escape(value)
+    return Markup('<span lang="sv">%s</span>') % value
+
+
+def install(app: Flask) -> None:
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", "sv")
+    Babel(app, locale_selector=lang)
+    app.jinja_env.globals.update(lang=lang, t=t)
+    app.jinja_env.filters["sv"] = sv
+    app.jinja_env.filters["t"] = t_html

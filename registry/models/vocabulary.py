@@ -9,17 +9,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from registry.text.ui import N_
+
 
 class DocumentStatus(StrEnum):
     """A document's status. A document is never deleted; it moves between these. The values are
     the Swedish words the database, the exports and the API carry (a StrEnum is those strings)."""
 
-    DRAFT = "utkast"
-    IN_PREPARATION = "under beredning"
-    IN_FORCE = "gällande"
-    REPEALED = "upphävd"
-    SUPERSEDED = "ersatt"
-    UNPUBLISHED = "avpublicerad"
+    DRAFT = N_("utkast")
+    IN_PREPARATION = N_("under beredning")
+    IN_FORCE = N_("gällande")
+    REPEALED = N_("upphävd")
+    SUPERSEDED = N_("ersatt")
+    UNPUBLISHED = N_("avpublicerad")
 
 
 DRAFT = DocumentStatus.DRAFT
@@ -44,23 +46,30 @@ STATUS_TRANSITIONS: dict[str, tuple[str, ...]] = {
 # Levels of organ (Body), highest first.
 BODY_LEVELS = ("fullmäktige", "styrelse", "utskott", "nämnd", "förvaltning", "tjänsteperson")
 
-CASE_KINDS = ("motion", "medborgarförslag", "uppdrag", "interpellation", "ärende")
+CASE_KINDS = (N_("motion"), N_("medborgarförslag"), N_("uppdrag"), N_("interpellation"), N_("ärende"))
 
 DECISION_OUTCOMES = (
-    "bifall",
-    "avslag",
-    "besvarad",
-    "återremiss",
-    "bordlagd",
-    "förslag till beslut",
-    "antagen",
-    "upphävd",
-    "övrigt",
+    N_("bifall"),
+    N_("avslag"),
+    N_("besvarad"),
+    N_("återremiss"),
+    N_("bordlagd"),
+    N_("förslag till beslut"),
+    N_("antagen"),
+    N_("upphävd"),
+    N_("övrigt"),
 )
 
-CASE_PAPER_KINDS = ("motion", "medborgarförslag", "tjänsteskrivelse", "protokollsutdrag", "yttrande", "övrigt")
+CASE_PAPER_KINDS = (
+    N_("motion"),
+    N_("medborgarförslag"),
+    N_("tjänsteskrivelse"),
+    N_("protokollsutdrag"),
+    N_("yttrande"),
+    N_("övrigt"),
+)
 
-CASE_DOCUMENT_ROLES = ("berör", "beslutsunderlag", "tjänsteskrivelse", "motion", "resultat")
+CASE_DOCUMENT_ROLES = (N_("berör"), N_("beslutsunderlag"), N_("tjänsteskrivelse"), N_("motion"), N_("resultat"))
 
 
 @dataclass(frozen=True)
@@ -73,12 +82,12 @@ class RelationKind:
 RELATION_KINDS: dict[str, RelationKind] = {
     kind.key: kind
     for kind in (
-        RelationKind("genomför", "genomför", "genomförs av"),
-        RelationKind("konkretiserar", "konkretiserar", "konkretiseras av"),
-        RelationKind("ersätter", "ersätter", "ersätts av"),
-        RelationKind("upphäver", "upphäver", "upphävs av"),
-        RelationKind("berör", "berör", "berörs av"),
-        RelationKind("hänvisar till", "hänvisar till", "hänvisas från"),
+        RelationKind("genomför", N_("genomför"), N_("genomförs av")),
+        RelationKind("konkretiserar", N_("konkretiserar"), N_("konkretiseras av")),
+        RelationKind("ersätter", N_("ersätter"), N_("ersätts av")),
+        RelationKind("upphäver", N_("upphäver"), N_("upphävs av")),
+        RelationKind("berör", N_("berör"), N_("berörs av")),
+        RelationKind("hänvisar till", N_("hänvisar till"), N_("hänvisas från")),
     )
 }
 
@@ -89,7 +98,7 @@ SCOPE_MUNICIPALITY = "kommunövergripande"
 PUBLIC_STATUSES = (IN_FORCE, IN_PREPARATION, REPEALED, SUPERSEDED)
 
 #: Roles of logged-in users. The public needs no account.
-ROLES = ("registrator", "revisor", "admin")
+ROLES = (N_("registrator"), N_("revisor"), N_("admin"))
 
 
 def sql_in(values: tuple[str, ...] | list[str]) -> str:

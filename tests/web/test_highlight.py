@@ -30,7 +30,8 @@ def _render(blocks) -> str:
             [("Vem ansvarar?", 2)],
             "p(Frågor:) ul(Hur ska AI användas? | [2:Vem ansvarar?]) p(Slut.)",
         ),
-        ("1. Första\n2) Andra", [], "ul(Första | Andra)"),
+        ("1. Första\n2) Andra", [], "ol(Första | Andra)"),  # numbered lines stay a numbered list
+        ("- en punkt\n1. ett nummer", [], "ul(en punkt) ol(ett nummer)"),
         (
             "- en punkt som\n  fortsätter här\n- nästa",
             [],

@@ -168,7 +168,7 @@ def test_an_ersatter_line_in_the_file_is_offered_as_a_relation_and_made(fresh_ap
         kinds = [r.kind for r in session.scalars(select(Relation).where(Relation.source_id == new_id))]
     assert kinds == ["ersätter"]
     shown = client.get(f"/dokument/{new_id}").get_data(as_text=True)
-    assert "<ul><li>Klassa informationen.</li><li>Välj skydd efter klassningen.</li></ul>" in shown  # the list kept
+    assert '<ul lang="sv"><li>Klassa informationen.</li><li>Välj skydd efter klassningen.</li></ul>' in shown  # kept
 
 
 def test_an_ersatter_relation_left_unticked_is_not_made(fresh_app):
@@ -205,7 +205,9 @@ def test_the_review_shows_the_original_as_it_was_read_beside_the_form(fresh_app)
     page = client.get(response.location).get_data(as_text=True)
     preview = page[page.index('class="original-preview"') : page.index("</details>")]
     assert "Originalet som Styrdok läste det (Word" in preview
-    assert "<strong>Syfte</strong>" in preview and '<ul class="original-list">' in preview
+    assert "<strong>Syfte</strong>" in preview
+    # the numbered list stays numbered, with the file's own numbers
+    assert '<ol class="original-list numbered">' in preview and '<span class="list-number">1.</span>' in preview
     assert "Parkering avgiftsbeläggs i centrum." in preview and "Dokumentansvarig: Trafikenheten" in preview
     assert "VALLENTUNA KOMMUN" not in preview.split("Sidhuvuden")[0]  # the running header is not text
     pdf = make_pdf(
@@ -220,3 +222,29 @@ def test_the_review_shows_the_original_as_it_was_read_beside_the_form(fresh_app)
     response = _upload(client, [("rutin.pdf", pdf)])
     page = client.get(response.location).get_data(as_text=True)
     assert "(PDF, 2 sidor)" in page and "Sida 1" in page and "Sida 2" in page and "Andra sidan börjar här." in page
+
+
+def test_a_pdf_under_review_is_shown_as_pictures_of_its_pages_to_its_uploader_only(fresh_app):
+    from benchmarks.pdfmaker import Text, make_pdf
+
+    pdf = make_pdf(
+        [
+            [Text("Riktlinjer för snöröjning", y=760, size=18, bold=True), Text("Syfte och omfattning.", y=700)],
+            [Text("Ansvar och uppföljning.", y=760)],
+        ]
+    )
+    client = fresh_app.test_client()
+    login(client, "registrator")
+    review_url = _upload(client, [("snorojning.pdf", pdf), ("parkering.docx", POLICY)]).location
+    page = client.get(review_url).get_data(as_text=True)
+    pictures = re.findall(r'<img src="([^"]+/sida-(\d)\.png)" width="(\d+)" height="(\d+)"', page)
+    assert [(number, width) for _, number, width, _ in pictures] == [("1", "900"), ("2", "900")]
+    assert 'alt="Sida 1 av originalet som bild; texten som Styrdok läste den står under bilderna."' in page
+    drawn = client.get(pictures[0][0])
+    assert drawn.status_code == 200 and drawn.mimetype == "image/png" and drawn.data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert client.get(pictures[0][0].replace("sida-1", "sida-3")).status_code == 404  # not drawn
+    docx_review = client.get(review_url[: -len("1")] + "2").get_data(as_text=True)
+    assert "original-pictures" not in docx_review  # a Word file is shown as its text
+    other = fresh_app.test_client()
+    login(other, "admin")
+    assert other.get(pictures[0][0]).status_code == 404  # another person's upload is not there

@@ -7,6 +7,7 @@ import io
 import math
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from registry.errors import InvalidInput, NotFound, RegistryError, StaleVersion
@@ -28,6 +29,7 @@ from registry.services.findings import assessment_hook, current_findings
 from registry.types import CANONICAL_TYPES
 from web.db import commit, db
 from web.forms import LABELS, document_to_form, field_errors, form_to_data
+from web.i18n import t
 from web.pages.blueprint import bp
 from web.pages.common import ruleset, visible_statuses
 
@@ -166,7 +168,7 @@ def cull_document_page(document_id: str):
 
         if authenticate(db(), g.user.username, form.get("password", ""), now=now()) is None:
             commit()  # the failed re-authentication is audited
-            errors["password"] = ["Lösenordet stämmer inte; gallring kräver att du anger ditt lösenord igen."]
+            errors["password"] = [_("Lösenordet stämmer inte; gallring kräver att du anger ditt lösenord igen.")]
         else:
             try:
                 tombstone = cull_document(
@@ -184,7 +186,14 @@ def cull_document_page(document_id: str):
                 )
             else:
                 commit()
-                flash(f"”{tombstone.title}” är gallrat enligt {tombstone.decision_reference}.", "success")
+                flash(
+                    _(
+                        "”%(title)s” är gallrat enligt %(decision)s.",
+                        title=tombstone.title,
+                        decision=tombstone.decision_reference,
+                    ),
+                    "success",
+                )
                 return redirect(url_for("pages.index"))
     return render_template(
         "cull.html",
@@ -193,10 +202,10 @@ def cull_document_page(document_id: str):
         errors=errors,
         cullable=doc.status in CULLABLE_STATUSES,
         labels={
-            "decision_reference": "Gallringsbeslut",
-            "reason": "Skäl",
-            "password": "Ditt lösenord",
-            "_": "Gallring",
+            "decision_reference": _("Gallringsbeslut"),
+            "reason": _("Skäl"),
+            "password": _("Ditt lösenord"),
+            "_": _("Gallring"),
         },
     ), (422 if errors else 200)
 
@@ -420,7 +429,7 @@ def new_document():
         db().rollback()
         return _render_form(None, form, field_errors(error.errors or {"title": [error.message]}), status=422)
     commit()
-    flash(f"”{doc.title}” är registrerat.", "success")
+    flash(_("”%(title)s” är registrerat.", title=doc.title), "success")
     return redirect(url_for("pages.document", document_id=doc.id))
 
 
@@ -458,7 +467,7 @@ def edit_document(document_id: str):
         db().rollback()
         return _render_form(doc, form, field_errors(error.errors or {"title": [error.message]}), status=422)
     commit()
-    flash("Ändringen är sparad som en ny version.", "success")
+    flash(_("Ändringen är sparad som en ny version."), "success")
     return redirect(url_for("pages.document", document_id=doc.id))
 
 
@@ -531,7 +540,7 @@ def audit_trail_csv():
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(["Tid", "Vem", "Händelse", "Vad som hände", "Händelsekod", "Nr i kedjan"])
+    writer.writerow([_("Tid"), _("Vem"), _("Händelse"), _("Vad som hände"), _("Händelsekod"), _("Nr i kedjan")])
     for line in trail_all(db(), _trail_filters()):
         event = line.event
         writer.writerow(
@@ -539,7 +548,7 @@ def audit_trail_csv():
                 event.occurred_at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
                 spreadsheet_safe(line.who),
                 spreadsheet_safe(event.action),
-                spreadsheet_safe(line.text),
+                spreadsheet_safe(t(line.text)),
                 event.action,
                 event.id,
             ]
@@ -615,7 +624,10 @@ def repeal_document_page(document_id: str):
             errors = field_errors(error.errors or {"_": [error.message]})
         else:
             commit()
-            flash(f"”{doc.title}” är upphävt. Det finns kvar i registret med hela sin historik.", "success")
+            flash(
+                _("”%(title)s” är upphävt. Det finns kvar i registret med hela sin historik.", title=doc.title),
+                "success",
+            )
             return redirect(url_for("pages.document", document_id=doc.id))
     return render_template(
         "end_document.html", doc=doc, mode="repeal", form=form, errors=errors, bodies=_bodies(), candidates=[]
@@ -635,7 +647,7 @@ def supersede_document_page(document_id: str):
     if request.method == "POST":
         try:
             if not form.get("new_id"):
-                raise InvalidInput("Välj det dokument som ersätter det här.", field="new_id")
+                raise InvalidInput(_("Välj det dokument som ersätter det här."), field="new_id")
             newer = supersede_document(
                 db(), doc.id, form["new_id"], actor=g.user.username, reason=form.get("reason") or "Ersatt"
             )
@@ -644,7 +656,7 @@ def supersede_document_page(document_id: str):
             errors = field_errors(error.errors or {"_": [error.message]})
         else:
             commit()
-            flash(f"”{newer.title}” är nu ersatt. Relationen ”ersätter” är registrerad.", "success")
+            flash(_("”%(title)s” är nu ersatt. Relationen ”ersätter” är registrerad.", title=newer.title), "success")
             return redirect(url_for("pages.document", document_id=doc.id))
     candidates = sorted(
         (
@@ -670,12 +682,12 @@ def add_relation(document_id: str):
     if doc is None:
         abort(404)
     form = request.form.to_dict()
-    direction, _, kind = (form.get("kind") or "").partition(":")
+    direction, _colon, kind = (form.get("kind") or "").partition(":")
     other = form.get("other") or ""
     source, target = (doc.id, other) if direction == "ut" else (other, doc.id)
     try:
         if not other:
-            raise InvalidInput("Välj dokumentet som relationen gäller.", field="other")
+            raise InvalidInput(_("Välj dokumentet som relationen gäller."), field="other")
         relation = link_documents(
             db(),
             {"source": source, "target": target, "kind": kind, "note": form.get("note") or None},
@@ -683,10 +695,18 @@ def add_relation(document_id: str):
         )
     except RegistryError as error:
         db().rollback()
-        flash(f"Relationen sparades inte: {error.message}", "error")
+        flash(_("Relationen sparades inte: %(why)s", why=t(error.message)), "error")
         return redirect(url_for("pages.document", document_id=doc.id, _anchor="rel-h"))
     commit()
-    flash(f"Relationen är sparad: ”{relation.source.title}” {relation.kind} ”{relation.target.title}”.", "success")
+    flash(
+        _(
+            "Relationen är sparad: ”%(source)s” %(kind)s ”%(target)s”.",
+            source=relation.source.title,
+            kind=t(relation.kind),
+            target=relation.target.title,
+        ),
+        "success",
+    )
     return redirect(url_for("pages.document", document_id=doc.id, _anchor="rel-h"))
 
 
@@ -699,13 +719,13 @@ def change_relation(document_id: str, relation_id: int):
     try:
         if form.get("action") == "avsluta":
             end_relation(db(), relation_id, actor=g.user.username, reason=form.get("reason"))
-            message = "Relationen är avslutad; den finns kvar under Tidigare relationer."
+            message = _("Relationen är avslutad; den finns kvar under Tidigare relationer.")
         else:
             annotate_relation(db(), relation_id, form.get("note"), actor=g.user.username)
-            message = "Kommentaren är sparad."
+            message = _("Kommentaren är sparad.")
     except RegistryError as error:
         db().rollback()
-        flash(f"Det gick inte: {error.message}", "error")
+        flash(_("Det gick inte: %(why)s", why=t(error.message)), "error")
     else:
         commit()
         flash(message, "success")

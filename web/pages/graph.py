@@ -8,6 +8,7 @@ read on a phone. Without Graphviz's ``dot`` program the page falls back to the s
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import textwrap
@@ -15,6 +16,7 @@ from collections.abc import Callable
 
 from registry.models import Document
 from registry.models.vocabulary import RELATION_KINDS
+from web.i18n import t
 
 #: More neighbours than this are in the table only (the picture would be a wall).
 MAX_NEIGHBOURS = 40
@@ -69,7 +71,7 @@ def relation_dot(document: Document, relations: list[dict], link: Callable[[str]
     import graphviz
 
     graph = graphviz.Digraph(
-        f"Relationer för {document.title}",  # the picture's <title>; the page names it in words too
+        t("Relationer för %(title)s", title=document.title),  # the picture's <title>; the page says it too
         graph_attr={"rankdir": "LR", "bgcolor": "white", "nodesep": "0.2", "ranksep": "0.4", "pad": "0.15"},
         node_attr=_node_style("16"),
         edge_attr=_edge_style("14"),
@@ -90,9 +92,9 @@ def relation_dot(document: Document, relations: list[dict], link: Callable[[str]
             _wrapped(other.title),
             href=link(other.id),
             target="_top",
-            tooltip=f"{relation['label']} {other.title}",
+            tooltip=f"{t(relation['label'])} {other.title}",
         )
-        active = RELATION_KINDS[relation["kind"]].label
+        active = t(RELATION_KINDS[relation["kind"]].label)
         if relation["outgoing"]:
             graph.edge("dokument", node, label=active)
         else:  # the other document is the subject: its arrow points back at this one
@@ -110,7 +112,16 @@ def inline_svg(drawn: bytes) -> str:
     there and its text is real text, zoomable and read out. ``dot`` escapes every label."""
     text = drawn.decode("utf-8")
     start = text.find("<svg")
-    return text[start:] if start >= 0 else ""
+    return _titles_in_swedish(text[start:]) if start >= 0 else ""
+
+
+_NODE = re.compile(r'(<g id="[^"]*" class="node">.*?</g>)', re.S)
+
+
+def _titles_in_swedish(svg: str) -> str:
+    """The nodes are document titles, the municipality's own words: their text is marked
+    lang="sv" (the edges carry words of the page's language)."""
+    return _NODE.sub(lambda m: m.group(1).replace("<text ", '<text lang="sv" '), svg)
 
 
 #: The overview draws the largest groups only; the overlaps report lists every one.
@@ -127,7 +138,7 @@ def overlap_network_svg(groups: list[dict], rows: list[dict], link: Callable[[st
     if not chosen:
         return None
     graph = graphviz.Graph(
-        "Överlappande dokument",
+        t("Överlappande dokument"),
         graph_attr={"bgcolor": "white", "overlap": "false", "splines": "true", "sep": "+12", "pad": "0.2"},
         node_attr=_node_style("14"),
         edge_attr=_edge_style("13"),
@@ -143,7 +154,7 @@ def overlap_network_svg(groups: list[dict], rows: list[dict], link: Callable[[st
                 _wrapped(document["title"]),
                 href=link(document["id"]),
                 target="_top",
-                tooltip=f"Grupp {group['cluster']}: {document['title']}",
+                tooltip=t("Grupp %(cluster)s: %(title)s", cluster=group["cluster"], title=document["title"]),
             )
     for row in rows:
         if row["first_id"] in shown and row["second_id"] in shown:

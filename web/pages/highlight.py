@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_BULLET = re.compile(r"^\s*(?:[•\-*–·▪]|\d{1,2}[.)])\s+")
+_BULLET = re.compile(r"^\s*[•\-*–·▪]\s+")
+_NUMBERED = re.compile(r"^\s*\d{1,2}[.)]\s+")
 #: Colours a finding's marks can have (CSS classes mark-c0 … mark-c3), in turn.
 COLOURS = 4
 
@@ -25,7 +26,7 @@ class Piece:
 
 @dataclass
 class Block:
-    kind: str  # "p" or "ul"
+    kind: str  # "p", "ul" (bullets) or "ol" (numbered)
     items: list[list[Piece]] = field(default_factory=list)  # one paragraph, or one per list item
 
 
@@ -106,7 +107,7 @@ def _pieces(text: str, begin: int, end: int, spans, anchored: set[str]) -> list[
 
 
 def highlighted(text: str, evidence: list[Evidence]) -> list[Block]:
-    """Paragraphs (split at blank lines) and bullet lists of ``text``, evidence marked."""
+    """Paragraphs (split at blank lines), bullet and numbered lists of ``text``, evidence marked."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     spans = _spans(text, evidence)
     anchored: set[str] = set()
@@ -126,14 +127,16 @@ def highlighted(text: str, evidence: list[Evidence]) -> list[Block]:
         if not line.strip():
             close_paragraph()
             continue
-        bullet = _BULLET.match(line)
+        numbered = _NUMBERED.match(line)
+        bullet = numbered or _BULLET.match(line)
         if bullet:
             close_paragraph()
-            if not blocks or blocks[-1].kind != "ul":
-                blocks.append(Block("ul"))
+            kind = "ol" if numbered else "ul"
+            if not blocks or blocks[-1].kind != kind:
+                blocks.append(Block(kind))
             blocks[-1].items.append(_pieces(text, begin + bullet.end(), end, spans, anchored))
             continue
-        if blocks and blocks[-1].kind == "ul" and not paragraph and line[:1].isspace():
+        if blocks and blocks[-1].kind in ("ul", "ol") and not paragraph and line[:1].isspace():
             # a wrapped list item: its next line is indented under the bullet
             blocks[-1].items[-1].extend([Piece(" "), *_pieces(text, begin, end, spans, anchored)])
             continue

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import json
 import secrets
 from pathlib import Path
 from typing import Any
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from registry.errors import InvalidInput, NotFound, RegistryError
+from registry.extract import Extractor
 from registry.filestore import FileStore, display_name
 from registry.ingest.organs import OrganName
 from registry.ingest.protocol import CaseFile
@@ -35,6 +38,7 @@ from registry.services.ingest import (
 )
 from web.db import commit, db
 from web.forms import field_errors, form_to_data, values_to_form
+from web.i18n import t
 from web.pages.blueprint import bp
 from web.pages.common import ruleset
 from web.pages.documents import _render_form
@@ -147,13 +151,13 @@ def import_files():
     uploads = [u for u in request.files.getlist("filer") if u and u.filename]
     if not uploads:
         return render_template(
-            "import.html", max_files=MAX_FILES, error="Välj minst en fil (PDF, Word eller text)."
+            "import.html", max_files=MAX_FILES, error=_("Välj minst en fil (PDF, Word eller text).")
         ), 422
     if len(uploads) > MAX_FILES:
         return render_template(
             "import.html",
             max_files=MAX_FILES,
-            error=f"Välj högst {MAX_FILES} filer åt gången; för fler, använd ”styrdok import”.",
+            error=_("Välj högst %(count)s filer åt gången; för fler, använd ”styrdok import”.", count=MAX_FILES),
         ), 422
     store = _store()
     named = []
@@ -174,8 +178,52 @@ def import_files():
     by_name = {p.source: p for p in proposals}
     items = [_item_from(by_name[name], name, digest) for name, digest, _ in named]
     token = secrets.token_urlsafe(16)[:_TOKEN_LENGTH]
+    _draw_pdf_pages(token, items, [data for _, _, data in named])
     _save_review(token, {"user": username, "created": dt.datetime.now(dt.UTC).isoformat(), "items": items})
     return redirect(url_for("pages.review_import", token=token, number=1))
+
+
+#: The review shows a PDF's first pages as pictures beside the form (the text as read below them).
+PICTURE_PAGES = 6
+PICTURE_WIDTH = 900
+
+
+def _picture_path(token: str, number: int, page: int) -> Path:
+    return _review_path(token).with_name(f"{token}-{number}-{page}.png")
+
+
+def _draw_pdf_pages(token: str, items: list[dict[str, Any]], files: list[bytes]) -> None:
+    """Each PDF document's first pages drawn by PDFium in the limited child, kept beside the
+    review; a file that cannot be drawn is shown as text alone."""
+    with Extractor() as extractor:
+        for number, (item, data) in enumerate(zip(items, files), start=1):
+            if item.get("kind") != "document" or item.get("media_type") != "application/pdf":
+                continue
+            pictures = extractor.render_pages(data, item["name"], pages=PICTURE_PAGES, width=PICTURE_WIDTH)
+            for page, picture in enumerate(pictures, start=1):
+                path = _picture_path(token, number, page)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(picture.png)
+            item["pictures"] = [
+                {"page": page, "width": picture.width, "height": picture.height}
+                for page, picture in enumerate(pictures, start=1)
+            ]
+
+
+@bp.route("/importera/<token>/<int:number>/sida-<int:page>.png")
+def import_page_picture(token: str, number: int, page: int):
+    """One drawn page of the file under review (only for the person who uploaded it)."""
+    from flask import send_file
+
+    review = _load_review(token)
+    if not 1 <= number <= len(review["items"]):
+        abort(404)
+    shown = {p["page"] for p in review["items"][number - 1].get("pictures", [])}
+    path = _picture_path(token, number, page)
+    if page not in shown or not path.is_file():
+        abort(404)
+    # a picture is a few hundred kB: read whole, so no file stays open after the response
+    return send_file(io.BytesIO(path.read_bytes()), mimetype="image/png", max_age=3600)
 
 
 def _next_url(token: str, review: dict[str, Any], number: int) -> str:
@@ -201,7 +249,7 @@ def review_import(token: str, number: int):
     if request.form.get("action") == "hoppa":
         item["state"] = "överhoppad"
         _save_review(token, review)
-        flash(f"{item['name']} hoppades över; inget sparades från den.", "success")
+        flash(_("%(file)s hoppades över; inget sparades från den.", file=item["name"]), "success")
         return redirect(_next_url(token, review, number))
     if item["kind"] == "problem":
         abort(400)
@@ -241,7 +289,12 @@ def review_import(token: str, number: int):
     commit()
     item.update(state="registrerad", document_id=doc.id)
     _save_review(token, review)
-    flash(f"”{doc.title}” är registrerat{f'; {made}' if made else ''}.", "success")
+    flash(
+        _("”%(title)s” är registrerat; %(made)s.", title=doc.title, made=t(made))
+        if made
+        else _("”%(title)s” är registrerat.", title=doc.title),
+        "success",
+    )
     if note:
         flash(note, "error")
     return redirect(_next_url(token, review, number))
@@ -274,7 +327,7 @@ def _confirm_case(token: str, review: dict[str, Any], number: int, item: dict[st
     commit()
     item.update(state="registrerad", result=summary.cases)
     _save_review(token, review)
-    flash(f"Ärendet {item['case']['dnr']} är registrerat med sina beslut och handlingar.", "success")
+    flash(_("Ärendet %(dnr)s är registrerat med sina beslut och handlingar.", dnr=item["case"]["dnr"]), "success")
     return redirect(_next_url(token, review, number))
 
 

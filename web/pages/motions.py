@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from flask import render_template, request, send_file
+from flask_babel import gettext as _
 
 from registry.errors import UnreadableInput
 from registry.extract import extract_text
@@ -36,7 +37,7 @@ def _input_text() -> tuple[str, str | None]:
         except UnreadableInput as error:
             return "", error.message
         if not text.strip():
-            return "", f"Filen {upload.filename} är tom; klistra in en motion eller välj en annan fil."
+            return "", _("Filen %(file)s är tom; klistra in en motion eller välj en annan fil.", file=upload.filename)
         if len(text) > MAX_ANALYSED_CHARS:
             return "", too_long_message(len(text), f"Texten i {upload.filename}")
         return text, None
@@ -44,7 +45,7 @@ def _input_text() -> tuple[str, str | None]:
     if len(text) > MAX_ANALYSED_CHARS:
         return "", too_long_message(len(text))
     if not text.strip():
-        return "", "Klistra in en motion eller välj en fil (text, PDF eller Word)."
+        return "", _("Klistra in en motion eller välj en fil (text, PDF eller Word).")
     return text, None
 
 

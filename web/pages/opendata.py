@@ -20,6 +20,7 @@ from registry.opendata.identifiers import (
     version_path,
 )
 from registry.opendata.records import is_public_version, public_versions, standing_on
+from registry.text.ui import Decided, Phrase
 from registry.types import CANONICAL_TYPES
 from web.db import db
 from web.pages.blueprint import bp
@@ -195,7 +196,11 @@ def kfs_in_force(kommun_key: str, type_slug: str, year: int, number: int, day: s
         from web.errors import ApiError
 
         raise ApiError(
-            400, f"”{day[:40]}” är inget datum; skriv det som ÅÅÅÅ-MM-DD, till exempel 2025-04-07."
+            400,
+            Phrase(
+                "”%(day)s” är inget datum; skriv det som ÅÅÅÅ-MM-DD, till exempel 2025-04-07.",
+                day=Decided(day[:40]),
+            ),
         ) from None
     moved = _canonical_or_none(document, f"/gallande/{date.isoformat()}")
     if moved is not None:
@@ -204,7 +209,14 @@ def kfs_in_force(kommun_key: str, type_slug: str, year: int, number: int, day: s
     if found is None:
         from web.errors import ApiError
 
-        raise ApiError(404, f"{document.title} fanns inte i det öppna registret den {date.isoformat()}.")
+        raise ApiError(
+            404,
+            Phrase(
+                "%(title)s fanns inte i det öppna registret den %(day)s.",
+                title=Decided(document.title),
+                day=date.isoformat(),
+            ),
+        )
     return _render_version(document, found.version, standing=found)
 
 

@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 
 from flask import abort, current_app, render_template, request, send_file, url_for
 
 from registry.errors import NotFound
-from registry.reports import REPORTS, build_report, write_csv_report, write_xlsx
+from registry.reports import REPORTS, Report, build_report, write_csv_report, write_xlsx
 from web.db import db
+from web.i18n import lang, t
 from web.pages.blueprint import bp
 from web.pages.common import ruleset
+
+
+def in_readers_language(report: Report) -> Report:
+    """The report's headings and words in the reader's language, for a download (the page
+    translates as it renders, so that the municipality's own words can be marked there)."""
+    return dataclasses.replace(
+        report,
+        title=t(report.title),
+        summary=t(report.summary),
+        columns=[(key, t(title)) for key, title in report.columns],
+        rows=[{key: t(value) for key, value in row.items()} for row in report.rows],
+    )
 
 
 def report_response(name: str, fmt: str):
@@ -19,6 +33,8 @@ def report_response(name: str, fmt: str):
         report = build_report(db(), name, ruleset())
     except NotFound:
         abort(404)
+    if fmt != "html":
+        report = in_readers_language(report)
     if fmt == "json":
         return current_app.json.response(report.as_dict())
     if fmt in ("csv", "csv-ren"):
@@ -84,7 +100,7 @@ def _overlap_groups(rules) -> dict:
         # dot escapes every title it is given, so its SVG is safe to place as it is
         return {"groups": groups, "rows": report.rows, "network": Markup(network) if network else None}
 
-    return per_trail_head("overlap-network", rules.key, compute)
+    return per_trail_head("overlap-network", (rules.key, lang()), compute)
 
 
 @bp.route("/rapporter/<name>")

@@ -1,0 +1,52 @@
+"""Swedish UI text that registry/ writes, kept translatable without Flask.
+
+- ``N_("gällande")`` marks a fixed word or heading in one of registry's tables so that
+  ``pybabel extract -k N_`` puts it in the message catalogue; the value is the Swedish text.
+- ``Phrase("%(n)s par i %(groups)s grupper", n=3, groups=1)`` is a sentence with values: it *is*
+  the Swedish string (a ``str``), and remembers its template and values so that the web can say it
+  in the reader's language (``web.i18n.t``). A value that is itself a Phrase is translated too.
+- ``Decided("Riktlinjer för parkering")`` is the municipality's own words (a title, an organ's
+  name): never translated, and marked ``lang="sv"`` on an English page.
+
+The CLI, the API and the exports outside a web request use the Swedish strings as they are."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+Translate = Callable[..., str]
+
+
+def N_(text: str) -> str:
+    """The text itself; only a mark for the catalogue."""
+    return text
+
+
+class Phrase(str):
+    """A Swedish sentence that remembers how it was made (see the module's docstring)."""
+
+    template: str
+    values: dict[str, Any]
+
+    def __new__(cls, template: str, **values: Any) -> Phrase:
+        made = super().__new__(cls, template % values if values else template)
+        made.template = template
+        made.values = values
+        return made
+
+    def __reduce__(self) -> tuple[Any, ...]:  # copies and pickles keep the template
+        return (_remake, (self.template, self.values))
+
+
+def _remake(template: str, values: dict[str, Any]) -> Phrase:
+    return Phrase(template, **values)
+
+
+class Decided(str):
+    """The municipality's own words (see the module's docstring)."""
+
+
+def same(text: str, **values: Any) -> str:
+    """The translator when no other is given: the Swedish text, remembering its template."""
+    return Phrase(text, **values)
