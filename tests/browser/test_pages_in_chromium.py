@@ -203,38 +203,54 @@ STAFF_STATES = {
 
 
 def in_language(page, base: str, language: str) -> None:
-    """Switch the page's session to ``language`` with the footer's button, as a visitor does.
-    The English pages are rendered the same on both databases, so they are checked on one."""
+    """Switch the page's session to ``language`` with the footer's button, as a visitor does."""
     if language == "sv":
         return
-    if PG_URL:
-        pytest.skip("the English pages are checked on SQLite; the language does not depend on the database")
     page.goto(f"{base}/om/tillganglighet")
     page.click(f"footer button[name=lang][value={language}]")
     page.wait_for_selector(f"html[lang={language}]")
 
 
-def _named(name: str, language: str) -> str:
-    return name if language == "sv" else f"{name}-{language}"
+#: Every page in every state, at a desktop's and a small phone's width, in both languages. The
+#: pages are rendered the same whatever the database, so on PostgreSQL the Swedish desktop pages
+#: are checked (the full stack), and the other three views on SQLite.
+VIEWS = [("sv", 1280), ("en", 1280), ("sv", 320), ("en", 320)]
 
 
-@pytest.mark.parametrize("language", ["sv", "en"])
+@pytest.fixture(params=VIEWS, ids=[f"{language}-{width}" for language, width in VIEWS])
+def view(request, browser):
+    language, width = request.param
+    if PG_URL and (language, width) != ("sv", 1280):
+        pytest.skip("languages and widths are checked on SQLite; PostgreSQL checks the Swedish desktop pages")
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="sv-SE")
+    yield context.new_page(), language, width
+    context.close()
+
+
+def _check_view(page, language: str, width: int, name: str, screenshots) -> None:
+    assert page.get_attribute("html", "lang") == language
+    if width < 400:
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{name} rullar i sidled {overflow} px vid {width} px"
+    suffix = ("" if language == "sv" else f"-{language}") + ("" if width >= 1000 else f"-{width}")
+    assert_accessible(page, name + suffix, screenshots)
+
+
 @pytest.mark.parametrize("name", list(PUBLIC_STATES))
-def test_public_pages_pass_axe(page, live_server, screenshots, name, language):
+def test_public_pages_pass_axe(view, live_server, screenshots, name):
+    page, language, width = view
     in_language(page, live_server, language)
     PUBLIC_STATES[name](page, live_server)
-    assert page.get_attribute("html", "lang") == language
-    assert_accessible(page, _named(name, language), screenshots)
+    _check_view(page, language, width, name, screenshots)
 
 
-@pytest.mark.parametrize("language", ["sv", "en"])
 @pytest.mark.parametrize("name", list(STAFF_STATES))
-def test_staff_pages_pass_axe(page, live_server, screenshots, name, language):
+def test_staff_pages_pass_axe(view, live_server, screenshots, name):
+    page, language, width = view
     log_in(page, live_server, "admin")
     in_language(page, live_server, language)
     STAFF_STATES[name](page, live_server)
-    assert page.get_attribute("html", "lang") == language
-    assert_accessible(page, _named(name, language), screenshots)
+    _check_view(page, language, width, name, screenshots)
 
 
 def test_conflict_state_passes_axe(browser, live_server, screenshots):
@@ -325,33 +341,6 @@ def test_a_document_can_be_registered_with_the_keyboard_alone(browser, live_serv
             break
     page.keyboard.press("Enter")
     page.wait_for_selector("h1:has-text('Riktlinjer för tangentbord')")
-
-
-PAGES_320 = [
-    "/",
-    f"/dokument/{DOC}",
-    "/prova",
-    "/regler",
-    "/arenden/KS 2025.032",
-    "/om/tillganglighet",
-    "/logga-in",
-    "/api/docs",
-    "/kfs/vallentuna?visa=alla",
-    "/om/registret",
-    "/arenden",
-]
-
-
-@pytest.mark.parametrize("language", ["sv", "en"])
-@pytest.mark.parametrize("path", PAGES_320)
-def test_usable_at_320_px(browser, live_server, screenshots, path, language):
-    page = browser.new_context(viewport={"width": 320, "height": 800}).new_page()
-    in_language(page, live_server, language)
-    page.goto(f"{live_server}{path}")
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    name = _named("320-" + (path.strip("/").replace("/", "-").replace(" ", "") or "register"), language)
-    assert overflow <= 0, f"{path} rullar i sidled {overflow} px vid 320 px"
-    assert_accessible(page, name, screenshots)
 
 
 def test_the_seed_motion_gets_a_suggested_att_sats_that_can_be_copied(browser, live_server):
