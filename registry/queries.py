@@ -260,3 +260,112 @@ def list_api_tokens(session: Session) -> list[Any]:
             select(ApiToken).order_by(ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc(), ApiToken.id.desc())
         )
     )
+
+
+# --- what the pages read besides the register list (views never build a select() themselves) ----
+
+
+def list_users(session: Session, *, active_only: bool = False) -> list[Any]:
+    """Accounts by login name; with ``active_only`` only those that can still act."""
+    from registry.models.users import User
+
+    query = select(User).order_by(User.username)
+    if active_only:
+        query = query.where(User.active.is_(True))
+    return list(session.scalars(query))
+
+
+def find_original(session: Session, document_id: str, sha256: str) -> Any:
+    """The stored original file ``sha256`` of a document, or None."""
+    from registry.models import DocumentFile
+
+    return session.scalar(
+        select(DocumentFile).where(DocumentFile.document_id == document_id, DocumentFile.sha256 == sha256)
+    )
+
+
+def versions_of(session: Session, document_id: str, *, newest_first: bool = False) -> list[Any]:
+    """Every version of a document, oldest first (or newest first)."""
+    from registry.models import DocumentVersion
+
+    order = DocumentVersion.version.desc() if newest_first else DocumentVersion.version
+    return list(
+        session.scalars(select(DocumentVersion).where(DocumentVersion.document_id == document_id).order_by(order))
+    )
+
+
+def version_of(session: Session, document_id: str, number: int) -> Any:
+    """Version ``number`` of a document, or None."""
+    from registry.models import DocumentVersion
+
+    return session.scalar(
+        select(DocumentVersion).where(DocumentVersion.document_id == document_id, DocumentVersion.version == number)
+    )
+
+
+def documents_in(session: Session, statuses: Iterable[str], *, besides: str | None = None) -> list[Document]:
+    """Documents with one of ``statuses`` (all but ``besides``), in Swedish title order: what a
+    relation or a supersession can point to."""
+    found = session.scalars(select(Document).where(Document.status.in_(tuple(statuses))))
+    return sorted((d for d in found if d.id != besides), key=lambda d: swedish_key(d.title))
+
+
+def bodies_by_name(session: Session) -> list[Body]:
+    """Every organ, in Swedish order of its name."""
+    return sorted(session.scalars(select(Body)), key=lambda b: swedish_key(b.name))
+
+
+def body_by_key(session: Session, key: str | None) -> Body | None:
+    """The organ with this key ("KS"), or None."""
+    return session.scalar(select(Body).where(Body.key == key)) if key else None
+
+
+def case_filter_values(session: Session) -> tuple[list[str], list[int]]:
+    """What the list of cases can be filtered by: the organs that decided, the years decided in."""
+    from registry.models import Decision
+
+    organs = list(session.scalars(select(Body.key).where(Body.id.in_(select(Decision.body_id))).order_by(Body.key)))
+    years = sorted({day.year for day in session.scalars(select(Decision.meeting_date))}, reverse=True)
+    return organs, years
+
+
+def all_cases(session: Session) -> list[Any]:
+    """Every ärende in diarienummer order."""
+    from registry.models import Case
+
+    return list(session.scalars(select(Case).order_by(Case.dnr_normalised)))
+
+
+def documents_of_decision(session: Session, decision_id: int, statuses: Iterable[str]) -> list[Document]:
+    """The documents a decision adopted, of those a reader may see."""
+    return list(
+        session.scalars(
+            select(Document).where(Document.decision_id == decision_id, Document.status.in_(tuple(statuses)))
+        )
+    )
+
+
+def numbered_documents(session: Session, statuses: Iterable[str]) -> list[Document]:
+    """Documents with a number in the författningssamling, in number order (for the site map)."""
+    return list(
+        session.scalars(
+            select(Document)
+            .where(Document.status.in_(tuple(statuses)), Document.kfs_number.is_not(None))
+            .order_by(Document.kfs_year, Document.kfs_number)
+        )
+    )
+
+
+def register_span(session: Session, statuses: Iterable[str]) -> tuple[dt.datetime | None, dt.datetime | None, int]:
+    """When the first of these documents was registered, when one last changed, and how many."""
+    first, last, count = session.execute(
+        select(func.min(Document.created_at), func.max(Document.updated_at), func.count()).where(
+            Document.status.in_(tuple(statuses))
+        )
+    ).one()
+    return first, last, int(count or 0)
+
+
+def first_registered(session: Session) -> dt.datetime | None:
+    """When the register's first document was registered (any status)."""
+    return session.scalar(select(func.min(Document.created_at)))

@@ -133,3 +133,16 @@ def test_benchmarks_do_not_import_the_tests():
         if "tests" in _imports(path)
     }
     assert offenders == set()
+
+
+def test_the_web_builds_no_queries_of_its_own():
+    """Pages, API and CLI read through registry.queries and write through services: no module of
+    web/ builds a select() (or any other SQL statement) itself."""
+    builders = {"select", "insert", "update", "delete", "text"}
+    offenders = []
+    for path in sorted((PROJECT_ROOT / "web").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "sqlalchemy":
+                offenders += [f"{path.relative_to(PROJECT_ROOT)}: {a.name}" for a in node.names if a.name in builders]
+    assert offenders == []

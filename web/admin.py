@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from registry.errors import RegistryError
-from registry.models import User
 from registry.models.vocabulary import ROLES
-from registry.queries import list_api_tokens
+from registry.queries import list_api_tokens, list_users
 from registry.services.users import change_user, create_api_token, create_user, get_user, revoke_api_token
 from web.auth import fresh_login_required
 from web.db import commit, db
@@ -50,7 +48,7 @@ def users():
             db().rollback()
             errors = error.errors or {"username": [error.message]}
             status = 422
-    people = db().scalars(select(User).order_by(User.username)).all()
+    people = list_users(db())
     return render_template("users.html", users=people, roles=ROLES, errors=errors, form=form), status
 
 
@@ -90,7 +88,7 @@ def api_tokens():
             db().rollback()
             errors = error.errors or {"name": [error.message]}
             status = error.status if error.status in (404, 409) else 422
-    people = db().scalars(select(User).where(User.active.is_(True)).order_by(User.username)).all()
+    people = list_users(db(), active_only=True)
     return (
         render_template(
             "api_tokens.html", tokens=list_api_tokens(db()), users=people, errors=errors, form=form, new_key=new_key

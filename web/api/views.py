@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, g, jsonify, request, url_for
-from sqlalchemy import select
 
 from registry.errors import InvalidInput, RuleFileError
-from registry.models import Body, Case, Document
+from registry.models import Case, Document
 from registry.models.vocabulary import RELATION_KINDS, UNPUBLISHED
-from registry.queries import MAX_PAGE, RegisterFilters, list_documents, relations_of
+from registry.queries import MAX_PAGE, RegisterFilters, all_cases, body_by_key, list_documents, relations_of
 from registry.rules import engine
 from registry.rules.loader import available_rulesets, cached_ruleset
 from registry.schemas import CheckInputSchema, DecisionCreateSchema, load_or_raise
@@ -227,7 +226,7 @@ def _case_out(case: Case) -> dict[str, Any]:
 
 @bp.get("/cases")
 def list_cases():
-    cases = db().scalars(select(Case).order_by(Case.dnr_normalised)).all()
+    cases = all_cases(db())
     return jsonify({"cases": [_case_out(c) for c in cases]})
 
 
@@ -331,7 +330,7 @@ def create_classification():
     metadata = {}
     unknown_organ = None
     if values.get("adopted_by"):
-        organ = db().scalar(select(Body).where(Body.key == values["adopted_by"]))
+        organ = body_by_key(db(), values["adopted_by"])
         if organ is None:
             unknown_organ = values["adopted_by"]
         else:

@@ -8,19 +8,22 @@ import math
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from registry.errors import InvalidInput, NotFound, RegistryError, StaleVersion
-from registry.models import Body, Document, DocumentVersion
-from registry.models.vocabulary import DOCUMENT_STATUSES, RELATION_KINDS, UNPUBLISHED
+from registry.models import Body, Document
+from registry.models.vocabulary import DOCUMENT_STATUSES, DRAFT, IN_FORCE, IN_PREPARATION, RELATION_KINDS, UNPUBLISHED
 from registry.queries import (
     MAX_PAGE,
     RegisterFilters,
+    bodies_by_name,
+    body_by_key,
     display_names,
+    documents_in,
     list_documents,
     register_facets,
     relations_of,
     swedish_key,
+    versions_of,
 )
 from registry.rules import engine
 from registry.services import register_document, revise_document
@@ -129,10 +132,10 @@ def document_file(document_id: str, sha256: str):
     from pathlib import Path
 
     from registry.filestore import FileStore
-    from registry.models import DocumentFile
+    from registry.queries import find_original
 
     doc = _visible_document(document_id)
-    link = db().scalar(select(DocumentFile).where(DocumentFile.document_id == doc.id, DocumentFile.sha256 == sha256))
+    link = find_original(db(), doc.id, sha256)
     if link is None:
         abort(404)
     try:
@@ -213,15 +216,7 @@ def cull_document_page(document_id: str):
 @bp.route("/dokument/<document_id>")
 def document(document_id: str):
     doc = _visible_document(document_id)
-    versions = (
-        db()
-        .scalars(
-            select(DocumentVersion)
-            .where(DocumentVersion.document_id == doc.id)
-            .order_by(DocumentVersion.version.desc())
-        )
-        .all()
-    )
+    versions = versions_of(db(), doc.id, newest_first=True)
     from web.auth import can
 
     if not can("read_all"):  # versions made while it was a draft are not for the public
@@ -277,10 +272,7 @@ def _ended_relations(doc: Document) -> list[dict]:
 
 
 def _link_candidates(doc: Document) -> list[Document]:
-    return sorted(
-        (d for d in db().scalars(select(Document).where(Document.status != "avpublicerad")) if d.id != doc.id),
-        key=lambda d: swedish_key(d.title),
-    )
+    return documents_in(db(), (s for s in DOCUMENT_STATUSES if s != UNPUBLISHED), besides=doc.id)
 
 
 def _ended(doc: Document, versions: list, relations: list[dict]) -> dict | None:
@@ -333,7 +325,7 @@ def _layout(relations: list[dict]) -> list[dict]:
 
 
 def _bodies() -> list[Body]:
-    return sorted(db().scalars(select(Body)).all(), key=lambda b: swedish_key(b.name))
+    return bodies_by_name(db())
 
 
 def _live_findings(form: dict) -> list[engine.Finding]:
@@ -355,7 +347,7 @@ def _live_findings(form: dict) -> list[engine.Finding]:
     )
     if not text.strip():
         return []
-    organ = db().scalar(select(Body).where(Body.key == form.get("adopted_by"))) if form.get("adopted_by") else None
+    organ = body_by_key(db(), form.get("adopted_by"))
     metadata = {"adopted_by": organ.key, "adopted_by_level": organ.level} if organ else {}
     from web.pages.common import related_index
 
@@ -567,11 +559,7 @@ def compare_versions(document_id: str):
     from registry.opendata.records import is_public_version
 
     doc = _visible_document(document_id)
-    versions = (
-        db()
-        .scalars(select(DocumentVersion).where(DocumentVersion.document_id == doc.id).order_by(DocumentVersion.version))
-        .all()
-    )
+    versions = versions_of(db(), doc.id)
     from web.auth import can
 
     if not can("read_all"):
@@ -658,16 +646,7 @@ def supersede_document_page(document_id: str):
             commit()
             flash(_("”%(title)s” är nu ersatt. Relationen ”ersätter” är registrerad.", title=newer.title), "success")
             return redirect(url_for("pages.document", document_id=doc.id))
-    candidates = sorted(
-        (
-            d
-            for d in db().scalars(
-                select(Document).where(Document.status.in_(("gällande", "under beredning", "utkast")))
-            )
-            if d.id != doc.id
-        ),
-        key=lambda d: swedish_key(d.title),
-    )
+    candidates = documents_in(db(), (IN_FORCE, IN_PREPARATION, DRAFT), besides=doc.id)
     return render_template(
         "end_document.html", doc=doc, mode="supersede", form=form, errors=errors, bodies=[], candidates=candidates
     ), (422 if errors else 200)

@@ -5,12 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import abort, current_app, render_template, request, url_for
-from sqlalchemy import func, select
 
-from registry.models import Document
 from registry.models.vocabulary import PUBLIC_STATUSES
 from registry.opendata.feeds import FEEDS, decision_entries, document_entries
 from registry.opendata.identifiers import document_path, version_path
+from registry.queries import first_registered, numbered_documents, register_span
 from web.db import db
 from web.pages.blueprint import bp
 from web.pages.common import ruleset
@@ -64,22 +63,14 @@ def feed(name: str):
 
 
 def _register_epoch() -> dt.datetime:
-    first = db().scalar(select(func.min(Document.created_at)))
+    first = first_registered(db())
     moment = first or dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 @bp.route("/sitemap.xml")
 def sitemap():
-    documents = (
-        db()
-        .scalars(
-            select(Document)
-            .where(Document.status.in_(PUBLIC_STATUSES), Document.kfs_number.is_not(None))
-            .order_by(Document.kfs_year, Document.kfs_number)
-        )
-        .all()
-    )
+    documents = numbered_documents(db(), PUBLIC_STATUSES)
     pages = [
         (f"{base_url()}{url_for(endpoint, **args)}", None)
         for endpoint, args in (
@@ -104,15 +95,7 @@ def robots():
 def catalogue_facts():
     from registry.opendata.catalogue import CatalogueFacts
 
-    first, last, count = (
-        db()
-        .execute(
-            select(func.min(Document.created_at), func.max(Document.updated_at), func.count()).where(
-                Document.status.in_(PUBLIC_STATUSES)
-            )
-        )
-        .one()
-    )
+    first, last, count = register_span(db(), PUBLIC_STATUSES)
     today = dt.date.today()
     return CatalogueFacts(
         base=base_url(),

@@ -7,9 +7,8 @@ import datetime as dt
 import json
 
 from flask import abort, current_app, redirect, render_template, request, url_for
-from sqlalchemy import func, select
 
-from registry.models import Body, Decision, Document, DocumentVersion
+from registry.models import Decision, Document, DocumentVersion
 from registry.models.vocabulary import PUBLIC_STATUSES
 from registry.opendata.identifiers import (
     document_path,
@@ -20,6 +19,7 @@ from registry.opendata.identifiers import (
     version_path,
 )
 from registry.opendata.records import is_public_version, public_versions, standing_on
+from registry.queries import body_by_key, documents_of_decision, register_span, version_of
 from registry.text.ui import Decided, Phrase
 from registry.types import CANONICAL_TYPES
 from web.db import db
@@ -115,9 +115,7 @@ def kfs_work(kommun_key: str, type_slug: str, year: int, number: int):
 
 
 def _version_or_404(document: Document, number: int) -> DocumentVersion:
-    version = db().scalar(
-        select(DocumentVersion).where(DocumentVersion.document_id == document.id, DocumentVersion.version == number)
-    )
+    version = version_of(db(), document.id, number)
     if version is None:
         abort(404)
     if "read_all" not in _abilities() and (document.status not in PUBLIC_STATUSES or not is_public_version(version)):
@@ -147,9 +145,7 @@ def _render_version(document: Document, version: DocumentVersion, *, standing=No
         return linked_data_response(data)
     snapshot = version.snapshot or {}
     decision = snapshot.get("decision")
-    organ = (
-        db().scalar(select(Body).where(Body.key == snapshot.get("adopted_by"))) if snapshot.get("adopted_by") else None
-    )
+    organ = body_by_key(db(), snapshot.get("adopted_by"))
     return render_template(
         "version.html",
         doc=document,
@@ -263,7 +259,7 @@ def kfs_collection(kommun_key: str):
 @bp.route("/organ/<key>")
 def organ(key: str):
     """An organ's address in the linked data: the register filtered to what it adopted."""
-    body = db().scalar(select(Body).where(Body.key == key.replace("-", " ")))
+    body = body_by_key(db(), key.replace("-", " "))
     if body is None:
         abort(404)
     return redirect(url_for("pages.index", organ=body.key))
@@ -277,11 +273,7 @@ def decision(decision_id: int):
         abort(404)
     if found.case is not None:
         return redirect(url_for("pages.case", dnr=found.case.dnr, _anchor=f"beslut-{found.id}"))
-    documents = (
-        db()
-        .scalars(select(Document).where(Document.decision_id == found.id, Document.status.in_(visible_statuses())))
-        .all()
-    )
+    documents = documents_of_decision(db(), found.id, visible_statuses())
     return render_template("decision.html", decision=found, documents=documents)
 
 
@@ -298,5 +290,5 @@ def about_register():
         example=example,
         example_path=document_path(kommun(), example) if example else None,
         kfs_label=kfs_label,
-        count=db().scalar(select(func.count()).select_from(Document).where(Document.status.in_(PUBLIC_STATUSES))),
+        count=register_span(db(), PUBLIC_STATUSES)[2],
     )

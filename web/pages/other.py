@@ -24,12 +24,9 @@ def cases():
         outcome=request.args.get("utfall", "") if request.args.get("utfall") in DECISION_OUTCOMES else "",
     )
     found = list_cases(db(), filters)
-    from sqlalchemy import select
+    from registry.queries import case_filter_values
 
-    from registry.models import Body, Decision
-
-    organs = db().scalars(select(Body.key).where(Body.id.in_(select(Decision.body_id))).order_by(Body.key)).all()
-    years = sorted({day.year for day in db().scalars(select(Decision.meeting_date))}, reverse=True)
+    organs, years = case_filter_values(db())
     visible = visible_statuses()
     return render_template(
         "cases.html",
