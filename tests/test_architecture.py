@@ -146,3 +146,15 @@ def test_the_web_builds_no_queries_of_its_own():
             if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "sqlalchemy":
                 offenders += [f"{path.relative_to(PROJECT_ROOT)}: {a.name}" for a in node.names if a.name in builders]
     assert offenders == []
+
+
+def test_every_field_is_named_from_one_table():
+    """The version history, the audit trail, the import and the form call a field the same."""
+    from registry.ingest import metadata
+    from registry.services import documents
+    from registry.text.fields import FIELD_LABELS
+    from web.forms import LABELS
+
+    assert documents.FIELD_LABELS is FIELD_LABELS and metadata.FIELD_LABELS is FIELD_LABELS
+    assert LABELS["valid_from"] == "Giltig från" and LABELS["decision_date"] == "Beslutsdatum"
+    assert {label.lower() for label in LABELS.values()} <= set(FIELD_LABELS.values())

@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from registry.models import Document
-from registry.text.ui import N_
+from registry.text.fields import FIELD_LABELS
+from registry.text.ui import Capitalised
 
 #: Schema field path -> form field name (and so the id the error summary links to).
 FIELD_FOR_PATH = {
@@ -21,27 +22,30 @@ FIELD_FOR_PATH = {
     "type": "type",
 }
 
-LABELS = {
-    "title": N_("Titel"),
-    "type": N_("Dokumenttyp"),
-    "status": N_("Status"),
-    "scope": N_("Omfattning"),
-    "owner": N_("Dokumentansvarig"),
-    "adopted_by": N_("Beslutande organ"),
-    "decision_body": N_("Organet som fattade beslutet"),
-    "decision_date": N_("Sammanträdesdatum"),
-    "decision_paragraph": N_("Paragraf (§)"),
-    "decision_dnr": N_("Diarienummer"),
-    "valid_from": N_("Giltig från"),
-    "valid_until": N_("Giltig till"),
-    "next_review_on": N_("Nästa aktualitetsprövning"),
-    "topics": N_("Ämnen"),
-    "summary": N_("Sammanfattning"),
-    "full_text": N_("Text"),
-    "sections_text": N_("Avsnitt"),
-    "reason": N_("Skäl till ändringen"),
-    "expected_version": N_("Version"),
+#: Form field name -> schema field path, for the label (the one table is registry.text.fields).
+_LABEL_PATHS = {
+    "title": "title",
+    "type": "type",
+    "status": "status",
+    "scope": "scope",
+    "owner": "owner",
+    "adopted_by": "adopted_by",
+    "decision_body": "decision.body",
+    "decision_date": "decision.meeting_date",
+    "decision_paragraph": "decision.paragraph",
+    "decision_dnr": "decision.dnr",
+    "valid_from": "valid_from",
+    "valid_until": "valid_until",
+    "next_review_on": "next_review_on",
+    "topics": "topics",
+    "summary": "summary",
+    "full_text": "full_text",
+    "sections_text": "sections",
+    "reason": "reason",
+    "expected_version": "expected_version",
 }
+#: The form's labels: the field's name with a capital ("Giltig från"); translated at the edge.
+LABELS = {name: Capitalised(FIELD_LABELS[path]) for name, path in _LABEL_PATHS.items()}
 
 _HEADING = re.compile(r"^##\s+(.+)$", re.MULTILINE)
 

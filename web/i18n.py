@@ -13,7 +13,7 @@ from flask import Flask, has_request_context, session
 from flask_babel import Babel, gettext
 from markupsafe import Markup, escape
 
-from registry.text.ui import Decided, Phrase
+from registry.text.ui import Capitalised, Decided, Phrase, capitalised
 
 LANGUAGES = ("sv", "en")
 
@@ -29,6 +29,8 @@ def t(text: Any, **values: Any) -> Any:
     """Say a Swedish UI string in the reader's language: a literal, a word from one of registry's
     tables, or a ``Phrase`` (its values translated the same way). The municipality's own words
     (``Decided``) and anything else that is not text are returned as they are."""
+    if isinstance(text, Capitalised):
+        return capitalised(t(text.template))
     if isinstance(text, Phrase):
         values = {**text.values, **values}
         text = text.template
@@ -44,7 +46,7 @@ def t_html(text: Any) -> Markup:
     """``t`` for a page: the municipality's own words inside it marked lang="sv"."""
     if isinstance(text, Decided):
         return sv(text)
-    if not isinstance(text, Phrase):
+    if isinstance(text, Capitalised) or not isinstance(text, Phrase):
         return escape(t(text))
     template = gettext(text.template) if has_request_context() else text.template
     return Markup(escape(template)) % {

@@ -16,28 +16,10 @@ from registry.ingest.dates import DATE_IN_TEXT, parse_date
 from registry.ingest.layout import Layout
 from registry.ingest.organs import ORGAN_IN_TEXT
 from registry.rules.engine import Lexicon
-from registry.text.ui import N_
+from registry.text.fields import FIELD_LABELS as ALL_FIELD_LABELS
 
 #: Swedish names of the fields a suggestion may fill, for messages and the review page.
-FIELD_LABELS = {
-    "title": N_("titel"),
-    "type": N_("dokumenttyp"),
-    "adopted_by": N_("beslutande organ"),
-    "decision.meeting_date": N_("beslutsdatum"),
-    "decision.paragraph": N_("paragraf"),
-    "decision.dnr": N_("diarienummer"),
-    "owner": N_("dokumentansvarig"),
-    "valid_from": N_("giltig från"),
-    "valid_until": N_("giltig till"),
-    "next_review_on": N_("nästa översyn"),
-    "supersedes": N_("ersätter"),
-    # Columns of a förteckning that never come from the text:
-    "file": N_("fil"),
-    "status": N_("status"),
-    "topics": N_("ämnesord"),
-    "summary": N_("sammanfattning"),
-    "scope": N_("omfattning"),
-}
+FIELD_LABELS = ALL_FIELD_LABELS
 
 
 @dataclass(frozen=True)

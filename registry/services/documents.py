@@ -26,27 +26,11 @@ from registry.serialize import document_to_dict
 from registry.services.audit import record_event
 from registry.services.bodies import get_body
 from registry.services.cases import record_decision
-from registry.text.ui import N_
+from registry.text.fields import FIELD_LABELS as ALL_FIELD_LABELS
 from registry.timeutil import utcnow
 
-#: Fields people edit directly, with the Swedish name used in messages and histories.
-FIELD_LABELS = {
-    "title": N_("titel"),
-    "type": N_("dokumenttyp"),
-    "status": N_("status"),
-    "scope": N_("omfattning"),
-    "owner": N_("dokumentansvarig"),
-    "summary": N_("sammanfattning"),
-    "full_text": N_("fulltext"),
-    "adopted_by": N_("beslutande organ"),
-    "decision": N_("beslut"),
-    "valid_from": N_("giltig från"),
-    "valid_until": N_("giltig till"),
-    "next_review_on": N_("nästa aktualitetsprövning"),
-    "topics": N_("ämnen"),
-    "sections": N_("avsnitt"),
-    "content_note": N_("om innehållet"),
-}
+#: The Swedish names of the fields, for messages and histories (the one table of them).
+FIELD_LABELS = ALL_FIELD_LABELS
 
 #: Called after a document is registered or revised (the engine's findings are stored here).
 AfterChangeHook = Callable[[Session, Document], None]

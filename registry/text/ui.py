@@ -43,6 +43,24 @@ def _remake(template: str, values: dict[str, Any]) -> Phrase:
     return Phrase(template, **values)
 
 
+class Capitalised(Phrase):
+    """A word begun with a capital, as a label ("Giltig från"); said in another language as its
+    own translation, begun with a capital too."""
+
+    def __new__(cls, word: str) -> Capitalised:
+        made = str.__new__(cls, word[:1].upper() + word[1:])
+        made.template = word
+        made.values = {}
+        return made
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Capitalised, (self.template,))
+
+
+def capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 class Decided(str):
     """The municipality's own words (see the module's docstring)."""
 
