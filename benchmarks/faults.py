@@ -18,7 +18,7 @@
    writers under gunicorn -w 4.
 
 Exit status 0 when nothing was lost, 1 otherwise. A short version runs in the test suite
-(tests/test_faults.py); `.ci/run` runs the full one on SQLite and PostgreSQL.
+(tests/services/test_faults.py); `.ci/run` runs the full one on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations

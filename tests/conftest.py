@@ -3,9 +3,7 @@ the schema made by Alembic, and a SAVEPOINT per test so every test starts from t
 
 from __future__ import annotations
 
-import os
 import uuid
-from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -13,17 +11,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from registry import migrate
-from registry.config import PROJECT_ROOT
 from registry.db import make_engine
 from registry.rules.loader import load_ruleset
-
-PG_URL = os.environ.get("STYRDOK_TEST_DATABASE_URL")
-RULES_DIR = PROJECT_ROOT / "rules"
-SHARED = PROJECT_ROOT.parent / "shared"
-
-
-def backend() -> str:
-    return "postgresql" if PG_URL else "sqlite"
+from tests.support.paths import PG_URL, RULES_DIR, SEED_CASE_FILE, SHARED, backend, shared_file  # noqa: F401
 
 
 class Databases:
@@ -128,11 +118,6 @@ def bodies(db_session):
 
 #: The case Styrdok was born from (shared/seed/000_134f2a811ff37da0.txt), shipped with the demo so
 #: the import tests run on any clone.
-SEED_CASE_FILE = PROJECT_ROOT / "registry" / "demo" / "ks_2025_032_protokoll.txt"
-
-
-def shared_file(*parts: str) -> Path:
-    return SHARED.joinpath(*parts)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from tests.web.conftest import _build
+from tests.support.web import build_app
 
 CHROMIUM = os.environ.get("STYRDOK_CHROMIUM", "/usr/bin/chromium")
 ARGS = [
@@ -51,14 +51,14 @@ def _serving(app):
 
 @pytest.fixture(scope="session")
 def live_server(databases, tmp_path_factory):
-    with _serving(_build(databases.fresh_url(), tmp_path_factory.mktemp("browser-instance"))) as base:
+    with _serving(build_app(databases.fresh_url(), tmp_path_factory.mktemp("browser-instance"))) as base:
         yield base
 
 
 @pytest.fixture
 def fresh_live_server(databases, tmp_path):
     """A live server on a database of its own, for a journey that changes the register."""
-    with _serving(_build(databases.fresh_url(), tmp_path)) as base:
+    with _serving(build_app(databases.fresh_url(), tmp_path)) as base:
         yield base
 
 

@@ -13,7 +13,7 @@ from benchmarks.docmaker import make_docx
 from benchmarks.pdfmaker import Text, make_pdf
 from registry.services.demo import demo_motion_text
 from tests.browser.conftest import log_in
-from tests.conftest import PG_URL, SEED_CASE_FILE
+from tests.support.paths import PG_URL, SEED_CASE_FILE
 
 DOC = "7d0c6f7e-3b1e-5a52-9c3e-0d1a2b3c4d01"
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}

@@ -4,52 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from registry import migrate
-from registry.config import load_settings
-from registry.db import make_engine, make_session_factory
-from registry.services.demo import DEMO_PASSWORD, ensure_demo_users, load_demo
-from registry.services.findings import assessment_hook
-from web import create_app
-
-DRAFT_TITLE = "Hemligt utkast om skolskjuts"
-
-
-def _build(url: str, tmp_path, **env: str) -> object:
-    # Tests log in far more often than people do; the login rate limit has a test of its own.
-    settings = load_settings(
-        {
-            "STYRDOK_DATABASE_URL": url,
-            "STYRDOK_INSTANCE_DIR": str(tmp_path),
-            "STYRDOK_LOGIN_RATE": "10000 per minute",
-            **env,
-        }
-    )
-    engine = make_engine(url)
-    migrate.upgrade(engine)
-    with make_session_factory(engine)() as session:
-        load_demo(session, actor="test", after_change=assessment_hook(settings))
-        ensure_demo_users(session, actor="test")
-        from registry.services import register_document
-
-        register_document(
-            session,
-            {
-                "title": DRAFT_TITLE,
-                "type": "riktlinje",
-                "status": "utkast",
-                "summary": "Utkast om skolskjuts och artificiell intelligens.",
-            },
-            actor="test",
-        )
-        session.commit()
-    engine.dispose()
-    app = create_app(settings, testing=True)
-    return app
+from tests.support.web import DRAFT_TITLE, api_token, build_app, csrf_of, login  # noqa: F401
 
 
 @pytest.fixture(scope="module")
 def app(databases, tmp_path_factory):
-    app = _build(databases.fresh_url(), tmp_path_factory.mktemp("instance"))
+    app = build_app(databases.fresh_url(), tmp_path_factory.mktemp("instance"))
     yield app
     app.extensions["styrdok"]["engine"].dispose()
 
@@ -57,32 +17,11 @@ def app(databases, tmp_path_factory):
 @pytest.fixture
 def fresh_app(databases, tmp_path):
     """An app whose database this test may change."""
-    app = _build(databases.fresh_url(), tmp_path)
+    app = build_app(databases.fresh_url(), tmp_path)
     yield app
     app.extensions["styrdok"]["engine"].dispose()
-
-
-def csrf_of(client) -> str:
-    client.get("/")
-    with client.session_transaction() as session:
-        return session["csrf"]
-
-
-def login(client, username: str) -> None:
-    token = csrf_of(client)
-    response = client.post("/logga-in", data={"username": username, "password": DEMO_PASSWORD, "csrf_token": token})
-    assert response.status_code == 302, response.get_data(as_text=True)
 
 
 @pytest.fixture
 def client(app):
     return app.test_client()
-
-
-def api_token(app, username: str) -> str:
-    from registry.services.users import create_api_token, get_user
-
-    with app.extensions["styrdok"]["sessions"]() as session:
-        token = create_api_token(session, get_user(session, username), "test", actor="test")
-        session.commit()
-    return token

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from registry.services.demo import demo_motion_text
-from tests.web.conftest import api_token
+from tests.support.web import api_token
 
 DOC = "7d0c6f7e-3b1e-5a52-9c3e-0d1a2b3c4d01"
 

@@ -11,12 +11,12 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import negative_data_rejection, positive_data_acceptance
 
-from tests.web.conftest import _build, api_token
+from tests.support.web import api_token, build_app
 
 
 @pytest.fixture(scope="module")
 def fuzz_app(databases, tmp_path_factory):
-    app = _build(databases.fresh_url(), tmp_path_factory.mktemp("fuzz"))
+    app = build_app(databases.fresh_url(), tmp_path_factory.mktemp("fuzz"))
     app.config["STYRDOK_TOKEN"] = api_token(app, "registrator")
     yield app
     app.extensions["styrdok"]["engine"].dispose()
@@ -59,7 +59,7 @@ def test_fuzzing_reached_the_writes_behind_the_token():
         pytest.skip("the fuzzing above did not run in this session")
     import json
 
-    from tests.conftest import PROJECT_ROOT
+    from registry.config import PROJECT_ROOT
 
     spec = json.loads((PROJECT_ROOT / "docs" / "openapi.json").read_text(encoding="utf-8"))
     documented = {f"POST {path}" for path, operations in spec["paths"].items() if "post" in operations}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.web.conftest import csrf_of, login
+from tests.support.web import csrf_of, login
 
 
 def _text(response) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
-from tests.web.conftest import login
+from tests.support.web import login
 
 
 def _revise_as_registrator(app, times: int) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from tests.web.conftest import DRAFT_TITLE, api_token, csrf_of
+from tests.support.web import DRAFT_TITLE, api_token, csrf_of
 
 
 def test_a_cached_answer_gives_way_to_the_change_at_once(fresh_app):

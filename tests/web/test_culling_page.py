@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from registry.services.demo import DEMO_PASSWORD
 from registry.services.documents import repeal_document
-from tests.web.conftest import csrf_of, login
+from tests.support.web import csrf_of, login
 
 
 def test_web_gallring_is_for_admins_with_a_fresh_password(fresh_app):
@@ -37,7 +37,7 @@ def test_web_gallring_is_for_admins_with_a_fresh_password(fresh_app):
 def test_the_api_answers_410_for_a_culled_id_and_refuses_its_reuse(fresh_app):
     from registry.services.culling import cull_document
     from registry.services.documents import repeal_document
-    from tests.web.conftest import api_token
+    from tests.support.web import api_token
 
     guide = "7d0c6f7e-3b1e-5a52-9c3e-0d1a2b3c4d03"
     with fresh_app.extensions["styrdok"]["sessions"]() as session:

@@ -3,7 +3,7 @@ ended document says so at the top and lists no open findings (issue 15, in part)
 
 from __future__ import annotations
 
-from tests.web.conftest import csrf_of, login
+from tests.support.web import csrf_of, login
 
 GUIDE = "7d0c6f7e-3b1e-5a52-9c3e-0d1a2b3c4d03"  # Intern AI-vägledning, gällande
 CHECKLIST = "7d0c6f7e-3b1e-5a52-9c3e-0d1a2b3c4d04"

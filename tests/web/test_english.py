@@ -14,8 +14,8 @@ import pytest
 
 from benchmarks.docmaker import make_docx
 from registry.services.demo import demo_motion_text
-from tests.conftest import SEED_CASE_FILE
-from tests.web.conftest import csrf_of, login
+from tests.support.paths import SEED_CASE_FILE
+from tests.support.web import csrf_of, login
 
 DOC = "7d0c6f7e-3b1e-5a52-9c3e-0d1a2b3c4d01"
 REPEALED_LATER = "7d0c6f7e-3b1e-5a52-9c3e-0d1a2b3c4d03"

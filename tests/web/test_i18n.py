@@ -9,7 +9,7 @@ import io
 import pytest
 
 from registry.text.ui import Decided, Phrase
-from tests.web.conftest import csrf_of, login
+from tests.support.web import csrf_of, login
 from web.i18n import t, t_html
 
 

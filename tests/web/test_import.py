@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from benchmarks.docmaker import make_docx
 from registry.models import Case, CasePaper, Document
-from tests.conftest import SEED_CASE_FILE
-from tests.web.conftest import csrf_of, login
+from tests.support.paths import SEED_CASE_FILE
+from tests.support.web import csrf_of, login
 
 
 def _upload(client, files):

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from registry.limits import MAX_ANALYSED_CHARS
 from registry.rules.engine import classify
 from registry.services.demo import demo_motion_text
-from tests.web.conftest import csrf_of
+from tests.support.web import csrf_of
 from web.cli import cli
 
 LONG = ("Kommunen ska ta fram riktlinjer för hur AI ska användas. " * (MAX_ANALYSED_CHARS // 50))[

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from registry.models import Document
-from tests.web.conftest import api_token
+from tests.support.web import api_token
 
 
 def test_a_huge_page_number_is_the_last_page_not_a_500(client):
@@ -42,7 +42,7 @@ def test_the_error_page_itself_cannot_fail_after_a_failed_statement(fresh_app, m
     from sqlalchemy import text
 
     import web.pages.documents
-    from tests.web.conftest import login
+    from tests.support.web import login
     from web.db import db
 
     def _failing(*_args, **_kwargs):

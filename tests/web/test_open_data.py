@@ -24,7 +24,7 @@ from registry.models.vocabulary import PUBLIC_STATUSES
 from registry.opendata.catalogue import gaps
 from registry.opendata.linked_data import RELATION_TERMS
 from registry.services.cases import find_case
-from tests.web.conftest import DRAFT_TITLE
+from tests.support.web import DRAFT_TITLE
 
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
 SCHEMA = Namespace("https://schema.org/")
@@ -355,9 +355,9 @@ def test_pages_announce_the_feeds_and_the_sitemap_lists_every_stable_address(cli
 
 
 def test_the_catalogue_has_every_mandatory_dcat_ap_se_property_and_its_links_answer(databases, tmp_path):
-    from tests.web.conftest import _build
+    from tests.support.web import build_app
 
-    app = _build(databases.fresh_url(), tmp_path, STYRDOK_CONTACT_EMAIL="registrator@kommun.example")
+    app = build_app(databases.fresh_url(), tmp_path, STYRDOK_CONTACT_EMAIL="registrator@kommun.example")
     client = app.test_client()
     xml = client.get("/data/katalog")
     assert xml.mimetype == "application/rdf+xml"
@@ -466,7 +466,7 @@ def test_a_conditional_get_answers_304_until_the_register_changes(fresh_app, pat
 
 
 def test_a_logged_in_reader_gets_no_shared_cache_validators(app):
-    from tests.web.conftest import login
+    from tests.support.web import login
 
     client = app.test_client()
     login(client, "registrator")

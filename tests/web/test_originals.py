@@ -6,7 +6,7 @@ import io
 import re
 
 from benchmarks.docmaker import make_docx
-from tests.web.conftest import csrf_of, login
+from tests.support.web import csrf_of, login
 
 POLICY = make_docx(
     "Riktlinjer för parkering",

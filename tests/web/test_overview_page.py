@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from tests.web.conftest import login
+from tests.support.web import login
 
 
 def _register(app, **fields):

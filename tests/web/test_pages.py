@@ -6,7 +6,7 @@ import io
 import re
 
 from registry.services.demo import demo_motion_text
-from tests.web.conftest import csrf_of, login
+from tests.support.web import csrf_of, login
 
 DOC = "7d0c6f7e-3b1e-5a52-9c3e-0d1a2b3c4d01"
 GUIDE = "7d0c6f7e-3b1e-5a52-9c3e-0d1a2b3c4d03"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.web.conftest import DRAFT_TITLE, api_token, csrf_of, login
+from tests.support.web import DRAFT_TITLE, api_token, csrf_of, login
 from web.auth import ROLE_PERMISSIONS, ROUTE_PERMISSIONS
 
 DOC = "7d0c6f7e-3b1e-5a52-9c3e-0d1a2b3c4d01"

@@ -8,8 +8,8 @@ import io
 import pytest
 from sqlalchemy import event
 
-from tests.conftest import backend
-from tests.web.conftest import csrf_of, login
+from tests.support.paths import backend
+from tests.support.web import csrf_of, login
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from tests.web.conftest import csrf_of, login
+from tests.support.web import csrf_of, login
 
 STRATEGY = "7d0c6f7e-3b1e-5a52-9c3e-0d1a2b3c4d01"
 GUIDE = "7d0c6f7e-3b1e-5a52-9c3e-0d1a2b3c4d03"

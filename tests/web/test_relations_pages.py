@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from registry.models import EndedRelation, Relation
-from tests.web.conftest import csrf_of, login
+from tests.support.web import csrf_of, login
 
 STRATEGY = "7d0c6f7e-3b1e-5a52-9c3e-0d1a2b3c4d01"
 RULES = "7d0c6f7e-3b1e-5a52-9c3e-0d1a2b3c4d02"

@@ -10,12 +10,12 @@ import pytest
 
 from registry.services.demo import DEMO_PASSWORD
 from registry.timeutil import utcnow
-from tests.web.conftest import _build, csrf_of, login
+from tests.support.web import build_app, csrf_of, login
 
 
 @pytest.fixture
 def clocked_app(databases, tmp_path):
-    app = _build(databases.fresh_url(), tmp_path)
+    app = build_app(databases.fresh_url(), tmp_path)
     moment = {"now": utcnow()}
     app.config["STYRDOK_CLOCK"] = lambda: moment["now"]
     app.moment = moment
@@ -48,7 +48,7 @@ def test_idle_and_absolute_timeouts(clocked_app, steps, still_logged_in):
 
 
 def test_login_cookie_is_host_bound_behind_https(databases, tmp_path):
-    app = _build(databases.fresh_url(), tmp_path, STYRDOK_SECURE_COOKIES="1")
+    app = build_app(databases.fresh_url(), tmp_path, STYRDOK_SECURE_COOKIES="1")
     client = app.test_client()
     form_page = client.get("/logga-in", base_url="https://localhost")
     assert any(
@@ -88,7 +88,7 @@ def test_every_login_starts_a_new_session_and_old_cookies_open_nothing(fresh_app
 
 
 def test_too_many_login_attempts_from_one_address_get_429_in_swedish(databases, tmp_path):
-    app = _build(databases.fresh_url(), tmp_path, STYRDOK_LOGIN_RATE="5 per minute")
+    app = build_app(databases.fresh_url(), tmp_path, STYRDOK_LOGIN_RATE="5 per minute")
     client = app.test_client()
     token = csrf_of(client)
     statuses = [
@@ -236,7 +236,7 @@ def test_the_api_does_not_take_the_login_cookie_alone_for_a_write(clocked_app):
 
 
 def test_unpublishing_needs_a_fresh_login_on_every_route_and_token(clocked_app):
-    from tests.web.conftest import api_token
+    from tests.support.web import api_token
 
     client = clocked_app.test_client()
     login(client, "admin")
@@ -344,8 +344,8 @@ def test_the_csrf_token_is_new_after_login(fresh_app):
 
 
 def test_hsts_is_sent_behind_https_only(databases, tmp_path):
-    secure = _build(databases.fresh_url(), tmp_path / "s", STYRDOK_SECURE_COOKIES="1")
-    plain = _build(databases.fresh_url(), tmp_path / "p")
+    secure = build_app(databases.fresh_url(), tmp_path / "s", STYRDOK_SECURE_COOKIES="1")
+    plain = build_app(databases.fresh_url(), tmp_path / "p")
     assert (
         "max-age=31536000"
         in secure.test_client().get("/", base_url="https://localhost").headers["Strict-Transport-Security"]
@@ -356,7 +356,7 @@ def test_hsts_is_sent_behind_https_only(databases, tmp_path):
 def test_an_api_key_can_be_revoked_from_the_command_line(fresh_app, monkeypatch):
     from click.testing import CliRunner
 
-    from tests.web.conftest import api_token
+    from tests.support.web import api_token
     from web.cli import cli
 
     token = api_token(fresh_app, "registrator")

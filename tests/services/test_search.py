@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from registry.search import analyse, document_terms, highlight, matching_ids, query_words
-from tests.conftest import backend
+from tests.support.paths import backend
 
 CORPUS = [
     ("Rutin för bygglovsansökan", "Så hanteras en bygglovsansökan från ansökan till beslut."),

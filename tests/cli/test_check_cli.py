@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from registry.services.demo import demo_motion_text
-from tests.conftest import shared_file
+from tests.support.paths import shared_file
 from web.cli import cli
 
 

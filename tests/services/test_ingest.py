@@ -20,7 +20,7 @@ from registry.ingest.spreadsheet import guess_field, parse_override, read_sheet
 from registry.models import AuditEvent, Case, Document, Relation
 from registry.rules.engine import type_lexicon
 from registry.services.ingest import apply_import, plan_import, read_sources
-from tests.conftest import SEED_CASE_FILE, shared_file
+from tests.support.paths import SEED_CASE_FILE, shared_file
 
 SEED = SEED_CASE_FILE
 

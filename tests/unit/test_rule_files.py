@@ -8,7 +8,7 @@ import pytest
 
 from registry.errors import RuleFileError
 from registry.rules.loader import lint_rules, load_ruleset
-from tests.conftest import RULES_DIR
+from tests.support.paths import RULES_DIR
 
 
 def test_every_shipped_rule_file_is_valid():

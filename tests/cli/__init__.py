@@ -1,0 +1,1 @@
+"""The styrdok command as a user runs it."""

@@ -1,0 +1,1 @@
+"""Every Alembic revision up and down on both databases."""

@@ -1,0 +1,1 @@
+"""Pure functions and the architecture: no database."""
