@@ -31,7 +31,7 @@ from registry.models.vocabulary import (
     RELATION_KINDS,
     SCOPE_MUNICIPALITY,
 )
-from registry.text.ui import N_, Phrase
+from registry.text.ui import N_, Decided, Phrase
 from registry.types import CANONICAL_TYPES
 
 _MESSAGES = {
@@ -45,22 +45,39 @@ def _messages(**extra: str) -> dict[str, Any]:
     return {**_MESSAGES, **extra}
 
 
+class Length(validate.Length):
+    """marshmallow's Length, refusing in Swedish (marshmallow's own message is English:
+    "Longer than maximum length 300."), kept translatable. A message of its own still wins."""
+
+    def __call__(self, value: Any) -> Any:
+        if self.error is not None or self.equal is not None:
+            return super().__call__(value)
+        length = len(value)
+        if self.max is not None and length > self.max:
+            raise ValidationError(Phrase("Högst %(max)s tecken; här är det %(length)s.", max=self.max, length=length))
+        if self.min is not None and length < self.min:
+            raise ValidationError(
+                Phrase("Får inte vara tomt.") if self.min == 1 else Phrase("Minst %(min)s tecken.", min=self.min)
+            )
+        return value
+
+
 #: Control characters (NUL and friends) come from broken exports and files, never from people.
 NO_CONTROL_CHARACTERS = validate.Regexp(
-    r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$", error="Texten innehåller otillåtna styrtecken (till exempel NUL)."
+    r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$", error=Phrase("Texten innehåller otillåtna styrtecken (till exempel NUL).")
 )
 
 
 def no_lone_surrogates(value: str) -> None:
     """JSON may carry "\\ud800" alone: no character, and no database can store it."""
     if any("\ud800" <= c <= "\udfff" for c in value):
-        raise ValidationError("Texten innehåller ett ogiltigt tecken (ett ensamt surrogattecken).")
+        raise ValidationError(Phrase("Texten innehåller ett ogiltigt tecken (ett ensamt surrogattecken)."))
 
 
 def Text(**kwargs: Any) -> fields.String:
     """A string field; refuses control characters (documented as a pattern in OpenAPI) and lone
     surrogates."""
-    kwargs.setdefault("error_messages", _messages(invalid="Ange text."))
+    kwargs.setdefault("error_messages", _messages(invalid=Phrase("Ange text.")))
     given = kwargs.pop("validate", None)
     checks = list(given) if isinstance(given, (list, tuple)) else ([given] if given else [])
     if not any(isinstance(c, validate.Regexp) for c in checks):
@@ -70,16 +87,33 @@ def Text(**kwargs: Any) -> fields.String:
 
 
 def Date(**kwargs: Any) -> fields.Date:
-    kwargs.setdefault("error_messages", _messages(invalid="Ange ett datum som ÅÅÅÅ-MM-DD, till exempel 2025-04-07."))
+    kwargs.setdefault(
+        "error_messages", _messages(invalid=Phrase("Ange ett datum som ÅÅÅÅ-MM-DD, till exempel 2025-04-07."))
+    )
     return fields.Date(**kwargs)
 
 
-def OneOf(choices: Sequence[str], what: str) -> validate.OneOf:
-    listed = ", ".join(choices)
-    return validate.OneOf(choices, error=f"Okänd {what} ”{{input}}”. Giltiga värden: {listed}.")
+class OneOf(validate.OneOf):
+    """One of ``choices``, refused as "Okänd <what> ”x”. Giltiga värden: …" (kept translatable)."""
+
+    def __init__(self, choices: Sequence[str], what: str):
+        super().__init__(choices)
+        self.what = what
+
+    def __call__(self, value: Any) -> Any:
+        if value not in self.choices:
+            raise ValidationError(
+                Phrase(
+                    "Okänd %(what)s ”%(value)s”. Giltiga värden: %(listed)s.",
+                    what=Phrase(self.what),
+                    value=Decided(str(value)[:80]),
+                    listed=Decided(", ".join(self.choices)),
+                )
+            )
+        return value
 
 
-class NotBlank(validate.Length):
+class NotBlank(Length):
     """A length of at least 1 (so the OpenAPI document says minLength: 1), refused with
     "<label> får inte vara tom." kept translatable."""
 
@@ -98,8 +132,8 @@ class BaseSchema(Schema):
         unknown = RAISE
 
     error_messages = {
-        "unknown": "Okänt fält; det finns inget sådant fält.",
-        "type": "Ogiltig indata: ett objekt med fält väntades.",
+        "unknown": Phrase("Okänt fält; det finns inget sådant fält."),
+        "type": Phrase("Ogiltig indata: ett objekt med fält väntades."),
     }
 
     @pre_load
@@ -142,9 +176,9 @@ def flatten_errors(messages: Any, prefix: str = "") -> dict[str, list[str]]:
 
 
 class BodySchema(BaseSchema):
-    key = Text(required=True, validate=[NotBlank(N_("Förkortningen")), validate.Length(max=40)])
-    name = Text(required=True, validate=[NotBlank(N_("Namnet")), validate.Length(max=200)])
-    level = Text(required=True, validate=OneOf(BODY_LEVELS, "organnivå"))
+    key = Text(required=True, validate=[NotBlank(N_("Förkortningen")), Length(max=40)])
+    name = Text(required=True, validate=[NotBlank(N_("Namnet")), Length(max=200)])
+    level = Text(required=True, validate=OneOf(BODY_LEVELS, N_("organnivå")))
 
 
 DNR_MESSAGE = "Diarienumret ”{input}” kunde inte tolkas; skriv det som till exempel ”KS 2025.032” eller ”KS 2025/32”."
@@ -159,7 +193,9 @@ def SingleLine(label: str) -> Callable[[str], None]:
 
     def check(value: str) -> None:
         if any(ord(c) < 32 or ord(c) == 127 for c in value):
-            raise ValidationError(f"{label} får inte innehålla radbrytningar eller styrtecken.")
+            raise ValidationError(
+                Phrase("%(label)s får inte innehålla radbrytningar eller styrtecken.", label=Phrase(label))
+            )
 
     return check
 
@@ -167,8 +203,8 @@ def SingleLine(label: str) -> Callable[[str], None]:
 def Dnr(**kwargs: Any) -> fields.String:
     return Text(
         validate=[
-            validate.Length(max=DNR_MAX, error=f"Diarienumret får ha högst {DNR_MAX} tecken."),
-            SingleLine("Diarienumret"),
+            validate.Length(max=DNR_MAX, error=Phrase("Diarienumret får ha högst %(max)s tecken.", max=DNR_MAX)),
+            SingleLine(N_("Diarienumret")),
             validate.Regexp(plain_pattern(DNR_PATTERN), error=DNR_MESSAGE),
         ],
         **kwargs,
@@ -186,7 +222,7 @@ class DecisionSchema(BaseSchema):
         required=True,
         metadata={"example": "61"},
         validate=[
-            validate.Length(max=20, error="Paragrafen får ha högst 20 tecken."),
+            validate.Length(max=20, error=Phrase("Paragrafen får ha högst 20 tecken.")),
             validate.Regexp(
                 plain_pattern(PARAGRAPH_PATTERN),
                 error="Paragrafen ”{input}” kunde inte tolkas; skriv ett nummer som ”61” eller ”§ 61”.",
@@ -194,7 +230,7 @@ class DecisionSchema(BaseSchema):
         ],
     )
     dnr = Dnr(load_default=None, allow_none=True)
-    outcome = Text(load_default="övrigt", validate=OneOf(DECISION_OUTCOMES, "beslutsutfall"))
+    outcome = Text(load_default="övrigt", validate=OneOf(DECISION_OUTCOMES, N_("beslutsutfall")))
     wording = Text(load_default=None, allow_none=True)
     reservations = fields.List(Text(), load_default=list)
 
@@ -205,8 +241,8 @@ class DecisionSchema(BaseSchema):
 
 
 class SectionSchema(BaseSchema):
-    anchor = Text(load_default=None, allow_none=True, validate=validate.Length(max=120))
-    heading = Text(required=True, validate=[NotBlank(N_("Rubriken")), validate.Length(max=300)])
+    anchor = Text(load_default=None, allow_none=True, validate=Length(max=120))
+    heading = Text(required=True, validate=[NotBlank(N_("Rubriken")), Length(max=300)])
     text = Text(load_default="")
 
 
@@ -217,14 +253,14 @@ class DocumentSchema(BaseSchema):
         load_default=None,
         allow_none=True,
         validate=validate.Regexp(
-            r"^[A-Za-z0-9._-]{8,36}$", error="Ett id har 8–36 tecken: bokstäver a–z, siffror, punkt, - och _."
+            r"^[A-Za-z0-9._-]{8,36}$", error=Phrase("Ett id har 8–36 tecken: bokstäver a–z, siffror, punkt, - och _.")
         ),
     )
-    title = Text(required=True, validate=[NotBlank(N_("Titeln")), validate.Length(max=300)])
-    type = Text(required=True, validate=OneOf(CANONICAL_TYPES, "dokumenttyp"))
-    status = Text(load_default="utkast", validate=OneOf(DOCUMENT_STATUSES, "status"))
-    scope = Text(load_default=SCOPE_MUNICIPALITY, validate=validate.Length(min=1, max=200))
-    owner = Text(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    title = Text(required=True, validate=[NotBlank(N_("Titeln")), Length(max=300)])
+    type = Text(required=True, validate=OneOf(CANONICAL_TYPES, N_("dokumenttyp")))
+    status = Text(load_default="utkast", validate=OneOf(DOCUMENT_STATUSES, N_("status")))
+    scope = Text(load_default=SCOPE_MUNICIPALITY, validate=Length(min=1, max=200))
+    owner = Text(load_default=None, allow_none=True, validate=Length(max=200))
     summary = Text(load_default=None, allow_none=True)
     full_text = Text(load_default=None, allow_none=True)
     adopted_by = Text(load_default=None, allow_none=True)
@@ -232,7 +268,7 @@ class DocumentSchema(BaseSchema):
     valid_from = Date(load_default=None, allow_none=True)
     valid_until = Date(load_default=None, allow_none=True)
     next_review_on = Date(load_default=None, allow_none=True)
-    topics = fields.List(Text(validate=validate.Length(min=1, max=120)), load_default=list)
+    topics = fields.List(Text(validate=Length(min=1, max=120)), load_default=list)
     sections = fields.List(fields.Nested(SectionSchema), load_default=list)
     content_note = Text(load_default=None, allow_none=True)
 
@@ -269,10 +305,10 @@ class RelationSchema(BaseSchema):
         metadata={"example": "7d0c6f7e-3b1e-5a52-9c3e-0d1a2b3c4d03"},
     )
     kind = Text(
-        required=True, validate=OneOf(list(RELATION_KINDS), "relationstyp"), metadata={"example": "konkretiserar"}
+        required=True, validate=OneOf(list(RELATION_KINDS), N_("relationstyp")), metadata={"example": "konkretiserar"}
     )
-    source_section = Text(load_default="", allow_none=True, validate=validate.Length(max=120))
-    target_section = Text(load_default="", allow_none=True, validate=validate.Length(max=120))
+    source_section = Text(load_default="", allow_none=True, validate=Length(max=120))
+    target_section = Text(load_default="", allow_none=True, validate=Length(max=120))
     note = Text(load_default=None, allow_none=True)
 
     @post_load
@@ -284,7 +320,7 @@ class RelationSchema(BaseSchema):
 
 class CaseDocumentSchema(BaseSchema):
     id = Text(required=True)
-    role = Text(load_default="berör", validate=OneOf(CASE_DOCUMENT_ROLES, "roll"))
+    role = Text(load_default="berör", validate=OneOf(CASE_DOCUMENT_ROLES, N_("roll")))
 
 
 class PaperDateSchema(BaseSchema):
@@ -293,8 +329,8 @@ class PaperDateSchema(BaseSchema):
 
 
 class CasePaperSchema(BaseSchema):
-    kind = Text(required=True, validate=OneOf(CASE_PAPER_KINDS, "typ av handling"))
-    title = Text(required=True, validate=[NotBlank(N_("Rubriken")), validate.Length(max=400)])
+    kind = Text(required=True, validate=OneOf(CASE_PAPER_KINDS, N_("typ av handling")))
+    title = Text(required=True, validate=[NotBlank(N_("Rubriken")), Length(max=400)])
     dates = fields.List(fields.Nested(PaperDateSchema), load_default=list)
     text = Text(load_default="")
 
@@ -303,9 +339,9 @@ class CaseSchema(BaseSchema):
     """An ärende with its decisions in order and the documents it concerns."""
 
     dnr = Dnr(required=True)
-    kind = Text(required=True, validate=OneOf(CASE_KINDS, "ärendetyp"))
-    title = Text(required=True, validate=[NotBlank(N_("Rubriken")), validate.Length(max=400)])
-    submitted_by = Text(load_default=None, allow_none=True, validate=validate.Length(max=300))
+    kind = Text(required=True, validate=OneOf(CASE_KINDS, N_("ärendetyp")))
+    title = Text(required=True, validate=[NotBlank(N_("Rubriken")), Length(max=400)])
+    submitted_by = Text(load_default=None, allow_none=True, validate=Length(max=300))
     submitted_on = Date(load_default=None, allow_none=True)
     text = Text(load_default=None, allow_none=True)
     decisions = fields.List(fields.Nested(DecisionSchema), load_default=list)
@@ -431,12 +467,12 @@ class CheckInputSchema(BaseSchema):
     text = Text(
         required=True,
         validate=[
-            validate.Length(min=1, max=MAX_ANALYSED_CHARS, error="Texten ska ha 1–200 000 tecken."),
-            validate.Regexp(r"\S", error="Texten får inte vara tom."),
+            validate.Length(min=1, max=MAX_ANALYSED_CHARS, error=Phrase("Texten ska ha 1–200 000 tecken.")),
+            validate.Regexp(r"\S", error=Phrase("Texten får inte vara tom.")),
         ],
     )
     ruleset = Text(load_default=None, allow_none=True)
-    type = Text(load_default=None, allow_none=True, validate=OneOf(CANONICAL_TYPES, "dokumenttyp"))
+    type = Text(load_default=None, allow_none=True, validate=OneOf(CANONICAL_TYPES, N_("dokumenttyp")))
     adopted_by = Text(load_default=None, allow_none=True)
 
 
@@ -481,7 +517,7 @@ class AssessmentSchema(Schema):
     related_documents = fields.List(fields.Nested(RelatedOutSchema))
     confidence = fields.String(
         allow_none=True,
-        validate=OneOf(["tydligt", "troligt", "svagt"], "säkerhet"),
+        validate=OneOf(["tydligt", "troligt", "svagt"], N_("säkerhet")),
         metadata={"description": "Hur starkt texten talar för best_fit, i ord."},
     )
     suggested_request = fields.Nested(SuggestedRequestSchema, allow_none=True)
@@ -513,11 +549,12 @@ class CullingSchema(BaseSchema):
         required=True,
         validate=[
             NotBlank(N_("Gallringsbeslutet")),
-            validate.Length(min=6, max=400, error="Ange gallringsbeslutet med organ, datum och § eller dnr."),
+            validate.Length(min=6, max=400, error=Phrase("Ange gallringsbeslutet med organ, datum och § eller dnr.")),
             validate.Regexp(
-                r"^.*\d", error="Ange gallringsbeslutet med datum och § eller dnr, till exempel ”KS 2024-05-06 § 88”."
+                r"^.*\d",
+                error=Phrase("Ange gallringsbeslutet med datum och § eller dnr, till exempel ”KS 2024-05-06 § 88”."),
             ),
             NO_CONTROL_CHARACTERS,
         ],
     )
-    reason = Text(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+    reason = Text(load_default=None, allow_none=True, validate=Length(max=2000))

@@ -38,6 +38,11 @@ class Phrase(str):
     def __reduce__(self) -> tuple[Any, ...]:  # copies and pickles keep the template
         return (_remake, (self.template, self.values))
 
+    def format(self, *args: Any, **kwargs: Any) -> str:
+        """marshmallow formats every error message with ``{input}`` and the like; a Phrase has
+        its values already, so it stays itself (and translatable) when it holds no braces."""
+        return self if "{" not in self else str(self).format(*args, **kwargs)
+
 
 def _remake(template: str, values: dict[str, Any]) -> Phrase:
     return Phrase(template, **values)

@@ -275,3 +275,19 @@ def test_the_detector_finds_swedish_ui_text_and_skips_decided_content():
 def test_the_swedish_pages_stay_swedish(client):
     html = client.get("/").get_data(as_text=True)
     assert '<html lang="sv">' in html and "Styrdokument" in html and "Filtrera" in html
+
+
+@pytest.mark.parametrize(
+    "language, expected",
+    [("sv", "Högst 300 tecken; här är det 400."), ("en", "At most 300 characters; this is 400.")],
+)
+def test_an_over_long_title_is_refused_in_the_readers_language(client, language, expected):
+    """marshmallow's own message ("Longer than maximum length 300.") never reaches a person."""
+    login(client, "registrator")
+    client.post("/sprak", data={"lang": language, "next": "/", "csrf_token": csrf_of(client)})
+    response = client.post(
+        "/dokument/ny", data={"title": "x" * 400, "type": "strategi", "action": "spara", "csrf_token": csrf_of(client)}
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and expected in html and "Longer than" not in html
+    client.post("/sprak", data={"lang": "sv", "next": "/", "csrf_token": csrf_of(client)})
