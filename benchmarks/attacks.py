@@ -35,8 +35,8 @@ from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 
 from registry import migrate
-from registry.audit import hash_of
-from registry.backup import pg_admin
+from registry.archive.audit import hash_of
+from registry.archive.backup import pg_admin
 from registry.db import make_engine, make_session_factory
 from registry.models import AuditEvent, Document
 
@@ -253,7 +253,7 @@ def _release(url: str) -> None:
 
 def damaged_backups(url: str, workdir: Path) -> Outcome:
     from benchmarks.faults import Outcome
-    from registry.backup import backup
+    from registry.archive.backup import backup
 
     outcome = Outcome("återläsning av skadade säkerhetskopior")
     instance = Path(tempfile.mkdtemp(dir=workdir, prefix="restore-live-"))  # its own checkpoints

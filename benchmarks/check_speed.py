@@ -18,10 +18,10 @@ from collections import Counter
 
 from benchmarks.synthetic import generate
 from registry.config import PROJECT_ROOT
-from registry.related import RelatedIndex, content_terms
 from registry.rules.engine import check, type_lexicon
 from registry.rules.loader import load_ruleset
 from registry.services.demo import demo_motion_text
+from registry.similarity.related import RelatedIndex, content_terms
 
 
 def naive_related(text, snapshots, lexicon, limit=8, min_score=0.08):

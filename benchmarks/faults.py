@@ -41,10 +41,10 @@ from sqlalchemy import func, select, text
 
 from benchmarks import attacks
 from registry import migrate
-from registry.audit import verify_chain
+from registry.archive.audit import verify_chain
 from registry.db import make_engine, make_session_factory
 from registry.errors import StaleVersion, UnreadableInput
-from registry.extract import Extractor
+from registry.ingest.extract import Extractor
 from registry.models import Document, DocumentVersion, SearchEntry
 from registry.services import register_document, revise_document
 
@@ -278,7 +278,7 @@ def concurrent_edits(url: str, *, rounds: int = 20) -> Outcome:
 
 
 def backup_under_load(url: str, workdir: Path, restore_url: str) -> Outcome:
-    from registry.backup import backup, restore, verify_register
+    from registry.archive.backup import backup, restore, verify_register
 
     outcome = Outcome("säkerhetskopia under skrivning och återläsning")
     engine = make_engine(url)

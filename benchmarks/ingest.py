@@ -29,7 +29,7 @@ from benchmarks.synthetic import generate
 from registry import migrate
 from registry.config import load_settings
 from registry.db import make_engine, make_session_factory
-from registry.extract import extract_file
+from registry.ingest.extract import extract_file
 from registry.ingest.layout import layout_of
 from registry.ingest.spreadsheet import read_sheet
 from registry.services.findings import assessment_hook, register_ruleset

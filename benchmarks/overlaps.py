@@ -2,7 +2,7 @@
 
     python -m benchmarks.overlaps --documents 10000 [--json] [--sqlite] [--no-baseline]
 
-Styrdok: MinHash candidates + exact cosine on the candidates (registry.overlaps).
+Styrdok: MinHash candidates + exact cosine on the candidates (registry.similarity.overlaps).
 Baseline: scikit-learn TF-IDF over the same terms and exact all-pairs cosine with sparse matrix
 products in row blocks: the strongest simple way, which finds every pair above the threshold.
 With --sqlite the synthetic register is written to a fresh SQLite file and the whole report
@@ -20,10 +20,10 @@ from pathlib import Path
 
 from benchmarks.synthetic import generate
 from registry.config import PROJECT_ROOT
-from registry.overlaps import find_overlaps
-from registry.related import content_terms
 from registry.rules.engine import type_lexicon
 from registry.rules.loader import load_ruleset
+from registry.similarity.overlaps import find_overlaps
+from registry.similarity.related import content_terms
 
 THRESHOLD = 0.5
 BASELINE_LIMIT = 30_000
@@ -85,14 +85,14 @@ def _measure(fn):
 
 def _write_register(generated, ruleset_key: str, folder: Path) -> tuple[str, float]:
     """The synthetic register in a fresh SQLite file, its term vectors analysed once as every
-    write does (registry.related_store); returns the URL and the seconds that analysis took."""
+    write does (registry.similarity.related_store); returns the URL and the seconds that analysis took."""
     from sqlalchemy import insert
 
     from registry import migrate
     from registry.db import make_engine, make_session_factory
     from registry.models import Document, Section
-    from registry.related_store import rebuild
     from registry.services.settings import RULESET_KEY, set_setting
+    from registry.similarity.related_store import rebuild
 
     url = f"sqlite:///{folder / 'bench.sqlite3'}"
     engine = make_engine(url)

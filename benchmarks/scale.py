@@ -179,8 +179,8 @@ def baseline_check(path: str) -> None:
 
     from registry.config import load_settings
     from registry.db import make_engine, make_session_factory
+    from registry.queries.search import analyse
     from registry.rules.engine import RelatedDocument, check
-    from registry.search import analyse
     from registry.services.findings import register_ruleset
 
     motion = Path(path).read_text(encoding="utf-8")
@@ -327,7 +327,7 @@ def raw_search(url: str, words: list[str]) -> dict[str, float]:
     from sqlalchemy import text
 
     from registry.db import make_engine
-    from registry.search import query_words
+    from registry.queries.search import query_words
 
     engine = make_engine(url)
     times = []
@@ -446,7 +446,7 @@ def measure_import(register: Register, folder: Path) -> float:
 def baseline_import(folder: Path, url: str) -> float:
     """Read each file in process (python-docx, pdfminer) and register it, in one transaction."""
     from registry.db import make_engine, make_session_factory
-    from registry.extract_worker import read_one
+    from registry.ingest.extract_worker import read_one
     from registry.services import register_document
 
     engine = make_engine(url)

@@ -24,7 +24,7 @@ from registry import migrate
 from registry.db import make_engine, make_session_factory
 from registry.models import Document, SearchEntry, Section
 from registry.queries import RegisterFilters, list_documents
-from registry.search import analyse, query_words
+from registry.queries.search import analyse, query_words
 from registry.text.swedish import swedish_key
 
 QUERIES = [

@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from registry.related import DocumentSnapshot, SectionSnapshot
+from registry.similarity.related import DocumentSnapshot, SectionSnapshot
 
 TOPICS: dict[str, list[str]] = {
     "bygglov": ["bygglov", "detaljplan", "ansökan", "handläggningstid", "bygglovsansökan", "tillsyn"],

@@ -17,7 +17,10 @@ from sqlalchemy.orm import Session, aliased
 
 from registry.models import Document, Finding, Relation
 from registry.models.vocabulary import IN_FORCE, REPEALED, SUPERSEDED, UNPUBLISHED
-from registry.overlaps import (
+from registry.queries import LIVE_STATUSES, snapshot, swedish_key
+from registry.rules.engine.codes import SEVERITY_LABELS, finding_label
+from registry.rules.model import Ruleset
+from registry.similarity.overlaps import (
     EXACT_LIMIT,
     LARGE_REGISTER_THRESHOLD,
     NEAR_COPY,
@@ -26,9 +29,6 @@ from registry.overlaps import (
     overlapping_pairs,
     prepare_weighted,
 )
-from registry.queries import LIVE_STATUSES, snapshot, swedish_key
-from registry.rules.engine.codes import SEVERITY_LABELS, finding_label
-from registry.rules.model import Ruleset
 from registry.text.ui import N_, Decided, Phrase
 
 #: Relations that explain why two documents cover the same ground (a riktlinje that
@@ -63,10 +63,10 @@ Progress = Callable[[str], None]
 def overlaps_report(
     session: Session, ruleset: Ruleset, *, min_score: float | None = None, progress: Progress | None = None
 ) -> Report:
-    """From the stored term vectors (registry.related_store): no document is loaded through the
+    """From the stored term vectors (registry.similarity.related_store): no document is loaded through the
     ORM or tokenised again; only the sections of documents in a pair are read, to say where."""
     from registry.models import RelatedTerm
-    from registry.related_store import ensure_current
+    from registry.similarity.related_store import ensure_current
 
     ensure_current(session)  # vectors of another ruleset's lexicon would mislead
     documents = session.execute(

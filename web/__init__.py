@@ -10,7 +10,7 @@ from flask import Flask, g, request
 
 from registry.config import Settings, load_settings
 from registry.db import AT_FIRST_WRITE, make_engine, make_session_factory
-from registry.extract import MAX_BYTES as MAX_UPLOAD_BYTES  # one limit for uploads and parsing
+from registry.ingest.extract import MAX_BYTES as MAX_UPLOAD_BYTES  # one limit for uploads and parsing
 
 
 def _secret_key(settings: Settings, configured: str | None) -> str:
@@ -97,7 +97,7 @@ def create_app(settings: Settings | None = None, *, testing: bool = False) -> Fl
     app.jinja_env.globals.update(today=dt.date.today)
     from markupsafe import Markup
 
-    from registry.search import highlight
+    from registry.queries.search import highlight
 
     # highlight() escapes the text itself before it adds <mark>, so its output is safe HTML.
     app.jinja_env.globals["search_excerpt"] = lambda document, query: Markup(

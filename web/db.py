@@ -19,7 +19,7 @@ def db() -> Session:
 def commit() -> None:
     """The one commit of a request that changed something (then, when one is due, a signed
     checkpoint of the audit trail's head)."""
-    from registry.checkpoints import checkpoint_if_due
+    from registry.archive.checkpoints import checkpoint_if_due
 
     db().commit()
     styrdok = current_app.extensions["styrdok"]

@@ -49,7 +49,7 @@ def chain_hash(
     prev_hash: str,
 ) -> str:
     """The chain's hash as this revision defines it, copied here so the migration never changes
-    with the application (registry.audit.chain_hash must keep giving the same; a test checks)."""
+    with the application (registry.archive.audit.chain_hash must keep giving the same; a test checks)."""
     if occurred_at.tzinfo is not None:
         occurred_at = occurred_at.astimezone(dt.UTC).replace(tzinfo=None)
     content = json.dumps(

@@ -2,7 +2,7 @@
 
 PDFs give lines with positions and font sizes; DOCX gives styled paragraphs; plain text gives
 lines. All three end up as the same list of blocks, from which sections with stable anchors are
-built. Pure functions: the limited child (registry.extract_worker) does the parsing.
+built. Pure functions: the limited child (registry.ingest.extract_worker) does the parsing.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from registry.extract import Extracted
 from registry.identifiers import slugify
+from registry.ingest.extract import Extracted
 
 HEADING, PARAGRAPH, LIST_ITEM, TABLE_ROW = "heading", "paragraph", "list_item", "table_row"
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from registry.errors import InvalidInput
-from registry.extract import Extracted
 from registry.identifiers import slugify
+from registry.ingest.extract import Extracted
 
 #: Register fields a column can fill, with the Swedish words that name them in a header.
 #: Longest and most specific words first; a header is matched on whole words.

@@ -145,7 +145,7 @@ class DocumentVersion(Base):
 class DocumentFile(Base):
     """An original file a document came from (the PDF or DOCX as decided), stored by content hash.
 
-    The bytes live in the file store (registry.filestore) under their sha256; this row says which
+    The bytes live in the file store (registry.archive.filestore) under their sha256; this row says which
     document they belong to, under which name they arrived, and who added them.
     """
 

@@ -28,7 +28,7 @@ class SearchEntry(Base):
 class RelatedTerm(Base):
     """One term of a live document's topic vector: what related documents are found by.
 
-    Kept by registry.related_store on every write, for documents in force or being prepared
+    Kept by registry.similarity.related_store on every write, for documents in force or being prepared
     only, so no process rebuilds an index at start and a write costs only its own document.
     """
 
@@ -39,7 +39,7 @@ class RelatedTerm(Base):
     )
 
     document_id: Mapped[str] = mapped_column(String(36), ForeignKey("documents.id"), primary_key=True)
-    #: The Swedish stem (registry.related.content_terms), at most 120 characters.
+    #: The Swedish stem (registry.similarity.related.content_terms), at most 120 characters.
     term: Mapped[str] = mapped_column(String(120), primary_key=True)
     #: 1 + ln(count), the title and topics counted twice.
     weight: Mapped[float] = mapped_column(Float)

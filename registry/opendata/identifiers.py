@@ -39,7 +39,7 @@ def assign_kfs_number(session: Session, document: Document) -> None:
     """
     if document.kfs_number is not None or document.status not in PUBLIC_STATUSES:
         return
-    from registry.audit import AUDIT_LOCK_KEY
+    from registry.archive.audit import AUDIT_LOCK_KEY
     from registry.db import take_write_lock
 
     year = kfs_year_for(document)

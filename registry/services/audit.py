@@ -20,7 +20,7 @@ def record_event(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    from registry.audit import AUDIT_LOCK_KEY, hash_of
+    from registry.archive.audit import AUDIT_LOCK_KEY, hash_of
     from registry.db import take_write_lock
     from registry.timeutil import utcnow
 

@@ -137,7 +137,7 @@ def _record_version(
     )
     session.add(version)
     from registry.opendata.identifiers import assign_kfs_number
-    from registry.search import index_document  # the search index follows every change
+    from registry.queries.search import index_document  # the search index follows every change
 
     assign_kfs_number(session, document)  # the stable address, the first time it is public
 

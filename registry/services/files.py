@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from registry.filestore import FileStore, stored_digests
+from registry.archive.filestore import FileStore, stored_digests
 from registry.models import Document, DocumentFile
 from registry.services.audit import record_event
 

@@ -10,12 +10,12 @@ from sqlalchemy.orm import Session
 from registry.config import Settings
 from registry.models import Document, Finding, Relation
 from registry.queries import document_text, parent_types
-from registry.related import RelatedSource
 from registry.rules.engine import classify
 from registry.rules.loader import cached_ruleset
 from registry.rules.model import Ruleset
 from registry.services.documents import AfterChangeHook
 from registry.services.settings import RULESET_KEY, get_setting
+from registry.similarity.related import RelatedSource
 
 #: Two documents sharing this much of their topic are shown as a possible overlap.
 OVERLAP_SCORE = 0.3
@@ -122,14 +122,14 @@ def current_findings(session: Session, document: Document) -> list[Finding]:
 def assessment_hook(settings: Settings) -> AfterChangeHook:
     """A hook that checks each registered or revised document against the register's ruleset.
 
-    Related documents come from the stored vectors (registry.related_store), which the write
+    Related documents come from the stored vectors (registry.similarity.related_store), which the write
     itself has just brought up to date: nothing is built, so a bulk import costs the same per
     document whatever the size of the register.
     """
 
     def hook(session: Session, document: Document) -> None:
-        from registry.related_store import StoredRelatedIndex
         from registry.rules.engine import type_lexicon
+        from registry.similarity.related_store import StoredRelatedIndex
 
         ruleset = register_ruleset(session, settings)
         assess_document(session, document, ruleset, StoredRelatedIndex(session, type_lexicon(ruleset)))

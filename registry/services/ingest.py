@@ -25,10 +25,10 @@ from marshmallow import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from registry.archive.filestore import FileStore, media_type_of
 from registry.errors import RegistryError, UnreadableInput
-from registry.extract import Extractor
-from registry.filestore import FileStore, media_type_of
 from registry.ingest.dates import parse_date
+from registry.ingest.extract import Extractor
 from registry.ingest.layout import Layout, layout_of, raw_text
 from registry.ingest.metadata import FIELD_LABELS, Suggestion, suggest_metadata
 from registry.ingest.organs import OrganName, find_organ

@@ -119,7 +119,7 @@ CHAIN_MIGRATION = "migrations/versions/20261127_0509_303edce026aa_chain_the_audi
 def test_the_chain_migration_links_existing_rows_so_that_todays_verify_passes(fresh_db_url):
     """Up with audit rows in the table (written before there was a chain): every row gets its
     link and hash, and the application's verify, as it is today, accepts the result."""
-    from registry.audit import verify_chain
+    from registry.archive.audit import verify_chain
     from registry.db import make_session_factory
 
     engine = make_engine(fresh_db_url)
@@ -154,7 +154,7 @@ def test_the_chain_migration_carries_its_own_hash_function():
     import datetime as dt
     import importlib.util
 
-    from registry.audit import chain_hash
+    from registry.archive.audit import chain_hash
     from registry.config import PROJECT_ROOT
 
     path = PROJECT_ROOT / CHAIN_MIGRATION

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
-from registry.audit import verify_chain
+from registry.archive.audit import verify_chain
 from registry.errors import Conflict, InvalidInput, NotFound
 from registry.models import AuditEvent, CulledDocument, Document, DocumentVersion, Relation, SearchEntry
 from registry.services.culling import cull_document

@@ -9,7 +9,7 @@ import os
 
 from sqlalchemy import select
 
-from registry.filestore import FileStore, restore_manifest, write_manifest
+from registry.archive.filestore import FileStore, restore_manifest, write_manifest
 from registry.models import DocumentFile
 from registry.services.culling import cull_document
 from registry.services.documents import repeal_document

@@ -21,9 +21,9 @@ from sqlalchemy import func, select
 from registry import migrate
 from registry.db import make_engine, make_session_factory
 from registry.errors import Conflict, InvalidInput, StaleVersion
-from registry.history import in_force_on
 from registry.models import AuditEvent, Document, DocumentVersion
 from registry.models.vocabulary import STATUS_TRANSITIONS
+from registry.queries.history import in_force_on
 from registry.serialize import document_to_dict
 from registry.services import register_document, revise_document
 from registry.services.documents import publish_document, repeal_document, unpublish_document

@@ -12,8 +12,8 @@ from benchmarks.docmaker import BILLION_LAUGHS, make_docx, make_xlsx, make_zip
 from benchmarks.pdfmaker import Text, make_pdf
 from registry.db import make_engine, make_session_factory
 from registry.errors import InvalidInput, UnreadableInput
-from registry.extract import Extractor, extract_file
 from registry.ingest.dates import parse_date
+from registry.ingest.extract import Extractor, extract_file
 from registry.ingest.layout import LIST_ITEM, Layout, layout_of
 from registry.ingest.metadata import suggest_metadata
 from registry.ingest.spreadsheet import guess_field, parse_override, read_sheet

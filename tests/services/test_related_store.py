@@ -9,10 +9,10 @@ from sqlalchemy import func, select
 from benchmarks.synthetic import generate
 from registry.models import RelatedTerm, RelatedVocabulary
 from registry.queries import build_related_index
-from registry.related_store import LEXICON_SETTING, StoredRelatedIndex, rebuild, register_lexicon
 from registry.services import register_document, revise_document
 from registry.services.documents import repeal_document
 from registry.services.settings import get_setting
+from registry.similarity.related_store import LEXICON_SETTING, StoredRelatedIndex, rebuild, register_lexicon
 
 QUERIES = [
     "Motion om att ta fram riktlinjer för användning av artificiell intelligens och AI-verktyg i skolan.",
@@ -102,8 +102,8 @@ def test_every_write_keeps_the_document_frequencies_exact(register):
 
 
 def test_a_new_ruleset_rebuilds_the_vectors_with_its_lexicon(db_session, rulesets):
-    from registry.related_store import ensure_current
     from registry.services.settings import RULESET_KEY, set_setting
+    from registry.similarity.related_store import ensure_current
 
     _register(db_session, 20)
     key, _ = register_lexicon(db_session)

@@ -200,8 +200,8 @@ def test_the_register_csv_defuses_a_formula_after_a_semicolon(db_session, make_d
 @pytest.mark.parametrize("exact_limit", [5000, 3])
 def test_near_copies_are_found_exactly_and_through_minhash(monkeypatch, rulesets, exact_limit):
     from benchmarks.synthetic import generate
-    from registry import overlaps
     from registry.rules.engine import type_lexicon
+    from registry.similarity import overlaps
 
     monkeypatch.setattr(overlaps, "EXACT_LIMIT", exact_limit)
     generated = generate(300, seed=3, duplicate_share=0.05)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from registry.search import analyse, document_terms, highlight, matching_ids, query_words
+from registry.queries.search import analyse, document_terms, highlight, matching_ids, query_words
 from tests.support.paths import backend
 
 CORPUS = [

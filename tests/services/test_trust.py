@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 from sqlalchemy import select, text
 
-from registry.audit import verify_chain
+from registry.archive.audit import verify_chain
 from registry.db import AT_FIRST_WRITE
-from registry.history import in_force_on
 from registry.models import AuditEvent, DocumentVersion
+from registry.queries.history import in_force_on
 from registry.services import register_document, repeal_document, revise_document
 
 

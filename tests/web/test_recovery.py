@@ -146,7 +146,7 @@ def test_healthz_says_when_the_sqlite_file_is_full(fresh_app):
 def test_an_upload_on_a_full_disk_is_refused_in_swedish_and_leaves_nothing(fresh_app, monkeypatch, tmp_path):
     import errno
 
-    from registry.filestore import FileStore
+    from registry.archive.filestore import FileStore
 
     def _no_room(self, data):
         raise OSError(errno.ENOSPC, "No space left on device")

@@ -66,7 +66,7 @@ class Runtime:
         finally:
             session.close()
         if not dry_run:
-            from registry.checkpoints import checkpoint_if_due
+            from registry.archive.checkpoints import checkpoint_if_due
 
             checkpoint_if_due(make_session_factory(self.engine, writes=False)(), self.settings)
 

@@ -35,7 +35,7 @@ def _ruleset_key(rt: Runtime, requested: str | None) -> str:
 
 def _read_document(path: str) -> str:
     """Plain text, PDF or DOCX from a file or standard input; refuses empty input."""
-    from registry.extract import extract_text
+    from registry.ingest.extract import extract_text
 
     data, name = read_bytes(path)
     with user_errors():
@@ -78,8 +78,8 @@ def _assess(kind: str, file: str, ruleset_key: str | None, fmt: str, stated_type
 
 def _related(rt: Runtime, ruleset, text: str):
     """Related documents from the register, when there is one; a check works without it."""
-    from registry.related_store import StoredRelatedIndex
     from registry.rules.engine import type_lexicon
+    from registry.similarity.related_store import StoredRelatedIndex
 
     try:
         rt.require_schema()

@@ -29,8 +29,8 @@ def init_command(demo: bool) -> None:
     with user_errors():
         migrate.upgrade(rt.engine)
     click.echo(f"Databasen har senaste schemat ({migrate.current_revision(rt.engine)}).")
-    from registry.related_store import ensure_current
-    from registry.search import index_missing
+    from registry.queries.search import index_missing
+    from registry.similarity.related_store import ensure_current
 
     with rt.transaction() as session:
         added = index_missing(session)
@@ -232,7 +232,7 @@ def _is_styrdok_csv(path: Path) -> bool:
 
 
 def _import_files(documents: list[Path], register: Path | None, columns: tuple[str, ...], dry_run: bool) -> None:
-    from registry.extract import extract_file
+    from registry.ingest.extract import extract_file
     from registry.ingest.spreadsheet import parse_override, read_sheet
     from registry.services.findings import assessment_hook, register_ruleset
     from registry.services.ingest import apply_import, plan_import, read_sources
@@ -248,7 +248,7 @@ def _import_files(documents: list[Path], register: Path | None, columns: tuple[s
             click.echo(sheet.describe_mapping(), err=True)
         elif overrides:
             raise UserError("--kolumn gäller förteckningen; ange den med --register.")
-    from registry.filestore import FileStore
+    from registry.archive.filestore import FileStore
 
     store = None if dry_run else FileStore(Path(rt.settings.instance_dir) / "files")  # originals are kept
     with _progress(len(documents), "Läser filer") as step:

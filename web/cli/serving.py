@@ -34,7 +34,7 @@ def openapi_command(output: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def in_force_command(day, fmt: str) -> None:
     """Vilka styrdokument var gällande en viss dag, enligt versionshistoriken."""
-    from registry.history import in_force_on
+    from registry.queries.history import in_force_on
 
     with runtime().transaction(dry_run=True) as session:
         documents = in_force_on(session, day.date())

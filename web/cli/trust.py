@@ -25,7 +25,7 @@ def audit_group() -> None:
 def audit_verify() -> None:
     """Gå igenom hashkedjan och håll den mot de signerade kontrollpunkterna; exit 3 och första
     ändrade rad om den är bruten, omskriven eller kortad."""
-    from registry.checkpoints import verify_with_checkpoints
+    from registry.archive.checkpoints import verify_with_checkpoints
 
     rt = runtime()
     with rt.transaction(dry_run=True) as session:
@@ -55,7 +55,7 @@ def audit_verify() -> None:
 def audit_checkpoint() -> None:
     """Signera loggens nuvarande huvud (antal rader och sista hash) och lägg det i kontrollpunktsfilen;
     raden skrivs också ut, för arkivet."""
-    from registry.checkpoints import write_checkpoint
+    from registry.archive.checkpoints import write_checkpoint
 
     rt = runtime()
     with rt.transaction(dry_run=True) as session:
@@ -123,7 +123,7 @@ def sweep_command(dry_run: bool) -> None:
     aldrig bekräftades och äldre än en vecka, gallrade original). Filer yngre än en timme rörs inte."""
     import datetime as dt
 
-    from registry.filestore import FileStore
+    from registry.archive.filestore import FileStore
     from registry.services.files import sweep_orphans
     from registry.timeutil import utcnow
 
@@ -146,9 +146,9 @@ def sweep_command(dry_run: bool) -> None:
 @click.argument("path", type=click.Path(dir_okay=False))
 def backup_command(path: str) -> None:
     """Säkerhetskopiera registret medan det används (SQLite: online backup; PostgreSQL: pg_dump)."""
-    from registry.backup import backup
-    from registry.checkpoints import write_checkpoint
-    from registry.filestore import write_manifest
+    from registry.archive.backup import backup
+    from registry.archive.checkpoints import write_checkpoint
+    from registry.archive.filestore import write_manifest
 
     rt = runtime()
     rt.require_schema()
@@ -173,9 +173,9 @@ def backup_command(path: str) -> None:
 @click.argument("path", type=click.Path(dir_okay=False))
 def restore_command(path: str) -> None:
     """Återställ registret från en säkerhetskopia och kontrollera resultatet."""
-    from registry.backup import restore, verify_register
-    from registry.checkpoints import RESTORE_MARKER, write_checkpoint
-    from registry.filestore import restore_manifest
+    from registry.archive.backup import restore, verify_register
+    from registry.archive.checkpoints import RESTORE_MARKER, write_checkpoint
+    from registry.archive.filestore import restore_manifest
 
     rt = runtime()
     with user_errors():

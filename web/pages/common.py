@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import current_app, g
 
 from registry.models.vocabulary import DOCUMENT_STATUSES, PUBLIC_STATUSES
-from registry.related_store import StoredRelatedIndex
 from registry.rules.model import Ruleset
 from registry.services.findings import register_ruleset
+from registry.similarity.related_store import StoredRelatedIndex
 from web.auth import can
 from web.db import db
 

@@ -131,7 +131,7 @@ def document_file(document_id: str, sha256: str):
     """An original file, for whoever may read the document; always a download, never rendered here."""
     from pathlib import Path
 
-    from registry.filestore import FileStore
+    from registry.archive.filestore import FileStore
     from registry.queries import find_original
 
     doc = _visible_document(document_id)
@@ -482,7 +482,7 @@ def _conflict(doc: Document, form: dict, error: StaleVersion) -> dict:
 
 
 def _trail_filters():
-    from registry.audit_words import TrailFilters
+    from registry.queries.trail import TrailFilters
 
     def day(name: str):
         try:
@@ -501,7 +501,7 @@ def _trail_filters():
 @bp.route("/granskning")
 def audit_trail():
     """The trail in words, newest first, filtered by person, kind of event and dates, paged."""
-    from registry.audit_words import EVENT_KINDS, PAGE_SIZE, actors, trail_page
+    from registry.queries.trail import EVENT_KINDS, PAGE_SIZE, actors, trail_page
 
     filters = _trail_filters()
     page = _int(request.args.get("sida"), 1)
@@ -526,7 +526,7 @@ def audit_trail_csv():
 
     from flask import Response
 
-    from registry.audit_words import trail_all
+    from registry.queries.trail import trail_all
     from registry.reports import spreadsheet_safe
 
     out = io.StringIO()
@@ -555,8 +555,8 @@ def audit_trail_csv():
 @bp.route("/dokument/<document_id>/jamfor")
 def compare_versions(document_id: str):
     """Two versions side by side, word by word; by default the newest against the one before."""
-    from registry.history import compare_snapshots
     from registry.opendata.records import is_public_version
+    from registry.queries.history import compare_snapshots
 
     doc = _visible_document(document_id)
     versions = versions_of(db(), doc.id)

@@ -18,9 +18,9 @@ from typing import Any
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from registry.archive.filestore import FileStore, display_name
 from registry.errors import InvalidInput, NotFound, RegistryError
-from registry.extract import Extractor
-from registry.filestore import FileStore, display_name
+from registry.ingest.extract import Extractor
 from registry.ingest.organs import OrganName
 from registry.ingest.protocol import CaseFile
 from registry.rules.engine import check

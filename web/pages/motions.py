@@ -8,7 +8,7 @@ from flask import render_template, request, send_file
 from flask_babel import gettext as _
 
 from registry.errors import UnreadableInput
-from registry.extract import extract_text
+from registry.ingest.extract import extract_text
 from registry.limits import MAX_ANALYSED_CHARS, too_long_message
 from registry.rules import engine
 from registry.rules.loader import available_rulesets, cached_ruleset

@@ -65,7 +65,7 @@ def report_response(name: str, fmt: str):
 @bp.route("/rapporter")
 def reports():
     """The overview: pictures drawn on the server as SVG, each with its numbers as a table."""
-    from registry.overview import findings_by, register_counts, reviews_due
+    from registry.queries.overview import findings_by, register_counts, reviews_due
 
     rules = ruleset()
     overlaps = _overlap_groups(rules)

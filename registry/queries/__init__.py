@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from registry.models import Body, Document, DocumentTopic, Finding, Relation
 from registry.models.vocabulary import IN_FORCE, IN_PREPARATION
-from registry.related import DocumentSnapshot, RelatedIndex, SectionSnapshot
 from registry.rules.engine import type_lexicon
 from registry.rules.model import Ruleset
+from registry.similarity.related import DocumentSnapshot, RelatedIndex, SectionSnapshot
 from registry.text.swedish import swedish_key
 
 __all__ = ["swedish_key"]  # callers sort with it; the rest is imported by name
@@ -118,7 +118,7 @@ def list_documents(
         limit = (today or dt.date.today()) + dt.timedelta(days=90)
         query = query.where(Document.next_review_on.is_not(None), Document.next_review_on <= limit)
     if filters.q.strip():
-        from registry.search import matching_clause
+        from registry.queries.search import matching_clause
 
         clause = matching_clause(session, filters.q)
         if clause is not None:

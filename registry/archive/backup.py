@@ -218,7 +218,7 @@ def check_staging(url: str) -> None:
     place and enabled, and an intact audit chain."""
     from sqlalchemy import text
 
-    from registry.audit import verify_chain
+    from registry.archive.audit import verify_chain
     from registry.db import make_engine, make_session_factory
     from registry.migrate import head_revisions
 
@@ -261,7 +261,7 @@ def expected_triggers() -> list[str]:
 def verify_register(session: Session) -> RestoreReport:
     from sqlalchemy import func, select
 
-    from registry.audit import verify_chain
+    from registry.archive.audit import verify_chain
     from registry.models import AuditEvent, Document
 
     chain = verify_chain(session)

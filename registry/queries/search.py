@@ -56,7 +56,7 @@ def index_document(session: Session, document: Document) -> None:
     elif (entry.terms, entry.sort_key) != (joined, sort_key):
         entry.terms, entry.reversed_terms, entry.sort_key = joined, reversed_joined, sort_key
     session.flush()
-    from registry.related_store import keep_document_current
+    from registry.similarity.related_store import keep_document_current
 
     keep_document_current(session, document)  # the related-documents vectors follow too
 

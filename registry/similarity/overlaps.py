@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import sparse
 
-from registry.related import DocumentSnapshot, content_terms, display_term
 from registry.rules.engine import Lexicon
+from registry.similarity.related import DocumentSnapshot, content_terms, display_term
 
 #: Pairs at or above this cosine are reported as overlapping (documents on the same topic);
 #: from NEAR_COPY up they are near-copies. Registers above EXACT_LIMIT default to the strong
@@ -103,7 +103,7 @@ def prepare(snapshots: Sequence[DocumentSnapshot], lexicon: Lexicon | None) -> P
 
 
 def prepare_weighted(vectors: Iterable[tuple[str, str, float, str]]) -> Prepared:
-    """From stored vectors (registry.related_store): (document id, term, weight, surface) rows,
+    """From stored vectors (registry.similarity.related_store): (document id, term, weight, surface) rows,
     grouped by document, weights already 1 + ln(count). Nothing is tokenised again."""
     from array import array
 

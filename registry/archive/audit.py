@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from registry.models import AuditEvent
 
 if TYPE_CHECKING:
-    from registry.checkpoints import Checkpoint
+    from registry.archive.checkpoints import Checkpoint
 
 #: Advisory lock that serialises audit writers on PostgreSQL (SQLite writers are serialised by
 #: BEGIN IMMEDIATE already), so two transactions never chain onto the same previous row.
@@ -76,7 +76,7 @@ class ChainReport:
     checked: int
     broken_at: int | None = None
     reason: str = ""
-    #: How many signed checkpoints the trail was held against (registry.checkpoints).
+    #: How many signed checkpoints the trail was held against (registry.archive.checkpoints).
     checkpoints: int = 0
 
     @property

@@ -31,7 +31,7 @@ from registry.models import AuditEvent
 from registry.timeutil import utcnow
 
 if TYPE_CHECKING:
-    from registry.audit import ChainReport
+    from registry.archive.audit import ChainReport
     from registry.config import Settings
 
 CHECKPOINT = "kontrollpunkt"
@@ -189,7 +189,7 @@ def checkpoint_if_due(read_session: Session, settings: Settings) -> str | None:
 
 def verify_with_checkpoints(session: Session, settings: Settings) -> tuple[ChainReport, CheckpointFile]:
     """The chain held against the signed checkpoints; returns (ChainReport, CheckpointFile)."""
-    from registry.audit import ChainReport, verify_chain  # noqa: F811 (at run time)
+    from registry.archive.audit import ChainReport, verify_chain  # noqa: F811 (at run time)
 
     stored = read_checkpoints(settings.audit_checkpoint_path, settings.audit_key_path)
     if stored.problems:

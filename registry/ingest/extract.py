@@ -48,7 +48,7 @@ def detect_kind(data: bytes) -> str:
 
 @dataclass
 class Extracted:
-    """What a file holds: its kind and its raw layout (see registry.extract_worker)."""
+    """What a file holds: its kind and its raw layout (see registry.ingest.extract_worker)."""
 
     kind: str  # "text", "pdf", "docx" or "xlsx"
     name: str
@@ -124,7 +124,7 @@ class Extractor:
         if self._child is None or self._served >= FILES_PER_CHILD:
             self.close()
             self._child = subprocess.Popen(
-                [sys.executable, "-m", "registry.extract_worker"],
+                [sys.executable, "-m", "registry.ingest.extract_worker"],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,

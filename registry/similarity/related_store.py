@@ -1,6 +1,6 @@
 """Related documents answered from the database: stored term vectors, kept by each write.
 
-The same tf-idf cosine as registry.related.RelatedIndex (which stays as the pure, in-memory
+The same tf-idf cosine as registry.similarity.related.RelatedIndex (which stays as the pure, in-memory
 reference the tests and the benchmarks compare with), but nothing is built at start:
 
 - a write replaces its own document's rows in related_terms and adjusts related_vocabulary's
@@ -23,8 +23,8 @@ from sqlalchemy.orm import Session, selectinload
 from registry.limits import analysed_part
 from registry.models import Document, RegisterSetting, RelatedTerm, RelatedVocabulary, Section
 from registry.queries import LIVE_STATUSES
-from registry.related import RelatedIndex, content_terms, display_term
 from registry.rules.engine import Lexicon, RelatedDocument
+from registry.similarity.related import RelatedIndex, content_terms, display_term
 
 #: The statuses whose documents a new text can overlap with.
 LIVE = LIVE_STATUSES

@@ -211,7 +211,7 @@ STOPWORDS = frozenset(
 
 class RelatedSource(Protocol):
     """Where related documents come from: this in-memory index, or the stored one
-    (registry.related_store) that the register uses."""
+    (registry.similarity.related_store) that the register uses."""
 
     def related(
         self, text: str, *, limit: int = 8, min_score: float = 0.08, exclude: Sequence[str] = ()

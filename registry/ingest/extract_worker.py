@@ -1,6 +1,6 @@
-"""Child process for registry.extract: read files from stdin, answer one JSON line per file.
+"""Child process for registry.ingest.extract: read files from stdin, answer one JSON line per file.
 
-Never imported by the service itself; run as ``python -m registry.extract_worker``. Each request
+Never imported by the service itself; run as ``python -m registry.ingest.extract_worker``. Each request
 is a JSON header line ``{"size": N}`` followed by N bytes; each answer is one JSON line, either
 ``{"error": "…"}`` or the file's content with its layout:
 
