@@ -40,8 +40,9 @@ class Phrase(str):
 
     def format(self, *args: Any, **kwargs: Any) -> str:
         """marshmallow formats every error message with ``{input}`` and the like; a Phrase has
-        its values already, so it stays itself (and translatable) when it holds no braces."""
-        return self if "{" not in self else str(self).format(*args, **kwargs)
+        its values already, so it stays itself (and translatable) when its template has no braces
+        (a value may: a title with "{" in it must not be taken for a field)."""
+        return self if "{" not in self.template else str(self).format(*args, **kwargs)
 
 
 def _remake(template: str, values: dict[str, Any]) -> Phrase:

@@ -60,3 +60,8 @@ def test_a_report_downloaded_from_an_english_page_is_in_english(client):
     swedish = list(csv.reader(io.StringIO(client.get("/rapporter/hygiene?format=csv-ren").get_data(as_text=True))))
     assert swedish[0] == ["Problem", "Dokument", "Typ", "Dokumentansvarig", "Detalj"]
     assert any(row[0] == "utan registrerat beslut" for row in swedish[1:])
+
+
+def test_a_phrase_holding_braces_in_a_value_survives_being_formatted():
+    said = Phrase("”%(title)s” är registrerat.", title=Decided("Plan {2025}"))
+    assert said.format(input="x") is said and said == "”Plan {2025}” är registrerat."
