@@ -56,3 +56,18 @@ def test_each_mark_is_anchored_once_even_across_paragraphs():
     pieces = [piece for block in blocks for item in block.items for piece in item]
     assert [p.anchor for p in pieces] == ["belagg-1-1", None]
     assert all(p.finding == 1 for p in pieces)
+
+
+def test_a_numbered_list_goes_on_from_the_number_the_text_has():
+    from web.pages.highlight import highlighted
+
+    blocks = highlighted("Inledning.\n\n3. Tredje\n4. Fjärde", [])
+    assert [(b.kind, b.start) for b in blocks] == [("p", 1), ("ol", 3)]
+
+
+def test_the_page_keeps_a_numbered_lists_first_number(client):
+    from tests.support.web import csrf_of
+
+    text = "Vi yrkar att\n\n3. kommunen tar fram en strategi\n4. strategin följs upp"
+    html = client.post("/prova", data={"text": text, "csrf_token": csrf_of(client)}).get_data(as_text=True)
+    assert '<ol lang="sv" start="3">' in html

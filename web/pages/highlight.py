@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 _BULLET = re.compile(r"^\s*[•\-*–·▪]\s+")
-_NUMBERED = re.compile(r"^\s*\d{1,2}[.)]\s+")
+_NUMBERED = re.compile(r"^\s*(\d{1,2})[.)]\s+")
 #: Colours a finding's marks can have (CSS classes mark-c0 … mark-c3), in turn.
 COLOURS = 4
 
@@ -28,6 +28,7 @@ class Piece:
 class Block:
     kind: str  # "p", "ul" (bullets) or "ol" (numbered)
     items: list[list[Piece]] = field(default_factory=list)  # one paragraph, or one per list item
+    start: int = 1  # a numbered list's first number, as the text has it ("3." goes on from 3)
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,7 @@ def highlighted(text: str, evidence: list[Evidence]) -> list[Block]:
             close_paragraph()
             kind = "ol" if numbered else "ul"
             if not blocks or blocks[-1].kind != kind:
-                blocks.append(Block(kind))
+                blocks.append(Block(kind, start=int(numbered.group(1)) if numbered else 1))
             blocks[-1].items.append(_pieces(text, begin + bullet.end(), end, spans, anchored))
             continue
         if blocks and blocks[-1].kind in ("ul", "ol") and not paragraph and line[:1].isspace():
