@@ -188,7 +188,7 @@ class Extractor:
             sheets=answer.get("sheets", []),
         )
 
-    def render_pages(self, data: bytes, name: str = "filen", *, pages: int = 6, width: int = 900) -> list[PagePicture]:
+    def render_pages(self, data: bytes, *, pages: int = 6, width: int = 900) -> list[PagePicture]:
         """A PDF's first ``pages`` pages as PNG pictures, drawn in the limited child; an empty
         list when the file cannot be drawn (the review then shows its text alone)."""
         if detect_kind(data) != "pdf":
@@ -206,12 +206,6 @@ class PagePicture:
     png: bytes
     width: int
     height: int
-
-
-def render_pdf_pages(data: bytes, name: str = "filen", *, pages: int = 6, width: int = 900) -> list[PagePicture]:
-    """A PDF's first pages as pictures, in a fresh limited child (see ``Extractor.render_pages``)."""
-    with Extractor() as extractor:
-        return extractor.render_pages(data, name, pages=pages, width=width)
 
 
 def extract_file(data: bytes, name: str = "filen") -> Extracted:

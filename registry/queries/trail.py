@@ -16,7 +16,11 @@ from sqlalchemy.orm import Session
 
 from registry.models import AuditEvent, Document
 from registry.models.culling import CulledDocument
-from registry.text.ui import N_, Decided, Translate, same
+from registry.text.ui import N_, Decided, Phrase
+
+#: Every sentence is a Phrase: Swedish as it is, said in the reader's language by the web (its
+#: values that are the municipality's or a person's own words are Decided, kept as they are).
+_ = Phrase
 
 #: The kinds of event a reader filters by, each with the actions it covers.
 EVENT_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -68,18 +72,18 @@ def _query(filters: TrailFilters) -> Select[Any]:
 
 
 def trail_page(
-    session: Session, filters: TrailFilters, page: int = 1, size: int = PAGE_SIZE, _: Translate = same
+    session: Session, filters: TrailFilters, page: int = 1, size: int = PAGE_SIZE
 ) -> tuple[list[TrailLine], int]:
     """One page of the trail, newest first, told in words, and how many events match in all."""
     query = _query(filters)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     events = session.scalars(query.order_by(AuditEvent.id.desc()).limit(size).offset((page - 1) * size)).all()
-    return tell(session, events, _), total
+    return tell(session, events), total
 
 
-def trail_all(session: Session, filters: TrailFilters, _: Translate = same) -> list[TrailLine]:
+def trail_all(session: Session, filters: TrailFilters) -> list[TrailLine]:
     """Every matching event, oldest first (for an export)."""
-    return tell(session, session.scalars(_query(filters).order_by(AuditEvent.id)).all(), _)
+    return tell(session, session.scalars(_query(filters).order_by(AuditEvent.id)).all())
 
 
 def actors(session: Session) -> list[tuple[str, str]]:
@@ -91,7 +95,7 @@ def actors(session: Session) -> list[tuple[str, str]]:
     return sorted(((a, names.get(a, a)) for a in found), key=lambda pair: swedish_key(pair[1]))
 
 
-def tell(session: Session, events: Sequence[AuditEvent], _: Translate = same) -> list[TrailLine]:
+def tell(session: Session, events: Sequence[AuditEvent]) -> list[TrailLine]:
     from registry.queries import display_names
 
     names = display_names(session, {e.actor for e in events})
@@ -117,14 +121,14 @@ def tell(session: Session, events: Sequence[AuditEvent], _: Translate = same) ->
             TrailLine(
                 event,
                 who,
-                describe(event, who, titles, _),
+                describe(event, who, titles),
                 event.entity_id if event.entity_type == "document" and event.entity_id in titles else None,
             )
         )
     return lines
 
 
-def _fields(keys: Any, _: Translate) -> str:
+def _fields(keys: Any) -> str:
     from registry.services.documents import FIELD_LABELS
 
     labels = [_(FIELD_LABELS.get(k, k)) for k in (keys or []) if k not in ("id",)]
@@ -135,7 +139,7 @@ def _fields(keys: Any, _: Translate) -> str:
     return _("%(some)s och %(last)s", some=", ".join(labels[:-1]), last=labels[-1])
 
 
-def describe(event: AuditEvent, who: str, titles: dict[str, str], _: Translate = same) -> str:
+def describe(event: AuditEvent, who: str, titles: dict[str, str]) -> str:
     """One event as a sentence: Swedish, or through ``_`` in the reader's language."""
     after: dict[str, Any] = event.after or {}
     title = Decided(titles.get(event.entity_id, event.entity_id))
@@ -157,7 +161,7 @@ def describe(event: AuditEvent, who: str, titles: dict[str, str], _: Translate =
                 status=_(str(after.get("status"))),
                 title=title,
             )
-        return _("%(who)s ändrade %(fields)s i ”%(title)s”.", who=who, fields=_fields(after, _), title=title)
+        return _("%(who)s ändrade %(fields)s i ”%(title)s”.", who=who, fields=_fields(after), title=title)
     if action == "document.file_added":
         return _(
             "%(who)s lade till originalfilen %(file)s i ”%(title)s”.",

@@ -12,10 +12,7 @@ The CLI, the API and the exports outside a web request use the Swedish strings a
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
-
-Translate = Callable[..., str]
 
 
 def N_(text: str) -> str:
@@ -69,8 +66,3 @@ def capitalised(text: str) -> str:
 
 class Decided(str):
     """The municipality's own words (see the module's docstring)."""
-
-
-def same(text: str, **values: Any) -> str:
-    """The translator when no other is given: the Swedish text, remembering its template."""
-    return Phrase(text, **values)

@@ -199,7 +199,7 @@ def _draw_pdf_pages(token: str, items: list[dict[str, Any]], files: list[bytes])
         for number, (item, data) in enumerate(zip(items, files), start=1):
             if item.get("kind") != "document" or item.get("media_type") != "application/pdf":
                 continue
-            pictures = extractor.render_pages(data, item["name"], pages=PICTURE_PAGES, width=PICTURE_WIDTH)
+            pictures = extractor.render_pages(data, pages=PICTURE_PAGES, width=PICTURE_WIDTH)
             for page, picture in enumerate(pictures, start=1):
                 path = _picture_path(token, number, page)
                 path.parent.mkdir(parents=True, exist_ok=True)
