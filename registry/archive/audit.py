@@ -116,7 +116,8 @@ def verify_chain(session: Session, checkpoints: Sequence[Checkpoint] = ()) -> Ch
                 )
     finally:
         result.close()
-    longest = max(checkpoints, key=lambda c: c.rows, default=None)
+    # The latest of the longest: the most recent signed statement of how long the trail was.
+    longest = max(reversed(checkpoints), key=lambda c: c.rows, default=None)
     if longest is not None and longest.rows > checked:
         return ChainReport(
             checked,

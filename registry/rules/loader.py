@@ -99,6 +99,7 @@ class FamilySchema(_Strict):
     label = _str(required=True)
     description = _str(required=True)
     title_markers = _strings(load_default=list)
+    not_contradicted_by = _strings(load_default=list)
 
 
 class ContentRuleSchema(_Strict):
@@ -178,6 +179,12 @@ def _check_references(
 ) -> None:
     for key, rule in data["content"].items():
         _check_features(name, f"content.{key}.cues", rule["cues"])
+    for key, family in data["families"].items():
+        for other in family["not_contradicted_by"]:
+            if other not in CANONICAL_TYPES:
+                raise RuleFileError(
+                    name, f"families.{key}.not_contradicted_by", f"”{other}” är ingen känd dokumenttyp."
+                )
     for key, entry in data["types"].items():
         for number, clause in enumerate(entry["clauses"]):
             _check_features(name, f"types.{key}.clauses.{number}.cues", clause["cues"])
@@ -222,7 +229,8 @@ def load_ruleset(rules_dir: Path, key: str, *, _seen: tuple[str, ...] = ()) -> R
     parent = load_ruleset(rules_dir, header["extends"], _seen=_seen + (key,)) if header.get("extends") else None
 
     families = {
-        k: Family(k, v["label"], v["description"], tuple(v["title_markers"])) for k, v in data["families"].items()
+        k: Family(k, v["label"], v["description"], tuple(v["title_markers"]), tuple(v["not_contradicted_by"]))
+        for k, v in data["families"].items()
     }
     content = {k: ContentRule(k, v["label"], tuple(v["cues"]), v["source"]) for k, v in data["content"].items()}
     if parent:

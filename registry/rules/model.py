@@ -55,6 +55,10 @@ class Family:
     label: str
     description: str
     title_markers: tuple[str, ...] = ()
+    #: Types whose content does not contradict a label of this family: lagstyrda documents are
+    #: binding by law, so a reglemente full of ska-krav is no set of regler in disguise, unless
+    #: the type's own definition doubts the title (see DocumentType.label_needs).
+    not_contradicted_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -198,3 +198,59 @@ def test_a_reglemente_that_names_no_organ_is_a_label_the_definition_doubts(rules
 def test_a_reglemente_for_a_nämnd_with_its_tasks_fits(rulesets):
     result = classify(_document("reglemente", "reglemente"), rulesets["standard"], stated_type="reglemente")
     assert result.verdict == "fits" and "label_doubted" not in [f.code for f in result.findings]
+
+
+#: Binding provisions in the plain words of a law-governed document: duties, a prohibition, a condition.
+BINDING_CONTENT = {
+    "delegationsordning": [
+        "Beslut som fattas på styrelsens vägnar ska anmälas till styrelsen vid nästa sammanträde.",
+        "Delegaten får inte besluta i ärenden av principiell beskaffenhet.",
+        "Kommunstyrelsen får uppdra åt ett utskott eller en anställd att besluta i en viss grupp av ärenden.",
+        "Delegaten är skyldig att följa gällande bestämmelser och måste alltid dokumentera beslutet.",
+        "Beslut får endast fattas inom ramen för budget och ska alltid diarieföras.",
+    ],
+    "reglemente": [
+        "Nämnden ska se till att verksamheten bedrivs i enlighet med de mål som fullmäktige bestämt.",
+        "Nämnden får inte delegera beslut om verksamhetens inriktning.",
+        "Nämnden ansvarar för kommunens uppgifter inom socialtjänsten och ska årligen rapportera till fullmäktige.",
+        "Ledamot som vill väcka ett ärende måste göra det skriftligt och är skyldig att ange skälen.",
+        "Ersättare får endast tjänstgöra när en ledamot är förhindrad och ska alltid kallas i turordning.",
+    ],
+    "föreskrift": [
+        "Föreskrifterna är meddelade med stöd av ordningslagen och gäller på offentlig plats.",
+        "Det är förbjudet att förtära alkohol på allmän plats inom detaljplanerat område.",
+        "Den som vill sätta upp affischer måste ha tillstånd och ska ta bort dem inom en vecka.",
+        "Hundar ska alltid hållas kopplade och föraren är skyldig att plocka upp efter hunden.",
+        "Camping får endast ske på anvisade platser och villkor för tillstånd gäller lika för alla.",
+    ],
+}
+
+
+@pytest.mark.parametrize("type_key", sorted(BINDING_CONTENT))
+def test_binding_provisions_do_not_contradict_a_law_governed_name(rulesets, type_key):
+    """Ska-krav and förbud are what a delegationsordning, a reglemente or a föreskrift holds by law:
+    the title is not overruled as regler, while its own definition does not doubt it."""
+    document = TITLES[type_key] + "\n" + " ".join(BINDING_CONTENT[type_key])
+    result = classify(document, rulesets["standard"], stated_type=type_key)
+    assert result.verdict == "fits", [f.message for f in result.findings if f.severity == "error"]
+    assert same_type(result.best_fit, type_key), (result.best_fit, result.scores)
+
+
+@pytest.mark.parametrize(
+    "sentence, duty",
+    [
+        ("Medarbetaren ska anmäla bisysslor till sin chef.", True),
+        ("Ansökan ska lämnas in senast den 1 mars.", True),
+        ("Föreningen skall vara registrerad hos kommunen.", False),  # a state: "ska vara"
+        ("Andelen förnybar energi ska öka till 2030.", False),  # an aim, not a norm for conduct
+        ("Demokratin ska stärkas och utvecklas.", False),
+        ("Utsläppen ska successivt minska.", False),
+        ("Strategin ska tas fram under året.", False),  # about the document itself
+    ],
+)
+def test_a_duty_is_a_norm_for_conduct_not_an_aim_or_a_state(sentence, duty):
+    from registry.rules.engine.cues import linguistic_feature
+    from registry.text.swedish import analyse
+
+    unit = analyse(sentence)[0]
+    assert linguistic_feature("#ska-krav", unit, {0} if "Strategin" in sentence else set()) is duty

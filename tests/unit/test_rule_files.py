@@ -87,6 +87,11 @@ cues = ["förhållningssätt"]
             "types.policy.clauses.0.cues",
             "inget språkligt drag som motorn känner igen",
         ),
+        (
+            lambda t: t + '\n[families.lagstyrda]\nlabel = "L"\ndescription = "d"\nnot_contradicted_by = ["reglor"]\n',
+            "families.lagstyrda.not_contradicted_by",
+            "ingen känd dokumenttyp",
+        ),
         (lambda t: t.replace('key = "test"', 'key = "annan"'), "ruleset.key", "som filnamnet"),
         (lambda t: t.replace("[ruleset]", "[ruleset"), "", "ogiltig TOML"),
         (

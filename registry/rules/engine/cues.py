@@ -38,6 +38,8 @@ def linguistic_feature(name: str, unit: Unit, type_mentions: set[int]) -> bool:
                     continue
                 if (follow and follow[0] in PHRASES.not_duty_after) or follow[:2] == ["ligga", "till"]:
                     continue
+                if _is_aim(follow):
+                    continue
                 return True
         return False
     if name == "#förbud":
@@ -56,6 +58,15 @@ def linguistic_feature(name: str, unit: Unit, type_mentions: set[int]) -> bool:
     if name == "#målår":
         return bool(_TARGET_YEAR.search(unit.text))
     raise ValueError(f"okänt språkligt drag {name}")
+
+
+def _is_aim(follow: Sequence[str]) -> bool:
+    """ "ska öka", "ska successivt minska": what follows "ska" is a change to reach, not a duty."""
+    if not follow:
+        return False
+    if follow[0] in PHRASES.aim_after:
+        return True
+    return len(follow) > 1 and follow[0] in PHRASES.aim_adverbs and follow[1] in PHRASES.aim_after
 
 
 @lru_cache(maxsize=4096)

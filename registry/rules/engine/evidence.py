@@ -136,14 +136,18 @@ def content_gap(ctx: Context, stated: str, references: dict[str, int]) -> Conten
     declared_others = {k: v for k, v in references.items() if not same_type(k, stated)}
     logits = type_logits(ctx, ctx.weights, {}, declared_others)
     own = max((v for k, v in logits.items() if same_type(k, stated)), default=None)
-    others = {k: v for k, v in logits.items() if not same_type(k, stated)}
+    doubted = label_doubted(ctx, stated)
+    family = ctx.ruleset.families.get(ctx.ruleset.family_of(stated) or "")
+    # A delegationsordning full of "ska" is still one: binding content is what its name promises.
+    compatible = () if doubted or family is None else family.not_contradicted_by
+    others = {k: v for k, v in logits.items() if not same_type(k, stated) and k not in compatible}
     if own is None or not others:
         return None
     leader = max(others, key=lambda k: others[k])
     if evidence_count(ctx.clause_fits[leader]) < CONTRADICTION_MIN_EVIDENCE:
         return None
     same_family = ctx.ruleset.family_of(leader) == ctx.ruleset.family_of(stated)
-    return ContentGap(leader, others[leader] - own, same_family, label_doubted(ctx, stated))
+    return ContentGap(leader, others[leader] - own, same_family, doubted)
 
 
 def content_contradiction(ctx: Context, stated: str, references: dict[str, int]) -> str | None:

@@ -32,6 +32,8 @@ class Phrases:
     second_person: frozenset[str]
     duty: frozenset[str]
     not_duty_after: frozenset[str]
+    aim_after: frozenset[str]
+    aim_adverbs: frozenset[str]
 
 
 def load_phrases() -> Phrases:
@@ -56,6 +58,8 @@ def load_phrases() -> Phrases:
         second_person=frozenset(data["features"]["second_person"]),
         duty=frozenset(data["features"]["duty"]),
         not_duty_after=frozenset(data["features"]["not_duty_after"]),
+        aim_after=frozenset(data["features"]["aim_after"]),
+        aim_adverbs=frozenset(data["features"]["aim_adverbs"]),
     )
 
 
