@@ -9,6 +9,11 @@ from __future__ import annotations
 
 #: Characters of text the engine analyses: about 60 pages; 0.4 s for check or classify.
 MAX_ANALYSED_CHARS = 200_000
+#: The register list's last page and largest page, on the pages and in the API alike.
+MAX_PAGE = 100_000
+MAX_PER_PAGE = 200
+#: A search query is words, not a document.
+MAX_QUERY_CHARS = 200
 
 
 def too_long_message(length: int, what: str = "Texten") -> str:

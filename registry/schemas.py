@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from marshmallow import (
+    EXCLUDE,
     RAISE,
     Schema,
     ValidationError,
@@ -20,7 +21,7 @@ from marshmallow import (
 
 from registry.errors import InvalidInput
 from registry.identifiers import DNR_PATTERN, PARAGRAPH_PATTERN, normalise_paragraph, plain_pattern
-from registry.limits import MAX_ANALYSED_CHARS
+from registry.limits import MAX_ANALYSED_CHARS, MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_CHARS
 from registry.models.vocabulary import (
     BODY_LEVELS,
     CASE_DOCUMENT_ROLES,
@@ -149,11 +150,15 @@ def load_or_raise(schema: Schema, data: Any, *, what: str) -> Any:
     try:
         return schema.load(data)
     except ValidationError as error:
-        flat = flatten_errors(error.messages)
-        first_path, first_messages = next(iter(flat.items()))
-        raise InvalidInput(
-            f"{what}: fältet ”{first_path}”: {first_messages[0]}", errors=flat, field=first_path
-        ) from None
+        raise invalid_input(error.messages, what=what) from None
+
+
+def invalid_input(messages: Any, *, what: str) -> InvalidInput:
+    """marshmallow's messages as the one Swedish InvalidInput: the first field named in the
+    message, every field in ``errors`` (forms, the CLI and the API say it alike)."""
+    flat = flatten_errors(messages)
+    first_path, first_messages = next(iter(flat.items()))
+    return InvalidInput(f"{what}: fältet ”{first_path}”: {first_messages[0]}", errors=flat, field=first_path)
 
 
 def flatten_errors(messages: Any, prefix: str = "") -> dict[str, list[str]]:
@@ -291,6 +296,55 @@ class DocumentRevisionSchema(DocumentSchema):
 
     expected_version = fields.Integer(required=True, strict=True, error_messages=_messages(invalid="Ange ett heltal."))
     reason = Text(required=True, validate=NotBlank(N_("Skälet till ändringen")))
+
+
+class DocumentChangeSchema(DocumentSchema):
+    """A change through the API: the fields it changes and why. The version it replaces travels
+    in If-Match, so ``expected_version`` is no field here; load it with ``partial=CHANGEABLE``."""
+
+    class Meta:
+        exclude = ("id",)
+
+    reason = Text(
+        required=True, validate=NotBlank(N_("Skälet till ändringen")), metadata={"example": "Ny dokumentägare"}
+    )
+
+
+#: The document fields a change may leave out (all of them; the reason it must give).
+CHANGEABLE = tuple(name for name in DocumentSchema._declared_fields if name != "id")
+
+
+class RegisterQuerySchema(Schema):
+    """The register list's query: a page of documents, searched and filtered. Unknown parameters
+    are ignored, as HTTP APIs usually do."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    page = fields.Integer(
+        load_default=1,
+        validate=validate.Range(min=1, max=MAX_PAGE, error=Phrase("Ange en sida mellan 1 och %(max)s.", max=MAX_PAGE)),
+        error_messages=_messages(invalid=Phrase("Ange sidan som ett heltal.")),
+    )
+    per_page = fields.Integer(
+        load_default=50,
+        validate=validate.Range(
+            min=1, max=MAX_PER_PAGE, error=Phrase("Ange mellan 1 och %(max)s per sida.", max=MAX_PER_PAGE)
+        ),
+        error_messages=_messages(invalid=Phrase("Ange antalet per sida som ett heltal.")),
+    )
+    q = Text(load_default="", validate=Length(max=MAX_QUERY_CHARS))
+    type = Text(load_default="", validate=Length(max=40))
+    status = Text(load_default="", validate=Length(max=40))
+
+
+class ReportQuerySchema(Schema):
+    """A report's format: JSON, or a download as CSV or XLSX."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    format = Text(load_default="json", validate=OneOf(["json", "csv", "xlsx"], N_("format")))
 
 
 class RelationSchema(BaseSchema):
@@ -523,12 +577,57 @@ class AssessmentSchema(Schema):
     suggested_request = fields.Nested(SuggestedRequestSchema, allow_none=True)
 
 
+class TypeOutSchema(Schema):
+    """A document type as the kommun has decided it."""
+
+    key = fields.String()
+    label = fields.String()
+    family = fields.String()
+    definition = fields.String()
+    source = fields.String()
+    from_common_core = fields.Boolean()
+    adopted_by = fields.List(fields.String())
+    clauses = fields.List(fields.String())
+
+
 class RulesetOutSchema(Schema):
     key = fields.String()
     name = fields.String()
     version = fields.String()
     source = fields.String()
-    types = fields.List(fields.Dict())
+    types = fields.List(fields.Nested(TypeOutSchema))
+
+
+class RulesetListSchema(Schema):
+    rulesets = fields.List(fields.Nested(RulesetOutSchema))
+    active = fields.String(metadata={"description": "Den regeluppsättning registret bedömer med."})
+
+
+class SectionListSchema(Schema):
+    sections = fields.List(fields.Nested(SectionOutSchema))
+
+
+class RelationListSchema(Schema):
+    relations = fields.List(fields.Nested(RelationOutSchema))
+
+
+class FindingListSchema(Schema):
+    findings = fields.List(fields.Nested(FindingOutSchema))
+
+
+class CaseListSchema(Schema):
+    cases = fields.List(fields.Nested(CaseOutSchema))
+
+
+class ReportOutSchema(Schema):
+    """A report as JSON (the same rows its CSV and XLSX downloads hold)."""
+
+    report = fields.String()
+    title = fields.String()
+    summary = fields.String()
+    columns = fields.List(fields.Dict())
+    rows = fields.List(fields.Dict())
+    groups = fields.List(fields.Dict())
 
 
 class ErrorBodySchema(Schema):

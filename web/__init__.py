@@ -74,10 +74,8 @@ def create_app(settings: Settings | None = None, *, testing: bool = False) -> Fl
         "read_sessions": make_session_factory(engine, writes=False),
     }
 
-    from web import auth, caching, errors, i18n, logs, security
+    from web import api, auth, caching, errors, i18n, logs, security
     from web.admin import bp as admin_bp
-    from web.api import bp as api_bp
-    from web.api.spec import docs_bp
     from web.db import close_session
     from web.pages import bp as pages_bp
 
@@ -90,8 +88,7 @@ def create_app(settings: Settings | None = None, *, testing: bool = False) -> Fl
     app.register_blueprint(pages_bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin_bp)
-    app.register_blueprint(api_bp)
-    app.register_blueprint(docs_bp)
+    api.install(app)
     _limit_logins(app, settings)
     i18n.install(app)
     app.jinja_env.globals.update(today=dt.date.today)

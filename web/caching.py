@@ -25,12 +25,12 @@ _SKIPPED = ("/healthz", "/static/")
 #: Public answers that are the same bytes for every anonymous reader.
 CACHEABLE = frozenset(
     {
-        "api.list_documents",
-        "api.get_document",
-        "api.document_sections",
-        "api.document_relations",
-        "api.list_cases",
-        "api.get_case",
+        "documents.list_documents",
+        "documents.get_document",
+        "documents.document_sections",
+        "documents.document_relations",
+        "cases.list_cases",
+        "cases.get_case",
         "pages.feed",
         "pages.sitemap",
         "pages.catalogue",

@@ -108,6 +108,8 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
         status = error.code or 500
+        if status == 304:  # If-None-Match named the current ETag: nothing to send
+            return current_app.response_class(status=304)
         # Keep what the protocol needs, such as Allow on 405.
         headers = {k: v for k, v in error.get_headers() if k.lower() in ("allow", "retry-after", "www-authenticate")}
         return error_response(status, HTTP_MESSAGES.get(status, error.description or "Fel."), headers=headers)

@@ -88,7 +88,7 @@ class RegisterRow:
 
 
 #: The highest page number a register list answers; a larger one would overflow the SQL offset.
-MAX_PAGE = 100_000
+from registry.limits import MAX_PAGE as MAX_PAGE  # noqa: E402  (re-exported: the pages page with it)
 
 
 def list_documents(

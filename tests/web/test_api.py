@@ -156,3 +156,56 @@ def test_the_committed_openapi_document_is_the_one_the_app_serves(client):
 
     committed = json.loads((PROJECT_ROOT / "docs" / "openapi.json").read_text(encoding="utf-8"))
     assert client.get("/api/v1/openapi.json").json == committed, "kör ”styrdok openapi” och checka in docs/openapi.json"
+
+
+def test_a_reader_who_has_the_current_version_gets_304(writer):
+    created = writer.post("/api/v1/documents", json={"title": "Policy för bemötande", "type": "policy"})
+    location, etag = created.headers["Location"], created.headers["ETag"]
+    again = writer.get(location, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.get_data() == b""
+    assert writer.get(location, headers={"If-None-Match": '"en annan"'}).status_code == 200
+
+
+def test_a_stale_if_match_is_told_the_current_etag_which_then_works(writer):
+    created = writer.post("/api/v1/documents", json={"title": "Plan för trafiksäkerhet", "type": "plan"})
+    location, first = created.headers["Location"], created.headers["ETag"]
+    writer.patch(location, json={"owner": "Trafikenheten", "reason": "Ägare"}, headers={"If-Match": first})
+    stale = writer.patch(location, json={"owner": "Gatuenheten", "reason": "Ny ägare"}, headers={"If-Match": first})
+    assert_error(stale, 412)
+    current = stale.json["error"]["message"].split("senaste ETag är ")[1].rstrip(".")
+    assert current == writer.get(location).headers["ETag"]
+    retried = writer.patch(location, json={"owner": "Gatuenheten", "reason": "Ny ägare"}, headers={"If-Match": current})
+    assert retried.status_code == 200 and retried.json["owner"] == "Gatuenheten" and retried.json["version"] == 3
+
+
+@pytest.mark.parametrize(
+    "query, field, message",
+    [
+        ("per_page=0", "per_page", "Ange mellan 1 och 200 per sida."),
+        ("per_page=tio", "per_page", "Ange antalet per sida som ett heltal."),
+        ("page=0", "page", "Ange en sida mellan 1 och 100000."),
+        ("q=" + "a" * 201, "q", "Högst 200 tecken; här är det 201."),
+    ],
+)
+def test_the_register_query_is_refused_in_swedish_naming_the_parameter(client, query, field, message):
+    response = client.get(f"/api/v1/documents?{query}")
+    assert_error(response, 422, field)
+    assert response.json["error"]["errors"][field] == [message]
+    assert response.json["error"]["message"] == f"Frågan: fältet ”{field}”: {message}"
+
+
+def test_unknown_query_parameters_are_ignored_and_answers_hold_only_their_schemas_fields(client):
+    from registry.schemas import DocumentListSchema, DocumentOutSchema
+
+    listing = client.get("/api/v1/documents?per_page=2&sortera=titel")
+    assert listing.status_code == 200
+    assert set(listing.json) == set(DocumentListSchema().fields)
+    assert all(set(document) == set(DocumentOutSchema().fields) for document in listing.json["documents"])
+
+
+def test_the_same_decision_again_is_200_with_the_decision_recorded_once(writer):
+    body = {"case": "KS 2025.032", "body": "KS", "meeting_date": "2025-04-07", "paragraph": "61", "outcome": "besvarad"}
+    first, again = writer.post("/api/v1/decisions", json=body), writer.post("/api/v1/decisions", json=body)
+    assert {first.status_code, again.status_code} <= {200, 201} and again.status_code == 200
+    decisions = writer.get("/api/v1/cases/KS 2025.032").json["decisions"]
+    assert sum(1 for d in decisions if d["body"] == "KS" and d["paragraph"] == "61") == 1
