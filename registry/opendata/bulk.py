@@ -230,10 +230,14 @@ def _latest_public_versions(session: Session, public: dict[str, Document]) -> di
 
 
 def as_csv(records: Iterator[dict[str, Any]], columns: tuple[Column, ...]) -> str:
+    """The table as CSV; a cell a spreadsheet would run as a formula is written as text (the one
+    guard every export shares, registry.reports.exports)."""
+    from registry.reports.exports import spreadsheet_safe
+
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=[c.name for c in columns], lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(records)
+    writer.writerows({key: spreadsheet_safe(value) for key, value in record.items()} for record in records)
     return out.getvalue()
 
 

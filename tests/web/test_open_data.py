@@ -425,6 +425,24 @@ def test_the_bulk_download_holds_the_public_register_and_no_personal_data(fresh_
     assert {d["id"] for d in documents} == {d.id for d in _public(app)}
 
 
+def test_a_title_a_spreadsheet_would_run_is_text_in_the_csv_and_as_written_in_json_lines(fresh_app):
+    """The one formula guard covers the open-data tables too (a public title is anyone's input)."""
+    from registry.services import revise_document
+
+    document = next(d for d in _public(fresh_app) if d.type_key == "strategi")
+    hostile = '=HYPERLINK("http://exempel.invalid","Klicka")'
+    with _session(fresh_app) as session:
+        revise_document(
+            session, document.id, {"title": hostile, "expected_version": document.version, "reason": "Test"}, actor="t"
+        )
+        session.commit()
+    client = fresh_app.test_client()
+    rows = list(csv.DictReader(io.StringIO(client.get("/data/dokument.csv").get_data(as_text=True))))
+    assert next(r for r in rows if r["id"] == document.id)["titel"] == "'" + hostile
+    lines = client.get("/data/dokument.jsonl").get_data(as_text=True).splitlines()
+    assert next(json.loads(line) for line in lines if document.id in line)["titel"] == hostile
+
+
 def test_the_collection_lists_documents_in_kfs_order(client, app):
     html = client.get("/kfs/vallentuna?visa=alla").get_data(as_text=True)
     shown = re.findall(r"KFS (\d{4}):(\d+)", html)
