@@ -145,21 +145,23 @@ def _process(command: list[str], env: dict[str, str]) -> tuple[float, float]:
 
 
 def baseline_from_database(url: str, threshold: float, output: str) -> None:
-    """The baseline process: the same stored vectors, tf-idf as Styrdok weighs them, and exact
-    all pairs by blocked sparse products (every pair above the threshold, nothing skipped)."""
+    """The baseline process: the same stored vectors read the same way (the packed rows of
+    related_vectors), tf-idf as Styrdok weighs them, and exact all pairs by blocked sparse
+    products (every pair above the threshold, nothing skipped)."""
     import numpy as np
     from scipy import sparse
     from sqlalchemy import create_engine, text
 
     engine = create_engine(url)
     with engine.connect() as connection:
-        rows = connection.execute(text("SELECT document_id, term, weight FROM related_terms")).all()
+        rows = connection.execute(text("SELECT document_id, hashes, weights FROM related_vectors")).all()
     engine.dispose()
-    ids: dict[str, int] = {}
-    terms: dict[str, int] = {}
-    r = [ids.setdefault(d, len(ids)) for d, _, _ in rows]
-    c = [terms.setdefault(t, len(terms)) for _, t, _ in rows]
-    weights = sparse.csr_matrix((np.array([w for _, _, w in rows]), (r, c)), shape=(len(ids), len(terms)))
+    ids = {document_id: index for index, (document_id, _, _) in enumerate(rows)}
+    hashes = np.frombuffer(b"".join(row[1] for row in rows), dtype="<u8")
+    values = np.frombuffer(b"".join(row[2] for row in rows), dtype="<f8")
+    _, columns = np.unique(hashes, return_inverse=True)
+    indptr = np.concatenate([[0], np.cumsum([len(row[1]) // 8 for row in rows])])
+    weights = sparse.csr_matrix((values.copy(), columns.ravel(), indptr), shape=(len(ids), int(columns.max()) + 1))
     frequency = np.diff(weights.tocsc().indptr)
     matrix = weights.multiply((np.log((1 + len(ids)) / (1 + frequency)) + 1.0)[None, :]).tocsr()
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())

@@ -11,7 +11,7 @@ from registry.models.culling import CulledDocument
 from registry.models.documents import Document, DocumentFile, DocumentTopic, DocumentVersion, Section
 from registry.models.findings import Finding
 from registry.models.relations import EndedRelation, Relation
-from registry.models.search import RelatedTerm, RelatedVocabulary, SearchEntry
+from registry.models.search import RelatedTerm, RelatedVector, RelatedVocabulary, SearchEntry
 from registry.models.settings import RegisterSetting
 from registry.models.users import ApiToken, User, UserSession
 
@@ -34,6 +34,7 @@ __all__ = [
     "RegisterSetting",
     "SearchEntry",
     "RelatedTerm",
+    "RelatedVector",
     "RelatedVocabulary",
     "Relation",
     "EndedRelation",

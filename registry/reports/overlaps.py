@@ -19,7 +19,7 @@ from registry.similarity.overlaps import (
     OVERLAP_THRESHOLD,
     clusters,
     overlapping_pairs,
-    prepare_weighted,
+    prepare_packed,
 )
 from registry.text.ui import N_, Decided, Phrase
 
@@ -29,7 +29,7 @@ def overlaps_report(
 ) -> Report:
     """From the stored term vectors (registry.similarity.related_store): no document is loaded through the
     ORM or tokenised again; only the sections of documents in a pair are read, to say where."""
-    from registry.models import RelatedTerm
+    from registry.models import RelatedVector
     from registry.similarity.related_store import ensure_current
 
     ensure_current(session)  # vectors of another ruleset's lexicon would mislead
@@ -45,13 +45,14 @@ def overlaps_report(
     explained = session.execute(
         select(Relation.source_id, Relation.target_id).where(Relation.kind.in_(EXPLAINING_RELATIONS))
     ).all()
-    vectors = session.connection().execute(
-        select(RelatedTerm.document_id, RelatedTerm.term, RelatedTerm.weight, RelatedTerm.surface)
-        .order_by(RelatedTerm.document_id)
-        .execution_options(yield_per=20_000)
-    )
+    vectors = session.execute(
+        select(RelatedVector.document_id, RelatedVector.hashes, RelatedVector.weights)
+        .join(Document, Document.id == RelatedVector.document_id)
+        .where(Document.status.in_(LIVE_STATUSES))
+        .order_by(RelatedVector.document_id)
+    ).all()
     pairs = overlapping_pairs(
-        prepare_weighted(vectors),
+        prepare_packed(vectors, lambda columns, ids: _shown_terms(session, columns, ids)),
         threshold=min_score,
         explained=[(r[0], r[1]) for r in explained],
         snapshots_of=lambda ids: _snapshots(session, ids),
@@ -109,6 +110,27 @@ def overlaps_report(
         ),
         groups,
     )
+
+
+def _shown_terms(session: Session, columns: dict[int, int], document_ids: set[str]) -> dict[int, str]:
+    """How the shared terms of the pairs are shown: the word as the first of their documents
+    writes it, read for just those documents."""
+    from registry.models import RelatedTerm
+    from registry.similarity.related import display_term
+    from registry.similarity.related_store import term_hash
+
+    words: dict[int, str] = {}
+    wanted = sorted(document_ids)
+    for start in range(0, len(wanted), 500):
+        for term, surface in session.execute(
+            select(RelatedTerm.term, RelatedTerm.surface)
+            .where(RelatedTerm.document_id.in_(wanted[start : start + 500]))
+            .order_by(RelatedTerm.document_id)
+        ):
+            column = columns.get(term_hash(term))
+            if column is not None and column not in words:
+                words[column] = display_term(surface)
+    return words
 
 
 def _overlap_kind(ruleset: Ruleset, first: Any, second: Any, score: float) -> str:

@@ -31,6 +31,7 @@ from registry.models import (
     EndedRelation,
     Finding,
     RelatedTerm,
+    RelatedVector,
     Relation,
     SearchEntry,
     Section,
@@ -145,6 +146,7 @@ def _deletions(document_id: str) -> list[Any]:
         delete(DocumentFile).where(DocumentFile.document_id == document_id),  # the bytes go with the next sweep
         delete(SearchEntry).where(SearchEntry.document_id == document_id),
         delete(RelatedTerm).where(RelatedTerm.document_id == document_id),
+        delete(RelatedVector).where(RelatedVector.document_id == document_id),
         delete(Section).where(Section.document_id == document_id),
         delete(DocumentTopic).where(DocumentTopic.document_id == document_id),
         delete(DocumentVersion).where(DocumentVersion.document_id == document_id),

@@ -61,12 +61,17 @@ class OverlapCluster:
     shared_terms: list[str]
 
 
+#: How the terms (matrix columns) of pairs are shown: given the columns and the documents of the
+#: pairs they come from, the word for each column.
+ShownTerms = Callable[[set[int], set[str]], dict[int, str]]
+
+
 @dataclass
 class Prepared:
     ids: list[str]
     matrix: sparse.csr_matrix  # documents × terms, rows l2-normalised tf-idf
     signature_terms: sparse.csr_matrix  # documents × terms, 1 where a term is distinctive enough
-    surface: list[str]
+    shown: ShownTerms
 
 
 def prepare(snapshots: Sequence[DocumentSnapshot], lexicon: Lexicon | None) -> Prepared:
@@ -102,52 +107,64 @@ def prepare(snapshots: Sequence[DocumentSnapshot], lexicon: Lexicon | None) -> P
     return _prepared([s.id for s in snapshots], weights, surfaces)
 
 
-def prepare_weighted(vectors: Iterable[tuple[str, str, float, str]]) -> Prepared:
-    """From stored vectors (registry.similarity.related_store): (document id, term, weight, surface) rows,
-    grouped by document, weights already 1 + ln(count). Nothing is tokenised again."""
-    from array import array
+#: For packed vectors: given {term hash: column} and the documents of the pairs, the word per column.
+ShownHashes = Callable[[dict[int, int], set[str]], dict[int, str]]
 
+
+def prepare_packed(rows: Iterable[tuple[str, bytes, bytes]], shown: ShownHashes) -> Prepared:
+    """From one-row vectors (registry.similarity.related_store.packed_vector): (document id,
+    term hashes, weights). The arrays are joined and the hashes numbered in NumPy, so a register
+    of 100,000 documents is read in about a second; ``shown`` names the terms of the pairs found."""
     ids: list[str] = []
-    index_of: dict[str, int] = {}
-    vocabulary: dict[str, int] = {}
-    surfaces: list[str] = []
-    rows, columns, values = array("i"), array("i"), array("d")
-    for document_id, term, weight, surface in vectors:
-        row = index_of.get(document_id)
-        if row is None:
-            row = index_of[document_id] = len(ids)
-            ids.append(document_id)
-        column = vocabulary.get(term)
-        if column is None:
-            column = vocabulary[term] = len(surfaces)
-            surfaces.append(surface)
-        rows.append(row)
-        columns.append(column)
-        values.append(weight)
-    shape = (len(ids), max(len(vocabulary), 1))
-    weights = sparse.csr_matrix(
-        (
-            np.frombuffer(values, dtype=np.float64),
-            (np.frombuffer(rows, dtype=np.int32), np.frombuffer(columns, dtype=np.int32)),
-        ),
-        shape=shape,
-    )
-    return _prepared(ids, weights, surfaces)
+    lengths: list[int] = []
+    hash_parts: list[bytes] = []
+    weight_parts: list[bytes] = []
+    for document_id, hashes, weights in rows:
+        ids.append(document_id)
+        lengths.append(len(hashes) // 8)
+        hash_parts.append(hashes)
+        weight_parts.append(weights)
+    all_hashes = np.frombuffer(b"".join(hash_parts), dtype="<u8")
+    all_weights = np.frombuffer(b"".join(weight_parts), dtype="<f8")
+    column_hashes, columns = np.unique(all_hashes, return_inverse=True)
+    indptr = np.zeros(len(ids) + 1, dtype=np.int64)
+    np.cumsum(np.asarray(lengths, dtype=np.int64), out=indptr[1:])
+    shape = (len(ids), max(len(column_hashes), 1))
+    weights = sparse.csr_matrix((all_weights.astype(np.float64), columns.astype(np.int32).ravel(), indptr), shape=shape)
+    prepared = _prepared(ids, weights, [])
+    prepared.shown = lambda wanted, documents: shown({int(column_hashes[c]): c for c in wanted}, documents)
+    return prepared
 
 
 def _prepared(ids: list[str], weights: sparse.csr_matrix, surfaces: list[str]) -> Prepared:
-    """l2-normalised tf-idf rows and the signature terms, from log-scaled term weights."""
+    """l2-normalised tf-idf rows and the signature terms, from log-scaled term weights.
+
+    Worked on the arrays of the one matrix (one new array of values, the indices shared): at
+    100,000 documents each whole-matrix copy is another 100 MB."""
+    weights.sum_duplicates()
     shape = weights.shape
-    frequency = np.diff(weights.tocsc().indptr)
+    lengths = np.diff(weights.indptr)
+    frequency = np.bincount(weights.indices, minlength=shape[1])
     idf = np.log((1 + shape[0]) / (1 + frequency)) + 1.0
-    matrix = weights.multiply(idf[None, :]).tocsr()
-    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    values = weights.data * idf[weights.indices]
+    squares = np.zeros(shape[0])
+    filled = lengths > 0
+    squares[filled] = np.add.reduceat(values * values, weights.indptr[:-1][filled])
+    norms = np.sqrt(squares)
     norms[norms == 0] = 1.0
-    matrix = sparse.diags(1.0 / norms) @ matrix
+    values *= np.repeat(1.0 / norms, lengths)
+    matrix = sparse.csr_matrix((values, weights.indices, weights.indptr), shape=shape)
     distinctive = frequency <= max(2, int(MAX_DOCUMENT_FREQUENCY * shape[0]))
-    signature_terms = (weights.multiply(distinctive[None, :]) > 0).tocsr()
-    shown = [display_term(word) for word in surfaces]
-    return Prepared(ids, matrix.tocsr(), signature_terms, shown)
+    keep = distinctive[weights.indices] & (weights.data > 0)
+    kept_per_row = np.zeros(shape[0], dtype=np.int64)
+    kept_per_row[filled] = np.add.reduceat(keep.astype(np.int64), weights.indptr[:-1][filled])
+    signature_indptr = np.zeros(shape[0] + 1, dtype=np.int64)
+    np.cumsum(kept_per_row, out=signature_indptr[1:])
+    signature_terms = sparse.csr_matrix(
+        (np.ones(int(signature_indptr[-1]), dtype=bool), weights.indices[keep], signature_indptr), shape=shape
+    )
+    words = [display_term(word) for word in surfaces]
+    return Prepared(ids, matrix, signature_terms, lambda wanted, _documents: {c: words[c] for c in wanted})
 
 
 def exact_pairs(prepared: Prepared, threshold: float) -> Iterator[tuple[int, int, float]]:
@@ -180,8 +197,13 @@ def minhash_candidates(
         signature[:, h] = np.minimum.reduceat(term_ids * a[h] + b[h], starts)
     pairs: set[tuple[int, int]] = set()
     for band in range(bands):
-        keys = signature[:, band * rows : (band + 1) * rows]
-        _, inverse, sizes = np.unique(keys, axis=0, return_inverse=True, return_counts=True)
+        # The band's rows folded into one 64-bit key (multiply and add, wrapping): a 1-D unique is
+        # many times faster than a unique over rows, and a rare false bucket only adds candidates
+        # that the exact cosine then rejects.
+        keys = signature[:, band * rows].copy()
+        for column in range(band * rows + 1, (band + 1) * rows):
+            keys = keys * np.uint64(0x9E3779B97F4A7C15) + signature[:, column]
+        _, inverse, sizes = np.unique(keys, return_inverse=True, return_counts=True)
         inverse = inverse.ravel()
         shared = np.flatnonzero((sizes > 1) & (sizes <= MAX_BUCKET))
         if shared.size == 0:
@@ -209,11 +231,12 @@ def scored_candidates(
             yield int(first), int(second), float(score)
 
 
-def shared_terms(prepared: Prepared, first: int, second: int, limit: int = 10) -> list[str]:
+def shared_columns(prepared: Prepared, first: int, second: int, limit: int = 10) -> list[int]:
+    """The columns (terms) two documents share, the most telling first."""
     row_a, row_b = prepared.matrix.getrow(first), prepared.matrix.getrow(second)
     product = row_a.multiply(row_b).tocoo()
-    order = np.argsort(-product.data)[:limit]
-    return [prepared.surface[product.col[i]] for i in order]
+    order = np.argsort(-product.data, kind="stable")[:limit]
+    return [int(product.col[i]) for i in order]
 
 
 def find_overlaps(
@@ -254,10 +277,13 @@ def overlapping_pairs(
         ids = (prepared.ids[first], prepared.ids[second])
         if frozenset(ids) in skip:
             continue
-        found.append((ids, shared_terms(prepared, first, second), score))
-    snapshots = snapshots_of({i for ids, _, _ in found for i in ids})
+        found.append((ids, shared_columns(prepared, first, second), score))
+    documents = {i for ids, _, _ in found for i in ids}
+    words = prepared.shown({c for _, columns, _ in found for c in columns}, documents)
+    snapshots = snapshots_of(documents)
     results = []
-    for ids, terms, score in found:
+    for ids, columns, score in found:
+        terms = [words[c] for c in columns if c in words]
         pair = OverlapPair(ids[0], ids[1], round(score, 3), terms)
         pair.sections = _matching_sections(snapshots[ids[0]], snapshots[ids[1]], set(terms))
         results.append(pair)

@@ -187,3 +187,42 @@ def test_the_chain_migration_carries_its_own_hash_function():
             "prev_hash": "ab" * 32,
         }
         assert module.chain_hash(**values) == chain_hash(**values)
+
+
+def test_the_vector_migration_packs_each_stored_vector_as_the_application_does(fresh_db_url):
+    """Up with term vectors in related_terms (a register from before related_vectors): each
+    document gets its one row, the bytes the application's own packing gives, so the overlaps
+    report of an upgraded register reads the same vectors a rebuild would write."""
+    from registry.similarity.related_store import packed_vector
+
+    engine = make_engine(fresh_db_url)
+    migrate.upgrade(engine, "f6b8d0e2a4c5")
+    vectors = {
+        "d1": {"skolskjuts": 2.0986, "hållplats": 1.0, "färdtid": 1.6931},
+        "d2": {"bredband": 1.0, "landsbygd": 1.0},
+    }
+    now = "2026-12-07 10:00:00"
+    with engine.begin() as connection:
+        for document_id, vector in vectors.items():
+            connection.execute(
+                text(
+                    "INSERT INTO documents (id, title, type_key, status, scope, created_at, updated_at, version) "
+                    "VALUES (:id, :id, 'policy', 'gällande', 'kommunövergripande', :now, :now, 1)"
+                ),
+                {"id": document_id, "now": now},
+            )
+            for term, weight in vector.items():
+                connection.execute(
+                    text("INSERT INTO related_terms (document_id, term, weight, surface) VALUES (:d, :t, :w, :t)"),
+                    {"d": document_id, "t": term, "w": weight},
+                )
+    migrate.upgrade(engine)
+    with engine.connect() as connection:
+        stored = {
+            row[0]: (bytes(row[1]), bytes(row[2]))
+            for row in connection.execute(text("SELECT document_id, hashes, weights FROM related_vectors"))
+        }
+    assert stored == {d: packed_vector({t: (w, t) for t, w in v.items()}) for d, v in vectors.items()}
+    migrate.downgrade(engine, "f6b8d0e2a4c5")
+    assert "related_vectors" not in inspect(engine).get_table_names()
+    engine.dispose()

@@ -243,3 +243,42 @@ def test_the_swedish_csv_reads_as_numbers_in_swedish_excel(db_session, make_docu
     rows = list(csv.reader(io.StringIO(out.getvalue()), delimiter=";"))
     score = rows[1][[title for _, title in report.columns].index("Likhet")]
     assert "," in score and float(score.replace(",", ".")) == pytest.approx(report.rows[0]["score"], abs=0.001)
+
+
+@pytest.mark.parametrize("exact_limit", [5000, 3])
+def test_the_report_from_stored_vectors_finds_what_the_texts_show(db_session, monkeypatch, rulesets, exact_limit):
+    """The report reads the packed vectors each write stored; it must find the pairs, scores and
+    shared words that analysing the same documents afresh finds."""
+    from benchmarks.synthetic import generate
+    from registry.rules.engine import type_lexicon
+    from registry.services import register_document
+    from registry.similarity import overlaps
+    from registry.similarity.related import content_terms
+
+    monkeypatch.setattr(overlaps, "EXACT_LIMIT", exact_limit)
+    generated = generate(120, seed=5, duplicate_share=0.1)
+    for snapshot in generated.snapshots:
+        sections = [{"anchor": s.anchor, "heading": s.heading, "text": s.text} for s in snapshot.sections]
+        fields = {"id": snapshot.id, "title": snapshot.title, "type": snapshot.type, "status": "gällande"}
+        register_document(db_session, {**fields, "summary": snapshot.summary, "sections": sections}, actor="test")
+    db_session.flush()
+    fresh = overlaps.find_overlaps(generated.snapshots, type_lexicon(rulesets["vallentuna"]), threshold=0.5)
+    report = build_report(db_session, "overlaps", rulesets["vallentuna"], min_score=0.5)
+    lexicon = type_lexicon(rulesets["vallentuna"])
+
+    def stems(text: str) -> set[str]:
+        return {stem for stem, _ in content_terms(text, lexicon)}
+
+    stems_by_id = {
+        s.id: stems(" ".join([s.title, s.summary, *(f"{part.heading} {part.text}" for part in s.sections)]))
+        for s in generated.snapshots
+    }
+    expected = {frozenset((p.first, p.second)): p for p in fresh}
+    found = {frozenset((row["first_id"], row["second_id"])): row for row in report.rows}
+    assert expected and found.keys() == expected.keys()
+    for pair, row in found.items():
+        # A write analyses the title with the text, the fresh analysis the text: a hair apart.
+        assert row["score"] == pytest.approx(expected[pair].score, abs=0.01)
+        # Equal weights tie in another order, so: every word shown is a stem both documents hold.
+        shown = [stems(term) for term in row["shared_terms"].split(", ")]
+        assert shown and all(stem <= stems_by_id[document_id] for stem in shown for document_id in pair)
