@@ -17,6 +17,29 @@ def test_history_is_linear_with_one_head():
     assert len(migrate.head_revisions()) == 1
 
 
+def test_the_quick_schema_question_answers_as_alembic_does(fresh_db_url):
+    """Every CLI command asks whether the schema is current without loading Alembic; the
+    answer must be Alembic's own, before, during and after the migrations."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory.from_config(migrate.alembic_config())
+    assert migrate.head_revisions() == tuple(scripts.get_heads())
+    engine = make_engine(fresh_db_url)
+
+    def alembic_current():
+        with engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+
+    assert migrate.current_revision(engine) is None and alembic_current() is None
+    some_way = [r.revision for r in scripts.walk_revisions()][len(migrate.head_revisions()) + 3]
+    migrate.upgrade(engine, some_way)
+    assert migrate.current_revision(engine) == alembic_current() == some_way
+    migrate.upgrade(engine)
+    assert migrate.current_revision(engine) == alembic_current() == migrate.head_revisions()[0]
+    engine.dispose()
+
+
 def test_upgrade_downgrade_upgrade_round_trip(fresh_db_url):
     engine = make_engine(fresh_db_url)
     migrate.upgrade(engine)
