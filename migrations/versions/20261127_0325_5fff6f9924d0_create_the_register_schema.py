@@ -293,6 +293,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # Destructive: the whole register goes with its tables (a way back to an empty database).
     drop_guards()
     with op.batch_alter_table("sections", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_sections_document_id"))

@@ -63,6 +63,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # Destructive: the accounts, their sessions and their API tokens go.
     with op.batch_alter_table("user_sessions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_user_sessions_user_id"))
 

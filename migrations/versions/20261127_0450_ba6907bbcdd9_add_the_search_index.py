@@ -67,6 +67,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # Derived data only: `styrdok init` indexes the documents again.
     if op.get_bind().dialect.name == "sqlite":
         for trigger in ("search_entries_ai", "search_entries_ad", "search_entries_au"):
             op.execute(f"DROP TRIGGER IF EXISTS {trigger}")

@@ -109,6 +109,8 @@ def _json(value: Any) -> Any:
 
 
 def downgrade() -> None:
+    # Destructive: the chain's links and hashes go (the events stay); an upgrade chains them anew,
+    # so a trail taken out before the downgrade no longer matches its checkpoints.
     drop_guards()
     with op.batch_alter_table("audit_events", schema=None) as batch_op:
         batch_op.drop_column("hash")

@@ -46,6 +46,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # Destructive: the tombstones of culled documents (what was culled under which gallringsbeslut)
+    # and the sessions' last activity go; the audit trail keeps each culling.
     drop_guards()
     create_guards()
     with op.batch_alter_table("user_sessions", schema=None) as batch_op:

@@ -40,6 +40,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # Destructive: which original file belongs to which document goes (the bytes stay in the
+    # file store, no longer reachable from the register).
     with op.batch_alter_table("document_files", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_document_files_sha256"))
         batch_op.drop_index(batch_op.f("ix_document_files_document_id"))

@@ -23,6 +23,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    # Only the lock's end is dropped: a locked account stays locked by its count of failures.
+    # Destructive: only the lock's end is dropped: a locked account stays locked by its count of failures.
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.drop_column("locked_until")

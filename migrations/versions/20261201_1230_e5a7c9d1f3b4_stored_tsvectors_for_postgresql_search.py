@@ -33,6 +33,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # Derived data only: the stored tsvectors go, the expression indexes come back.
     if op.get_bind().dialect.name != "postgresql":
         return
     op.execute(

@@ -74,5 +74,5 @@ def _fill_from_related_terms() -> None:
 
 
 def downgrade() -> None:
-    # Derived data only (related_terms holds the same vectors): nothing is lost.
+    # Derived data only: related_terms holds the same vectors, nothing is lost.
     op.drop_table("related_vectors")
