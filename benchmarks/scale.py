@@ -11,7 +11,7 @@ built, and then, as a user meets it:
 | `styrdok check` | the CLI as a process, wall time and peak memory | a fresh process making the same engine call with related documents from the raw FTS5 (SQLite) or GIN (PostgreSQL) index |
 | check API, POST /api/v1/documents | under gunicorn, p50/p95 of sequential requests | the same requests against the demo register alone (a write must cost the same whatever the size) |
 | GET /api/v1/documents (page of 50), GET …/<id> | requests per second, 4 clients, gunicorn | a bare Flask app returning the same bytes under the same gunicorn |
-| search page | p50/p95 under gunicorn | the raw indexed query for the same words, in process |
+| search page | p50/p95 under gunicorn | a bare Flask app under the same gunicorn that runs the raw indexed query for the word and returns the same page bytes (and, for orientation, that query alone in process) |
 | `styrdok import` | files per second into the N register | the same files into the demo register, and read in process with python-docx/pdfminer in one transaction |
 | worker memory | the largest gunicorn worker's RSS after the load | – (aim: under 400 MB) |
 
@@ -322,33 +322,39 @@ def throughput(base: str, path: str, count: int, clients: int = 4) -> float:
     return count / (time.perf_counter() - started)
 
 
-def raw_search(url: str, words: list[str]) -> dict[str, float]:
-    """The raw indexed query for each word, ids only, in process (the baseline for search)."""
+def raw_match(connection: Any, word: str) -> list[Any]:
+    """The raw indexed query for one word (prefix, and suffix through the reversed terms), ids
+    only: FTS5 on SQLite, the GIN-indexed tsvectors on PostgreSQL. The search baselines run it."""
     from sqlalchemy import text
 
-    from registry.db import make_engine
     from registry.queries.search import query_words
+
+    stem = query_words(word)[0]
+    if connection.dialect.name == "sqlite":
+        return connection.execute(
+            text("SELECT rowid FROM search_fts WHERE search_fts MATCH :q"),
+            {"q": f'(terms : "{stem}"* OR reversed_terms : "{stem[::-1]}"*)'},
+        ).all()
+    return connection.execute(
+        text(
+            "SELECT document_id FROM search_entries WHERE terms_tsv @@ to_tsquery('simple', :w) "
+            "UNION SELECT document_id FROM search_entries WHERE reversed_tsv @@ to_tsquery('simple', :r)"
+        ),
+        {"w": f"{stem}:*", "r": f"{stem[::-1]}:*"},
+    ).all()
+
+
+def raw_search(url: str, words: list[str]) -> dict[str, float]:
+    """The raw indexed query for each word, in process (orientation beside the HTTP baseline)."""
+    from registry.db import make_engine
 
     engine = make_engine(url)
     times = []
     with engine.connect() as connection:
         for _ in range(3):
             for word in words:
-                stem = query_words(word)[0]
                 started = time.perf_counter()
-                if engine.dialect.name == "sqlite":
-                    connection.execute(
-                        text("SELECT rowid FROM search_fts WHERE search_fts MATCH :q"),
-                        {"q": f'(terms : "{stem}"* OR reversed_terms : "{stem[::-1]}"*)'},
-                    ).all()
-                else:
-                    connection.execute(
-                        text(
-                            "SELECT document_id FROM search_entries WHERE terms_tsv @@ to_tsquery('simple', :w) "
-                            "UNION SELECT document_id FROM search_entries WHERE reversed_tsv @@ to_tsquery('simple', :r)"
-                        ),
-                        {"w": f"{stem}:*", "r": f"{stem[::-1]}:*"},
-                    ).all()
+                raw_match(connection, word)
                 times.append(time.perf_counter() - started)
     engine.dispose()
     return _percentiles(times)
@@ -375,6 +381,7 @@ def measure_http(register: Register, workers: int, requests: int, work: Path) ->
         posts = latencies(
             server.base, [("/api/v1/documents", new_document(i)) for i in range(max(10, requests // 10))], token
         )
+        pages = {w: request(server.base, f"/?q={w}")[1] for w in SEARCH_WORDS}  # warms, and the bytes to serve
         search = latencies(server.base, [(f"/?q={w}", None) for w in SEARCH_WORDS * 3])
         _, listing, _ = request(server.base, "/api/v1/documents?per_page=50")
         first = json.loads(listing)["documents"][0]["id"]
@@ -388,16 +395,23 @@ def measure_http(register: Register, workers: int, requests: int, work: Path) ->
     bodies.mkdir(exist_ok=True)
     (bodies / "list.json").write_bytes(listing)
     (bodies / "document.json").write_bytes(single)
-    bare = Gunicorn("benchmarks.bare_app:create_app()", {**os.environ, "STYRDOK_BARE_BODIES": str(bodies)}, workers)
+    for word in SEARCH_WORDS:
+        (bodies / f"search-{word}.html").write_bytes(pages[word])
+    bare_env = {**os.environ, "STYRDOK_BARE_BODIES": str(bodies), "STYRDOK_BARE_DATABASE_URL": register.url}
+    bare = Gunicorn("benchmarks.bare_app:create_app()", bare_env, workers)
     try:
         bare_list = throughput(bare.base, "/api/v1/documents?per_page=50", requests)
         bare_single = throughput(bare.base, f"/api/v1/documents/{first}", requests)
+        latencies(bare.base, [(f"/?q={w}", None) for w in SEARCH_WORDS])  # warm, as ours was
+        bare_search = latencies(bare.base, [(f"/?q={w}", None) for w in SEARCH_WORDS * 3])
     finally:
         bare.stop()
     return {
         "check_api": checks,
         "post_document": posts,
         "search_page": search,
+        "bare_search": bare_search,
+        "search_p95_ratio": round(search["p95_ms"] / bare_search["p95_ms"], 2),
         "raw_search": raw_search(register.url, SEARCH_WORDS),
         "list_rps": round(list_rps, 1),
         "bare_list_rps": round(bare_list, 1),
@@ -536,7 +550,8 @@ def report(results: dict[str, Any]) -> str:
             f"  GET lista (50): {h['list_rps']} req/s; bar Flask {h['bare_list_rps']}: {h['list_ratio']}",
             f"  GET per id: {h['by_id_rps']} req/s; bar Flask {h['bare_by_id_rps']}: {h['by_id_ratio']}",
             f"  sök-sidan p50/p95: {h['search_page']['p50_ms']}/{h['search_page']['p95_ms']} ms; rå indexfråga "
-            f"{h['raw_search']['p50_ms']}/{h['raw_search']['p95_ms']} ms",
+            f"bakom bar Flask {h['bare_search']['p50_ms']}/{h['bare_search']['p95_ms']} ms: {h['search_p95_ratio']}× "
+            f"(frågan ensam i processen {h['raw_search']['p50_ms']}/{h['raw_search']['p95_ms']} ms)",
             f"  import: {row.get('import_error') or row['import_files_per_second']} filer/s (i tomt register "
             f"{results['empty']['import_files_per_second']}; i processen {results['baseline_import_files_per_second']})",
             f"  största arbetsprocess: {h['worker_rss_mb']} MB",

@@ -5,12 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from pathlib import Path
-
-from flask import Flask, g, request
+from typing import TYPE_CHECKING
 
 from registry.config import Settings, load_settings
 from registry.db import AT_FIRST_WRITE, make_engine, make_session_factory
 from registry.ingest.extract import MAX_BYTES as MAX_UPLOAD_BYTES  # one limit for uploads and parsing
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+# Flask is imported where the app is built: the CLI lives in this package (web.cli) and most of
+# its commands never build the app, so they need not pay for importing Flask and Werkzeug.
 
 
 def _secret_key(settings: Settings, configured: str | None) -> str:
@@ -46,6 +51,8 @@ def _limit_logins(app: Flask, settings: Settings) -> None:
 def create_app(settings: Settings | None = None, *, testing: bool = False) -> Flask:
     """Build the app: settings, one engine and session factory, blueprints, errors, CLI."""
     import os
+
+    from flask import Flask, g, request
 
     settings = settings or load_settings()
     app = Flask(__name__, instance_path=str(Path(settings.instance_dir).resolve()))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, has_request_context, session
-from flask_babel import Babel, gettext
+from flask_babel import Babel, get_translations
 from markupsafe import Markup, escape
 
 from registry.text.ui import Capitalised, Decided, Phrase, capitalised
@@ -36,7 +36,7 @@ def t(text: Any, **values: Any) -> Any:
         text = text.template
     elif not isinstance(text, str) or isinstance(text, Decided) or not text:
         return text
-    said = gettext(text) if has_request_context() else text  # outside a request: Swedish
+    said = _gettext(text) if has_request_context() else text  # outside a request: Swedish
     if not values:
         return said
     return said % {key: t(value) if isinstance(value, Phrase) else value for key, value in values.items()}
@@ -48,7 +48,7 @@ def t_html(text: Any) -> Markup:
         return sv(text)
     if isinstance(text, Capitalised) or not isinstance(text, Phrase):
         return escape(t(text))
-    template = gettext(text.template) if has_request_context() else text.template
+    template = _gettext(text.template) if has_request_context() else text.template
     return Markup(escape(template)) % {
         key: t_html(value) if isinstance(value, (Phrase, Decided)) else value for key, value in text.values.items()
     }
@@ -64,9 +64,22 @@ def sv(value: object) -> Markup:
     return Markup('<span lang="sv">%s</span>') % value
 
 
+def _gettext(message: str) -> str:
+    """Swedish is the source: a Swedish page needs no catalogue. (Flask-Babel looks up the
+    request's translations on every call, a few hundred times for one register page.)"""
+    return message if lang() == "sv" else get_translations().ugettext(message)
+
+
+def _ngettext(singular: str, plural: str, number: int) -> str:
+    if lang() == "sv":
+        return singular if number == 1 else plural
+    return get_translations().ungettext(singular, plural, number)
+
+
 def install(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "sv")
     Babel(app, locale_selector=lang)
+    app.jinja_env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
     app.jinja_env.globals.update(lang=lang, t=t)
     app.jinja_env.filters["sv"] = sv
     app.jinja_env.filters["t"] = t_html

@@ -162,7 +162,12 @@ def highlight(text_value: str, query: str, limit: int = 240) -> str:
     words = query_words(query)
 
     def hit(word: str) -> bool:
-        stemmed = stem(_SAFE.sub("", word.lower()))
+        cleaned = _SAFE.sub("", word.lower())
+        # The Swedish stem is a prefix of the word, so a word that does not hold a query word
+        # cannot match: most words of a long text are passed over without stemming.
+        if not any(w in cleaned for w in words):
+            return False
+        stemmed = stem(cleaned)
         return any(stemmed.startswith(w) or stemmed.endswith(w) for w in words)
 
     source = " ".join((text_value or "").split())
