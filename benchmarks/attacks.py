@@ -152,6 +152,18 @@ def upload_flood(url: str, workdir: Path, *, seconds: float, uploads: int = 4) -
             health_ms.append((time.perf_counter() - started) * 1000)
             time.sleep(0.05)
 
+    # /healthz at rest first, on the same server, so the flood's cost reads as a ratio on any machine.
+    at_rest_ms: list[float] = []
+    for _ in range(40):
+        started = time.perf_counter()
+        try:
+            with urllib.request.urlopen(server.base + "/healthz", timeout=30):
+                pass
+        except OSError as error:
+            failures.append(f"/healthz i vila: {error}")
+        at_rest_ms.append((time.perf_counter() - started) * 1000)
+        time.sleep(0.02)
+
     threads = [threading.Thread(target=flood) for _ in range(uploads)] + [threading.Thread(target=probe)]
     try:
         for thread in threads:
@@ -163,13 +175,19 @@ def upload_flood(url: str, workdir: Path, *, seconds: float, uploads: int = 4) -
     finally:
         server.stop()
     p95 = _percentile(health_ms, 0.95) if health_ms else float("inf")
+    rest_p95 = _percentile(at_rest_ms, 0.95)
     outcome.tried = len(statuses)
-    outcome.lost = len(failures) + (0 if p95 < 200 else 1)
+    # Lost is what a user loses: an upload that got no answer, a /healthz that failed. How slow
+    # /healthz gets is a figure with an aim beside it, not a loss: timing depends on the machine
+    # and on what else runs on it, so it never decides the exit status (house rule 3).
+    outcome.lost = len(failures)
     refused = sum(1 for status in statuses if status in (413, 422))
+    aim = "nått" if p95 < 200 else "ej nått"
     outcome.details.append(
         f"{len(statuses)} uppladdningar à 19 MB ({refused} avvisade i förväg, median "
         f"{statistics.median(upload_seconds) * 1000:.0f} ms var); /healthz {len(health_ms)} gånger: "
-        f"p50 {_percentile(health_ms, 0.5):.0f} ms, p95 {p95:.0f} ms, max {max(health_ms):.0f} ms (mål: p95 < 200 ms)"
+        f"p50 {_percentile(health_ms, 0.5):.0f} ms, p95 {p95:.0f} ms, max {max(health_ms):.0f} ms; "
+        f"i vila p95 {rest_p95:.0f} ms ({p95 / max(rest_p95, 0.1):.0f}×); mål p95 < 200 ms: {aim}"
     )
     outcome.details.extend(failures[:3])
     return outcome

@@ -39,7 +39,7 @@ def api_schema(fuzz_app):
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", fuzz_app, config=SchemathesisConfig.from_dict(CONFIG))
 
 
-#: 25 examples per operation in the everyday suite; `.ci/run` runs this file again with 200 per
+#: 25 examples per operation in the everyday suite; `.ci/run` runs the whole suite with 200 per
 #: operation on both databases (STYRDOK_FUZZ_EXAMPLES=200).
 EXAMPLES = int(os.environ.get("STYRDOK_FUZZ_EXAMPLES", "25"))
 

@@ -183,8 +183,14 @@ def fit_clauses(
     for clause in document_type.clauses:
         matched_units: list[int] = []
         matched_cues: list[str] = []
+        cues = _first_words(clause.cues)
         for unit in content:
-            for cue in clause.cues:
+            # An indexed unit knows which cue words it holds: a cue whose first word is not among
+            # them is passed over here, without a call (thousands of them per text).
+            indexed = "__indexed__" in unit.matches
+            for cue, first in cues:
+                if indexed and first is not None and first not in unit.matches:
+                    continue
                 if cue_in_unit(cue, unit, mention_tokens.get(unit.index, set())):
                     matched_units.append(unit.index)
                     if cue not in matched_cues:
@@ -192,6 +198,12 @@ def fit_clauses(
                     break
         fits.append(ClauseFit(document_type.key, clause, matched_units, matched_cues))
     return fits
+
+
+@lru_cache(maxsize=1024)
+def _first_words(cues: tuple[str, ...]) -> tuple[tuple[str, tuple[str, str] | None], ...]:
+    """Each cue with the word its match must begin with (none for a linguistic feature)."""
+    return tuple((cue, None if cue.startswith("#") or not cue_words(cue) else cue_words(cue)[0]) for cue in cues)
 
 
 _METADATA_LINE = re.compile(r"^[A-ZÅÄÖ][\wåäöÅÄÖ ./-]{1,40}:\s*\S")
