@@ -6,6 +6,7 @@ import contextlib
 import os
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -95,3 +96,39 @@ def log_in(page, base: str, username: str) -> None:
     page.fill("#password", DEMO_PASSWORD)
     page.click("button[type=submit]:has-text('Logga in')")
     page.wait_for_url(f"{base}/")
+
+
+def in_language(page, base: str, language: str) -> None:
+    """Switch the page's session to ``language`` with the footer's button, as a visitor does."""
+    if language == "sv":
+        return
+    page.goto(f"{base}/om/tillganglighet")
+    page.click(f"footer button[name=lang][value={language}]")
+    page.wait_for_selector(f"html[lang={language}]")
+
+
+#: A stored sign-in is used for this long, well inside the register's fresh-login window (15 min).
+SIGN_IN_REUSED_FOR = 300.0
+
+
+@pytest.fixture(scope="session")
+def signed_in(browser, live_server):
+    """The cookies of a browser that has logged in as ``username`` (None: a visitor) and chosen
+    ``language``, made once and reused: the page-by-page axe checks then start on their page
+    instead of logging in and switching language again for each of some 200 views (the log-in
+    itself is a journey of its own, tested below with the keyboard)."""
+    made: dict[tuple[str | None, str], tuple[float, dict]] = {}
+
+    def state(username: str | None, language: str) -> dict:
+        key = (username, language)
+        if key not in made or time.monotonic() - made[key][0] > SIGN_IN_REUSED_FOR:
+            context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE")
+            page = context.new_page()
+            if username:
+                log_in(page, live_server, username)
+            in_language(page, live_server, language)
+            made[key] = (time.monotonic(), context.storage_state())
+            context.close()
+        return made[key][1]
+
+    return state
