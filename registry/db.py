@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import sqlite3
 from typing import Any
 
 from sqlalchemy import MetaData, create_engine, event
@@ -31,7 +33,17 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA synchronous=FULL")
+    try:
+        cursor.execute("SELECT ln(1.0)")
+    except sqlite3.OperationalError:
+        # An SQLite built without its math functions (before 3.35, or without the option):
+        # related documents' scoring needs ln(), so Python's serves in its place.
+        dbapi_connection.create_function("ln", 1, _ln, deterministic=True)
     cursor.close()
+
+
+def _ln(value: float | None) -> float | None:
+    return math.log(value) if value is not None and value > 0 else None
 
 
 #: ``writes=AT_FIRST_WRITE``: a writing transaction that reads first (a web request: the login,

@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import TextClause, delete, func, insert, select, text, update
+from sqlalchemy import Float, TextClause, cast, delete, func, insert, literal, select, text, update
 from sqlalchemy.orm import Session, selectinload
 
 from registry.limits import analysed_part
@@ -242,7 +242,7 @@ class StoredRelatedIndex:
         candidates = [c for c in candidates if c not in excluded]
         if not candidates:
             return []
-        scored = self._score(candidates, factors, query_norm, idf_of)
+        scored = self._score(candidates, factors, query_norm, total)
         scored = [s for s in scored if s["score"] >= min_score]
         scored.sort(key=lambda s: -s["score"])
         return self._results(scored[:limit], idf)
@@ -277,32 +277,37 @@ class StoredRelatedIndex:
         return [document_id for document_id, _ in rows]
 
     def _score(
-        self, candidates: list[str], factors: dict[str, float], query_norm: float, idf_of: Callable[[int], float]
+        self, candidates: list[str], factors: dict[str, float], query_norm: float, total: int
     ) -> list[dict[str, Any]]:
-        """Exact cosine for each candidate from its whole stored vector and the current idf."""
-        vectors: dict[str, list[tuple[str, float, str, int]]] = defaultdict(list)
-        # Plain rows through the connection: thousands of them, and no ORM objects are wanted.
-        for document_id, term, weight, surface, df in (
-            self.session.connection()
-            .execute(
-                select(
-                    RelatedTerm.document_id,
-                    RelatedTerm.term,
-                    RelatedTerm.weight,
-                    RelatedTerm.surface,
-                    RelatedVocabulary.df,
-                )
+        """Exact cosine for each candidate from its whole stored vector and the current idf.
+
+        The database sums each candidate's norm over its whole vector (one row per candidate, each
+        term with its own current document frequency, the same formula as ``idf_of``); only the
+        terms a candidate shares with the query come back as rows, for the dot product and the
+        words shown. Reading every term of forty candidates into Python cost most of a save's
+        related-documents step."""
+        idf = func.ln(literal(float(1 + total)) / cast(1 + RelatedVocabulary.df, Float)) + 1.0
+        weighted = RelatedTerm.weight * idf
+        norms = dict(
+            self.session.execute(
+                select(RelatedTerm.document_id, func.sum(weighted * weighted))
                 .join(RelatedVocabulary, RelatedVocabulary.term == RelatedTerm.term)
                 .where(RelatedTerm.document_id.in_(candidates))
-            )
-            .all()
-        ):
-            vectors[document_id].append((term, weight, surface, df))
+                .group_by(RelatedTerm.document_id)
+            ).all()
+        )
+        shared: dict[str, list[tuple[float, str, str]]] = defaultdict(list)
+        for chunk in _chunks(sorted(factors)):
+            for document_id, term, weight, surface in self.session.execute(
+                select(RelatedTerm.document_id, RelatedTerm.term, RelatedTerm.weight, RelatedTerm.surface).where(
+                    RelatedTerm.document_id.in_(candidates), RelatedTerm.term.in_(chunk)
+                )
+            ):
+                shared[document_id].append((weight * factors[term], term, surface))
         scored = []
-        for document_id, vector in vectors.items():
-            # the norm over the whole vector, each term with its own current document frequency
-            norm = math.sqrt(sum((w * idf_of(df)) ** 2 for _, w, _, df in vector)) or 1.0
-            contributions = sorted(((w * factors[t], t, s) for t, w, s, _ in vector if t in factors), reverse=True)
+        for document_id, norm_squared in norms.items():
+            norm = math.sqrt(norm_squared or 0.0) or 1.0
+            contributions = sorted(shared.get(document_id, ()), reverse=True)
             dot = sum(c for c, _, _ in contributions)
             scored.append(
                 {

@@ -147,3 +147,34 @@ def test_excluded_and_unrelated_documents_are_left_out(register):
     again = stored.related(QUERIES[1], limit=3, exclude=[first[0].id])
     assert first[0].id not in {r.id for r in again}
     assert stored.related("Qwxz vbnm plkj.") == []
+
+
+def test_an_sqlite_without_math_functions_scores_with_pythons_ln():
+    """Related documents' scoring asks the database for ln(); an SQLite built without its math
+    functions gets Python's on each connection instead of failing every save."""
+    import math
+    import sqlite3
+
+    from registry.db import _configure_sqlite
+
+    registered = []
+
+    class Cursor:
+        def execute(self, statement):
+            if statement.startswith("SELECT ln"):
+                raise sqlite3.OperationalError("no such function: ln")
+
+        def close(self):
+            pass
+
+    class Connection:
+        isolation_level = ""
+
+        def cursor(self):
+            return Cursor()
+
+        def create_function(self, name, arguments, function, deterministic):
+            registered.append((name, arguments, function(math.e), function(0.0), deterministic))
+
+    _configure_sqlite(Connection(), None)
+    assert registered == [("ln", 1, 1.0, None, True)]
