@@ -140,28 +140,26 @@ def upload_flood(url: str, workdir: Path, *, seconds: float, uploads: int = 4) -
                 failures.append(f"uppladdning: {error}")
             upload_seconds.append(time.perf_counter() - started)
 
+    def ask_healthz(times: list[float], label: str) -> None:
+        """One /healthz, timed into ``times``; an error or another status is a failure."""
+        started = time.perf_counter()
+        try:
+            with urllib.request.urlopen(server.base + "/healthz", timeout=30) as response:
+                if response.status != 200:
+                    failures.append(f"{label} {response.status}")
+        except OSError as error:
+            failures.append(f"{label}: {error}")
+        times.append((time.perf_counter() - started) * 1000)
+
     def probe() -> None:
         while not stop.is_set():
-            started = time.perf_counter()
-            try:
-                with urllib.request.urlopen(server.base + "/healthz", timeout=30) as response:
-                    if response.status != 200:
-                        failures.append(f"/healthz {response.status}")
-            except OSError as error:
-                failures.append(f"/healthz: {error}")
-            health_ms.append((time.perf_counter() - started) * 1000)
+            ask_healthz(health_ms, "/healthz")
             time.sleep(0.05)
 
     # /healthz at rest first, on the same server, so the flood's cost reads as a ratio on any machine.
     at_rest_ms: list[float] = []
     for _ in range(40):
-        started = time.perf_counter()
-        try:
-            with urllib.request.urlopen(server.base + "/healthz", timeout=30):
-                pass
-        except OSError as error:
-            failures.append(f"/healthz i vila: {error}")
-        at_rest_ms.append((time.perf_counter() - started) * 1000)
+        ask_healthz(at_rest_ms, "/healthz i vila")
         time.sleep(0.02)
 
     threads = [threading.Thread(target=flood) for _ in range(uploads)] + [threading.Thread(target=probe)]

@@ -157,7 +157,7 @@ def test_an_sqlite_without_math_functions_scores_with_pythons_ln():
 
     from registry.db import _configure_sqlite
 
-    registered = []
+    registered, closed = [], []
 
     class Cursor:
         def execute(self, statement):
@@ -165,7 +165,7 @@ def test_an_sqlite_without_math_functions_scores_with_pythons_ln():
                 raise sqlite3.OperationalError("no such function: ln")
 
         def close(self):
-            pass
+            closed.append(True)
 
     class Connection:
         isolation_level = ""
@@ -178,3 +178,4 @@ def test_an_sqlite_without_math_functions_scores_with_pythons_ln():
 
     _configure_sqlite(Connection(), None)
     assert registered == [("ln", 1, 1.0, None, True)]
+    assert closed == [True]  # the connection is configured and left as before, cursor closed
